@@ -1,0 +1,190 @@
+"""The optimizers of the course notes, in order of increasing complexity.
+
+Every optimizer updates a list of NumPy arrays in place: ``opt.step(params, grads)``. The arrays may
+have any shape, so the same code moves one racer (shape ``(2,)``), 40,000 start points of a basin
+map (shape ``(40000, 2)``) or a network's weight matrices. Hyperparameters may be NumPy arrays that
+broadcast against the parameters: a ``(K, 1)`` learning rate gives K rows K different rates, which is
+how the momentum (alpha, beta) map runs many optimizers in one vectorized batch.
+
+State is kept per parameter (the index in the list) and is readable for the UI: ``opt.t``,
+``opt.alpha`` (the learning rate used by the last step) and ``opt.state[i]`` with the notes' names
+``dW``, ``v`` (v_dW), ``s`` (s_dW), ``v_hat`` and ``s_hat`` (the corrected values) and ``update`` (the
+change applied to W).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .schedules import Schedule, check_range
+
+LearningRate = float | np.ndarray | Callable[[float], Any]
+
+
+class Optimizer:
+    """Base class: validation, per-parameter state and the learning-rate lookup."""
+
+    name = "base"
+    defaults: dict[str, Any] = {}
+
+    def __init__(self, lr: LearningRate, **hyper: Any) -> None:
+        unknown = set(hyper) - set(self.defaults)
+        if unknown:
+            allowed = ", ".join(["lr", *self.defaults]) or "lr"
+            raise ValueError(
+                f"{self.name}: unknown hyperparameter {sorted(unknown)[0]!r}; allowed: {allowed}"
+            )
+        if callable(lr):
+            self.lr: LearningRate = lr
+        else:
+            self.lr = check_range("lr", lr, low=0.0, low_open=True)
+        self.hyper = {**self.defaults, **hyper}
+        self._validate()
+        self.reset()
+
+    def _validate(self) -> None:
+        """Subclasses check their own hyperparameters here."""
+
+    def reset(self) -> None:
+        """Forget all state: the next step is step 1 again."""
+        self.t = 0
+        self.alpha: Any = None
+        self.state: dict[int, dict[str, np.ndarray]] = {}
+
+    def learning_rate(self, epoch: float) -> Any:
+        """alpha for this epoch: the number itself, or the schedule's value."""
+        return self.lr(epoch) if callable(self.lr) else self.lr
+
+    def step(
+        self,
+        params: Sequence[np.ndarray],
+        grads: Sequence[np.ndarray],
+        epoch: float | None = None,
+    ) -> None:
+        """Apply one update to every array in ``params`` in place.
+
+        ``epoch`` feeds the learning-rate schedule; by default it is t, the number of this step
+        counted from 1, so a schedule decays once per step.
+        """
+        if len(params) != len(grads):
+            raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
+        self.t += 1
+        self.alpha = self.learning_rate(self.t if epoch is None else epoch)
+        for i, (w, dw) in enumerate(zip(params, grads)):
+            st = self.state.setdefault(i, {})
+            st["dW"] = dw
+            update = self._update(st, dw)
+            st["update"] = update
+            w += update
+
+    def _update(self, st: dict[str, np.ndarray], dw: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _beta(self, key: str) -> None:
+        self.hyper[key] = check_range(key, self.hyper[key], low=0.0, high=1.0, high_open=True)
+
+    def _eps(self) -> None:
+        self.hyper["eps"] = check_range("eps", self.hyper["eps"], low=0.0, low_open=True)
+
+
+class SGD(Optimizer):
+    """W = W - alpha * dW."""
+
+    name = "sgd"
+
+    def _update(self, st, dw):
+        return -self.alpha * dw
+
+
+class Momentum(Optimizer):
+    """v_dW = beta * v_dW + (1 - beta) * dW;  W = W - alpha * v_dW."""
+
+    name = "momentum"
+    defaults = {"beta": 0.9}
+
+    def _validate(self):
+        self._beta("beta")
+
+    def _update(self, st, dw):
+        beta = self.hyper["beta"]
+        v = beta * st.get("v", 0.0) + (1.0 - beta) * dw
+        st["v"] = v
+        return -self.alpha * v
+
+
+class RMSprop(Optimizer):
+    """s_dW = beta * s_dW + (1 - beta) * dW^2;  W = W - alpha * dW / (sqrt(s_dW) + eps)."""
+
+    name = "rmsprop"
+    defaults = {"beta": 0.999, "eps": 1e-8}
+
+    def _validate(self):
+        self._beta("beta")
+        self._eps()
+
+    def _update(self, st, dw):
+        beta, eps = self.hyper["beta"], self.hyper["eps"]
+        s = beta * st.get("s", 0.0) + (1.0 - beta) * dw * dw
+        st["s"] = s
+        return -self.alpha * dw / (np.sqrt(s) + eps)
+
+
+class Adam(Optimizer):
+    """Momentum plus RMSprop, with bias correction.
+
+    v_dW = beta1 * v_dW + (1 - beta1) * dW
+    s_dW = beta2 * s_dW + (1 - beta2) * dW^2
+    v_corrected = v_dW / (1 - beta1^t),  s_corrected = s_dW / (1 - beta2^t)
+    W = W - alpha * v_corrected / (sqrt(s_corrected) + eps)
+
+    On the first step v_corrected = dW and s_corrected = dW^2, so each coordinate moves by about
+    alpha whatever the size of its gradient.
+    """
+
+    name = "adam"
+    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": True}
+
+    def _validate(self):
+        self._beta("beta1")
+        self._beta("beta2")
+        self._eps()
+        self.hyper["bias_correction"] = bool(self.hyper["bias_correction"])
+
+    def _update(self, st, dw):
+        b1, b2, eps = self.hyper["beta1"], self.hyper["beta2"], self.hyper["eps"]
+        v = b1 * st.get("v", 0.0) + (1.0 - b1) * dw
+        s = b2 * st.get("s", 0.0) + (1.0 - b2) * dw * dw
+        st["v"], st["s"] = v, s
+        if self.hyper["bias_correction"]:
+            v_hat = v / (1.0 - b1**self.t)
+            s_hat = s / (1.0 - b2**self.t)
+        else:
+            v_hat, s_hat = v, s
+        st["v_hat"], st["s_hat"] = v_hat, s_hat
+        return -self.alpha * v_hat / (np.sqrt(s_hat) + eps)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, Momentum, RMSprop, Adam)
+}
+
+
+def make_optimizer(name: str, lr: LearningRate = 0.01, **hyper: Any) -> Optimizer:
+    """Build an optimizer by name: "sgd", "momentum", "rmsprop" or "adam".
+
+    Raises ValueError for an unknown name or a hyperparameter out of its range.
+    """
+    try:
+        cls = OPTIMIZERS[str(name).lower()]
+    except KeyError:
+        raise ValueError(
+            f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}"
+        ) from None
+    return cls(lr, **hyper)
+
+
+__all__ = ["Optimizer", "SGD", "Momentum", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
+           "Schedule"]

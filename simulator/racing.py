@@ -1,0 +1,202 @@
+"""Optimizers racing on a 2D surface: single racers for the live view, batches for the maps.
+
+A ``Racer`` steps one optimizer from a start point and keeps its path, losses and status. A diverged
+racer (NaN, inf, or far outside the domain) stops and says why; the others go on. ``basin_map`` and
+``momentum_rate_map`` run thousands of starts or hyperparameter pairs as one vectorized batch through
+the same optimizer classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import numpy as np
+
+from .optimizers import Optimizer, make_optimizer
+from .surfaces import Surface
+
+RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
+
+# Basin-map labels besides a minimum's index.
+DIVERGED_LABEL = -1
+MOVING_LABEL = -2
+
+
+def outside(surface: Surface, x: np.ndarray, y: np.ndarray, margin: float = 1.0) -> np.ndarray:
+    """True where a point is non-finite or more than ``margin`` domain-sizes outside the domain."""
+    x0, x1, y0, y1 = surface.domain
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    with np.errstate(invalid="ignore"):
+        inside = (x >= x0 - mx) & (x <= x1 + mx) & (y >= y0 - my) & (y <= y1 + my)
+    return ~inside  # NaN compares False, so it counts as outside
+
+
+class Racer:
+    """One optimizer descending a surface from a start point.
+
+    ``noise`` adds seeded Gaussian noise of standard deviation ``noise * surface.grad_scale`` to each
+    gradient: 0 is batch gradient descent, larger values imitate smaller mini-batches.
+    """
+
+    def __init__(
+        self,
+        surface: Surface,
+        optimizer: Optimizer,
+        start: tuple[float, float],
+        noise: float = 0.0,
+        seed: int | tuple[int, ...] = 0,
+        name: str | None = None,
+    ) -> None:
+        if noise < 0 or not np.isfinite(noise):
+            raise ValueError(f"noise must be in [0, inf), got {noise}")
+        self.surface = surface
+        self.optimizer = optimizer
+        self.name = name or optimizer.name
+        self.noise = float(noise)
+        self.seed = seed
+        self.start = (float(start[0]), float(start[1]))
+        self.reset()
+
+    def reset(self, start: tuple[float, float] | None = None) -> None:
+        """Back to the start (or a new one) with a fresh optimizer state and noise stream."""
+        if start is not None:
+            self.start = (float(start[0]), float(start[1]))
+        self.optimizer.reset()
+        self.rng = np.random.default_rng(self.seed)
+        self.w = np.array(self.start, dtype=float)
+        self._path = np.empty((256, 2))
+        self._loss = np.empty(256)
+        self._n = 0
+        self._record(self.w, float(self.surface.f(*self.w)))
+        self.status = RUNNING
+        self.reason = ""
+        self.grad = np.array(self.surface.grad(*self.w), dtype=float)  # gradient at w, noise-free
+        self.last_grad = np.zeros(2)  # the (noisy) gradient the last step used
+        self.last_step = np.zeros(2)
+
+    def _record(self, w: np.ndarray, loss: float) -> None:
+        if self._n == len(self._loss):
+            self._path = np.concatenate([self._path, np.empty_like(self._path)])
+            self._loss = np.concatenate([self._loss, np.empty_like(self._loss)])
+        self._path[self._n] = w
+        self._loss[self._n] = loss
+        self._n += 1
+
+    @property
+    def path(self) -> np.ndarray:
+        """Every position so far, shape (iterations + 1, 2), the start first."""
+        return self._path[: self._n]
+
+    @property
+    def losses(self) -> np.ndarray:
+        """J at every position of ``path``."""
+        return self._loss[: self._n]
+
+    @property
+    def iteration(self) -> int:
+        return self._n - 1
+
+    @property
+    def loss(self) -> float:
+        return float(self._loss[self._n - 1])
+
+    def step(self) -> bool:
+        """One update; returns False (and does nothing) once the racer has stopped."""
+        if self.status != RUNNING:
+            return False
+        g = self.grad.copy()
+        if self.noise > 0:
+            g += self.noise * self.surface.grad_scale * self.rng.standard_normal(2)
+        before = self.w.copy()
+        with np.errstate(all="ignore"):
+            self.optimizer.step([self.w], [g])
+            loss = float(self.surface.f(*self.w))
+            self.grad = np.array(self.surface.grad(*self.w), dtype=float)
+        self.last_grad = g
+        self.last_step = self.w - before
+        if outside(self.surface, self.w[0], self.w[1]) or not np.isfinite(loss):
+            self.status = DIVERGED
+            self.reason = (
+                "non-finite position or loss"
+                if not (np.all(np.isfinite(self.w)) and np.isfinite(loss))
+                else "left the surface's domain"
+            )
+            return True
+        self._record(self.w, loss)
+        if self.noise == 0 and self._converged():
+            self.status = CONVERGED
+        return True
+
+    def _converged(self) -> bool:
+        s = self.surface
+        return bool(
+            np.hypot(*self.last_step) < 1e-7 * s.span and np.hypot(*self.grad) < 1e-6 * s.grad_scale
+        )
+
+
+def basin_map(
+    surface: Surface,
+    make_opt: Callable[[], Optimizer],
+    n: int = 200,
+    steps: int = 500,
+    dtype: type = np.float64,
+) -> np.ndarray:
+    """Label every start point of an n x n grid by where the optimizer takes it.
+
+    Returns an (n, n) int array indexed [iy, ix]: the index of the minimum reached,
+    ``DIVERGED_LABEL`` or ``MOVING_LABEL`` (still moving, or stopped away from every minimum).
+    All n*n starts move together as one (n*n, 2) array through one optimizer.
+    """
+    x0, x1, y0, y1 = surface.domain
+    X, Y = np.meshgrid(np.linspace(x0, x1, n, dtype=dtype), np.linspace(y0, y1, n, dtype=dtype))
+    W = np.stack([X.ravel(), Y.ravel()], axis=1)
+    G = np.empty_like(W)
+    alive = np.ones(len(W), dtype=bool)
+    opt = make_opt()
+    with np.errstate(all="ignore"):
+        for k in range(steps):
+            G[:, 0], G[:, 1] = surface.grad(W[:, 0], W[:, 1])
+            if k % 25 == 24:
+                # Points that have left stay out: NaN position, zero gradient.
+                alive &= ~outside(surface, W[:, 0], W[:, 1])
+                alive &= np.isfinite(G).all(axis=1)
+            G[~alive] = 0.0
+            opt.step([W], [G])
+            W[~alive] = np.nan
+    labels = surface.nearest_minimum(W[:, 0], W[:, 1])
+    labels = np.where(labels >= 0, labels, MOVING_LABEL)
+    labels[~alive | ~np.isfinite(W).all(axis=1) | outside(surface, W[:, 0], W[:, 1])] = DIVERGED_LABEL
+    return labels.reshape(n, n)
+
+
+def momentum_rate_map(
+    surface: Surface,
+    alphas: np.ndarray,
+    betas: np.ndarray,
+    steps: int = 200,
+    start: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """Convergence rate of momentum for every (alpha, beta) pair, as in Goh's "Why Momentum Works".
+
+    The rate is the average factor by which J - J* shrinks per step over ``steps`` steps:
+    ((J_T - J*) / (J_0 - J*)) ** (1 / T). Below 1 converges (smaller is faster); 1 or more does not
+    (returned as inf when the run diverged). Returns shape (len(betas), len(alphas)).
+    """
+    alphas = np.asarray(alphas, dtype=float)
+    betas = np.asarray(betas, dtype=float)
+    A, B = np.meshgrid(alphas, betas)
+    lr = A.reshape(-1, 1)
+    beta = B.reshape(-1, 1)
+    sx, sy = surface.start if start is None else start
+    W = np.tile(np.array([sx, sy], dtype=float), (lr.shape[0], 1))
+    G = np.empty_like(W)
+    opt = make_optimizer("momentum", lr, beta=beta)
+    j0 = float(surface.f(sx, sy)) - surface.f_min
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            G[:, 0], G[:, 1] = surface.grad(W[:, 0], W[:, 1])
+            opt.step([W], [G])
+            W[~np.isfinite(W)] = np.inf
+        jT = surface.f(W[:, 0], W[:, 1]) - surface.f_min
+        rate = (np.maximum(jT, 0.0) / j0) ** (1.0 / steps)
+    rate[~np.isfinite(rate)] = np.inf
+    return rate.reshape(B.shape)

@@ -1,0 +1,151 @@
+"""Learning-rate decay, as in the notes: a schedule maps an epoch number to alpha.
+
+Epochs count from 1, as in the lecture ("epoch 1: alpha = alpha0 / (1 + decay_rate)"). Schedules
+accept an array of epochs too, which the UI uses to plot alpha over iterations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def check_range(
+    name: str,
+    value: Any,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Any:
+    """Return ``value`` (a number or an array) if every element lies in the range, else raise.
+
+    The ValueError names the value and the allowed range, so the UI can show it as it is.
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    lo = "(" if low_open else "["
+    hi = ")" if high_open else "]"
+    low_s = "-inf" if low is None else f"{low:g}"
+    high_s = "inf" if high is None else f"{high:g}"
+    rng = f"{lo}{low_s}, {high_s}{hi}"
+    shown = value if arr.ndim == 0 else f"an array with values in [{arr.min():g}, {arr.max():g}]"
+    bad = ~np.isfinite(arr)
+    if low is not None:
+        bad |= (arr <= low) if low_open else (arr < low)
+    if high is not None:
+        bad |= (arr >= high) if high_open else (arr > high)
+    if np.any(bad):
+        raise ValueError(f"{name} must be in {rng}, got {shown}")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+class Schedule:
+    """A learning-rate schedule: ``schedule(epoch) -> alpha``."""
+
+    name = "base"
+    params: dict[str, float] = {}
+    formula = ""
+
+    def __init__(self, alpha0: float, **params: float) -> None:
+        unknown = set(params) - set(self.params)
+        if unknown:
+            allowed = ", ".join(self.params) or "none"
+            raise ValueError(
+                f"{self.name} schedule: unknown parameter {sorted(unknown)[0]!r}; allowed: {allowed}"
+            )
+        self.alpha0 = check_range("alpha0", alpha0, low=0.0, low_open=True)
+        self.p = {**self.params, **params}
+        self._validate()
+
+    def _validate(self) -> None:
+        pass
+
+    def __call__(self, epoch: Any) -> Any:
+        e = np.maximum(np.asarray(epoch, dtype=float), 0.0)
+        out = self._alpha(e)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def _alpha(self, epoch: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.p.items())
+        return f"make_schedule({self.name!r}, {self.alpha0:g}{', ' if args else ''}{args})"
+
+
+class Constant(Schedule):
+    name = "constant"
+    formula = "alpha = alpha0"
+
+    def _alpha(self, epoch):
+        return np.full_like(epoch, self.alpha0)
+
+
+class InverseTime(Schedule):
+    name = "inverse_time"
+    params = {"decay_rate": 1.0}
+    formula = "alpha = alpha0 / (1 + decay_rate * epoch)"
+
+    def _validate(self):
+        self.p["decay_rate"] = check_range("decay_rate", self.p["decay_rate"], low=0.0)
+
+    def _alpha(self, epoch):
+        return self.alpha0 / (1.0 + self.p["decay_rate"] * epoch)
+
+
+class Exponential(Schedule):
+    name = "exponential"
+    params = {"base": 0.95}
+    formula = "alpha = base^epoch * alpha0"
+
+    def _validate(self):
+        self.p["base"] = check_range("base", self.p["base"], low=0.0, high=1.0, low_open=True)
+
+    def _alpha(self, epoch):
+        return self.p["base"] ** epoch * self.alpha0
+
+
+class InverseSqrt(Schedule):
+    name = "inverse_sqrt"
+    params = {"k": 1.0}
+    formula = "alpha = k / sqrt(epoch) * alpha0"
+
+    def _validate(self):
+        self.p["k"] = check_range("k", self.p["k"], low=0.0, low_open=True)
+
+    def _alpha(self, epoch):
+        # Epochs count from 1; epoch 0 is read as epoch 1 rather than dividing by zero.
+        return self.p["k"] / np.sqrt(np.maximum(epoch, 1.0)) * self.alpha0
+
+
+class Staircase(Schedule):
+    name = "staircase"
+    params = {"factor": 0.5, "every": 100.0}
+    formula = "alpha = alpha0 * factor^floor(epoch / every)"
+
+    def _validate(self):
+        self.p["factor"] = check_range("factor", self.p["factor"], low=0.0, high=1.0, low_open=True)
+        self.p["every"] = check_range("every", self.p["every"], low=0.0, low_open=True)
+
+    def _alpha(self, epoch):
+        return self.alpha0 * self.p["factor"] ** np.floor(epoch / self.p["every"])
+
+
+SCHEDULES: dict[str, type[Schedule]] = {
+    cls.name: cls for cls in (Constant, InverseTime, Exponential, InverseSqrt, Staircase)
+}
+
+
+def make_schedule(name: str, alpha0: float, **params: float) -> Schedule:
+    """Build a schedule: "constant", "inverse_time", "exponential", "inverse_sqrt", "staircase"."""
+    try:
+        cls = SCHEDULES[str(name).lower()]
+    except KeyError:
+        raise ValueError(
+            f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}"
+        ) from None
+    return cls(alpha0, **params)
