@@ -139,12 +139,15 @@ def basin_map(
     n: int = 200,
     steps: int = 500,
     dtype: type = np.float64,
-) -> np.ndarray:
+    progress: Callable[[float], bool] | None = None,
+) -> np.ndarray | None:
     """Label every start point of an n x n grid by where the optimizer takes it.
 
     Returns an (n, n) int array indexed [iy, ix]: the index of the minimum reached,
     ``DIVERGED_LABEL`` or ``MOVING_LABEL`` (still moving, or stopped away from every minimum).
     All n*n starts move together as one (n*n, 2) array through one optimizer.
+    ``progress(fraction)`` is called every 25 steps; if it returns False the map is abandoned and
+    None returned (the UI's cancel button).
     """
     x0, x1, y0, y1 = surface.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, n, dtype=dtype), np.linspace(y0, y1, n, dtype=dtype))
@@ -162,6 +165,8 @@ def basin_map(
             G[~alive] = 0.0
             opt.step([W], [G])
             W[~alive] = np.nan
+            if progress is not None and k % 25 == 24 and progress((k + 1) / steps) is False:
+                return None
     labels = surface.nearest_minimum(W[:, 0], W[:, 1])
     labels = np.where(labels >= 0, labels, MOVING_LABEL)
     labels[~alive | ~np.isfinite(W).all(axis=1) | outside(surface, W[:, 0], W[:, 1])] = DIVERGED_LABEL
@@ -200,3 +205,30 @@ def momentum_rate_map(
         rate = (np.maximum(jT, 0.0) / j0) ** (1.0 / steps)
     rate[~np.isfinite(rate)] = np.inf
     return rate.reshape(B.shape)
+
+
+class Race:
+    """Several racers on one surface from one start, stepped together."""
+
+    def __init__(self, surface: Surface, racers: dict[str, Racer]) -> None:
+        self.surface = surface
+        self.racers = racers
+
+    def step(self, k: int = 1) -> None:
+        """k steps of every racer still running."""
+        for _ in range(k):
+            for r in self.racers.values():
+                r.step()
+
+    def reset(self, start: tuple[float, float] | None = None) -> None:
+        for r in self.racers.values():
+            r.reset(start)
+
+    @property
+    def running(self) -> bool:
+        """True while at least one racer is still moving."""
+        return any(r.status == RUNNING for r in self.racers.values())
+
+    @property
+    def iteration(self) -> int:
+        return max((r.iteration for r in self.racers.values()), default=0)

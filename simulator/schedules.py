@@ -28,11 +28,11 @@ def check_range(
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
     lo = "(" if low_open else "["
-    hi = ")" if high_open else "]"
+    hi = ")" if high_open or high is None else "]"
     low_s = "-inf" if low is None else f"{low:g}"
     high_s = "inf" if high is None else f"{high:g}"
     rng = f"{lo}{low_s}, {high_s}{hi}"
-    shown = value if arr.ndim == 0 else f"an array with values in [{arr.min():g}, {arr.max():g}]"
+    shown = f"{float(arr):g}" if arr.ndim == 0 else f"an array with values in [{arr.min():g}, {arr.max():g}]"
     bad = ~np.isfinite(arr)
     if low is not None:
         bad |= (arr <= low) if low_open else (arr < low)

@@ -1,0 +1,80 @@
+"""Descent: start the app.
+
+    python main.py                    open the window (restoring the last session)
+    python main.py --fresh            start from the defaults
+    python main.py --screenshot F     render the window to a PNG and quit
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="descent",
+        description="Descent: see how deep networks are made to train well "
+        "(optimizers on loss surfaces, with the course notes' update rules).",
+    )
+    ap.add_argument("--surface", help="start on this loss surface (e.g. ravine, rosenbrock)")
+    ap.add_argument("--preset", help="load a classroom preset by name (see the Presets menu)")
+    ap.add_argument("--fresh", action="store_true",
+                    help="ignore the saved session and start from the defaults")
+    ap.add_argument("--play", action="store_true", help="start the race at once")
+    ap.add_argument("--screenshot", metavar="PNG",
+                    help="render the window to this PNG file and quit")
+    ap.add_argument("--quit-after", type=float, metavar="SECONDS",
+                    help="quit after this many seconds (for demos and tests)")
+    ap.add_argument("--print-startup-time", action="store_true",
+                    help="print the seconds from launch to the first shown window")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Descent")
+    app.setOrganizationName("Descent")
+
+    from ui.main_window import MainWindow, default_session_path
+
+    win = MainWindow(session_path=None if args.fresh else default_session_path())
+    if args.surface and not win.lab.set_surface(args.surface):
+        print(f"descent: unknown surface {args.surface!r}", file=sys.stderr)
+        return 2
+    if args.preset:
+        match = [p for p in win.presets if p["name"].lower() == args.preset.lower()]
+        if not match:
+            names = ", ".join(p["name"] for p in win.presets)
+            print(f"descent: no preset {args.preset!r}; presets: {names}", file=sys.stderr)
+            return 2
+        win.apply_preset(match[0])
+    win.show()
+    if args.print_startup_time:
+        def report() -> None:
+            print(f"startup: {time.perf_counter() - T0:.3f} s to first shown window", flush=True)
+        QTimer.singleShot(0, report)
+    if args.play:
+        win.lab.play()
+    if args.screenshot:
+        def shoot() -> None:
+            win.grab().save(str(Path(args.screenshot)))
+            win.close()
+        QTimer.singleShot(int(1000 * (args.quit_after or 0.5)), shoot)
+    elif args.quit_after is not None:
+        QTimer.singleShot(int(1000 * args.quit_after), win.close)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

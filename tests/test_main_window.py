@@ -1,0 +1,109 @@
+"""The window around the pages: presets, setups, exports and the saved session."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ui.main_window import MainWindow, load_presets
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow(session_path=None)
+    qtbot.addWidget(w)
+    yield w
+    w.close()
+
+
+def test_every_preset_loads_and_runs(qtbot, win):
+    presets = load_presets()
+    assert len(presets) >= 6
+    assert len(win.presets_menu.actions()) == len(presets)
+    for p in presets:
+        assert win.apply_preset(p), p["name"]
+        assert win.lab.settings.surface == p["settings"]["surface"]
+        win.lab.step()
+        assert win.lab.race.iteration == 1
+
+
+def test_saddle_presets_show_noise_escaping(qtbot, win):
+    stuck, noisy = (next(p for p in load_presets() if p["name"].startswith(f"Saddle point: {k}"))
+                    for k in ("stuck", "noise"))
+    win.apply_preset(stuck)
+    win.lab.race.step(600)
+    assert abs(win.lab.racers["sgd"].w[1]) < 1e-6  # never leaves the ridge
+    win.apply_preset(noisy)
+    win.lab.race.step(600)
+    assert abs(win.lab.racers["sgd"].w[1]) > 0.5  # escaped to a minimum at w2 = +-1
+
+
+def test_save_and_open_setup_round_trip(qtbot, win, tmp_path):
+    win.lab.set_surface("beale")
+    win.lab.set_hyper("adam", "beta1", 0.8)
+    win.lab.set_schedule("staircase", factor=0.5, every=50)
+    path = tmp_path / "setup.json"
+    assert win.save_setup(str(path))
+    win.lab.set_surface("bowl")
+    assert win.open_setup(str(path))
+    s = win.lab.settings
+    assert s.surface == "beale" and s.hyper["adam"]["beta1"] == 0.8
+    assert s.schedule == "staircase" and s.schedule_params == {"factor": 0.5, "every": 50}
+    assert win.optimizer_page.surface_combo.currentData() == "beale"
+
+
+@pytest.mark.parametrize("content, words", [
+    ("{not json", "Could not open"),
+    ('{"optimizer": {"surface": "mountain"}}', "unknown surface 'mountain'"),
+    ('{"optimizer": {"hyper": {"adam": {"lr": -1}}}}', "lr must be in (0, inf), got -1"),
+    ('{"optimizer": {"start": [1, 2, 3]}}', "start must be [w1, w2]"),
+    ("[1, 2]", "could not load"),
+])
+def test_malformed_setup_keeps_state(qtbot, win, tmp_path, content, words):
+    win.lab.set_surface("himmelblau")
+    win.lab.step()
+    before = win.lab.settings.to_dict()
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    assert not win.open_setup(str(path))
+    assert words in win.statusBar().currentMessage()
+    assert win.lab.settings.to_dict() == before
+    assert win.lab.race.iteration == 1
+
+
+def test_exports(qtbot, win, tmp_path):
+    for _ in range(3):
+        win.lab.step()
+    csv = tmp_path / "paths.csv"
+    assert win.export_csv(str(csv))
+    rows = csv.read_text().strip().splitlines()
+    assert rows[0] == "optimizer,iteration,w1,w2,J"
+    assert len(rows) == 1 + 4 * 4  # four racers, start + three steps each
+    png = tmp_path / "page.png"
+    assert win.export_picture(str(png))
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_session_is_saved_and_restored(qtbot, tmp_path):
+    session = tmp_path / "cfg" / "session.json"
+    w = MainWindow(session_path=session)
+    qtbot.addWidget(w)
+    w.lab.set_surface("plateau")
+    w.lab.set_noise(0.25)
+    w.close()
+    assert json.loads(session.read_text())["optimizer"]["surface"] == "plateau"
+    w2 = MainWindow(session_path=session)
+    qtbot.addWidget(w2)
+    assert w2.lab.settings.surface == "plateau" and w2.lab.settings.noise == 0.25
+    w2.close()
+
+
+def test_corrupt_session_is_ignored(qtbot, tmp_path):
+    session = tmp_path / "session.json"
+    session.write_text("\x00garbage")
+    w = MainWindow(session_path=session)
+    qtbot.addWidget(w)
+    assert w.lab.settings.surface == "ravine"
+    assert "Ignored the saved session" in w.statusBar().currentMessage()
+    w.close()
