@@ -24,6 +24,8 @@ def check_range(
     The ValueError names the value and the allowed range, so the UI can show it as it is.
     """
     try:
+        if np.asarray(value).dtype.kind not in "biuf":  # text, None, objects: not a number
+            raise TypeError
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None

@@ -422,7 +422,7 @@ class OptimizerPage(QWidget):
                                                       pen=pg.mkPen("k", width=6))
         p.addItem(self.mmap_marker_outline)
         p.addItem(self.mmap_marker)
-        self.mmap_bar = pg.ColorBarItem(values=(0.5, 1.0), colorMap=pg.colormap.get("viridis"),
+        self.mmap_bar = pg.ColorBarItem(values=(0.6, 1.0), colorMap=pg.colormap.get("viridis"),
                                         label="rate (J - J*) shrinks by per step", interactive=False)
         self.mmap_bar.setImageItem(self.mmap_image, insert_in=p)
         self.mmap_plot.scene().sigMouseClicked.connect(self._mmap_clicked)
@@ -786,7 +786,7 @@ class OptimizerPage(QWidget):
         rates = momentum_rate_map(SURFACES["ravine"], MOMENTUM_MAP_ALPHAS, MOMENTUM_MAP_BETAS)
         self._mmap_rates = rates
         lut = pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=True)
-        v = np.clip((np.where(np.isfinite(rates), rates, 1.0) - 0.5) / 0.5, 0, 1)
+        v = np.clip((np.where(np.isfinite(rates), rates, 1.0) - 0.6) / 0.4, 0, 1)
         rgba = lut[(v * 255).astype(int)]
         rgba[rates >= 1.0] = (255, 255, 255, 255)
         self.mmap_image.setImage(rgba, levels=None)

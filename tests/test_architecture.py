@@ -1,0 +1,62 @@
+"""The engine never touches Qt: ``simulator`` imports no PySide6, shiboken6 or pyqtgraph."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIMULATOR = ROOT / "simulator"
+FORBIDDEN = ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "qtpy")
+
+IMPORT_ALL = textwrap.dedent(
+    """
+    import importlib, json, pkgutil, sys
+
+    import simulator
+
+    names = ["simulator"]
+    for info in pkgutil.walk_packages(simulator.__path__, "simulator."):
+        importlib.import_module(info.name)
+        names.append(info.name)
+    print(json.dumps({"imported": names, "modules": sorted(sys.modules)}))
+    """
+)
+
+
+def test_importing_every_simulator_module_loads_no_qt():
+    # A fresh interpreter: this test process has Qt loaded already (pytest-qt).
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    # the walk really found the engine's modules
+    assert {
+        "simulator.optimizers",
+        "simulator.schedules",
+        "simulator.surfaces",
+        "simulator.racing",
+    } <= set(out["imported"])
+    loaded = [m for m in out["modules"] if m.split(".")[0] in FORBIDDEN]
+    assert not loaded, f"importing simulator loaded {loaded}"
+
+
+def test_no_simulator_source_mentions_qt_imports():
+    pattern = re.compile(r"import\s+PySide6|from\s+PySide6|shiboken6|pyqtgraph|PyQt[56]|qtpy")
+    files = sorted(SIMULATOR.rglob("*.py"))
+    assert len(files) >= 5
+    offenders = []
+    for path in files:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if pattern.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
