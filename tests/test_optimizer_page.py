@@ -190,7 +190,7 @@ def test_narrated_adam_step_goes_through_stages(qtbot, page):
             assert page.lab.race.iteration == 0
     assert stages == ["gradient", "first moment", "second moment", "bias correction", "step"]
     assert page.lab.race.iteration == 1
-    text = page.explain.text()
+    text = page.explain_html
     assert "Stage 5 of 5" in text and "corrected" in text
     # Adam's first step moves each coordinate by about alpha.
     r = page.lab.racers["adam"]
@@ -234,7 +234,7 @@ def test_window_shows_surface_pixels(qtbot, win):
 def test_explain_panel_shows_each_rule(qtbot, page, name):
     page.select_combo.setCurrentIndex(page.select_combo.findData(name))
     page.lab.step()
-    text = page.explain.text()
+    text = page.explain_html
     assert "W :=" in text
     assert ("v<sub>dW</sub>" in text) == (name in ("momentum", "adam"))
     assert ("s<sub>dW</sub>" in text) == (name in ("rmsprop", "adam"))

@@ -6,6 +6,8 @@ the lab emits ``stepped`` (paths, losses, readouts) or ``config_changed`` (every
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGraphicsItem,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,11 +24,11 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSlider,
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QTextBrowser,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,7 +41,15 @@ from simulator.schedules import SCHEDULES, make_schedule
 from simulator.surfaces import SURFACES, get_surface
 
 from .optimizer_lab import LABELS, OPTIMIZER_NAMES, OptimizerLab
-from .widgets import CLASS_COLORS, OPTIMIZER_COLORS, NumberField, blocked, fmt, surface_lut
+from .widgets import (
+    CLASS_COLORS,
+    OPTIMIZER_COLORS,
+    NumberField,
+    blocked,
+    fixed_plot,
+    fmt,
+    surface_lut,
+)
 
 # Which engine hyperparameter each column of the optimizer table edits.
 BETA_KEY = {"momentum": "beta", "rmsprop": "beta", "adam": "beta1"}
@@ -50,6 +61,7 @@ SCHEDULE_FIELDS = {
     "every": (0.0, 100000.0, 0, 10.0, 100.0),
 }
 MOMENTUM_MAP_ALPHAS = np.logspace(-3, 1, 120)
+NOISY_TRAIL = 300  # steps of path shown while mini-batch noise is on
 MOMENTUM_MAP_BETAS = np.linspace(0.0, 0.99, 100)
 
 
@@ -89,6 +101,60 @@ def _arrow(p: np.ndarray, d: np.ndarray, head: float):
     return pts[:, 0], pts[:, 1]
 
 
+class PathTrace:
+    """A racer's path drawn as two curves: the settled history, cached as a pixmap and redrawn
+    only every ``CHUNK`` steps, and the recent part, redrawn each frame. A frame then costs the
+    same after 5,000 steps as after 50."""
+
+    CHUNK = 200
+    MAX_HISTORY = 3000  # points drawn for the history; longer ones are strided
+
+    def __init__(self, plot: pg.PlotItem, color: str) -> None:
+        pens = {"pen": pg.mkPen(color, width=2.2), "shadowPen": pg.mkPen("k", width=4.5)}
+        self.history = pg.PlotDataItem(**pens)
+        self.recent = pg.PlotDataItem(**pens)
+        self.history.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        for item in (self.history, self.recent):
+            # Separate segments rasterize several times faster than one self-crossing polyline.
+            item.curve.setSegmentedLineMode("on")
+            plot.addItem(item)
+        self._split = 0  # index of the first point drawn by ``recent``
+        self._data = np.empty((0, 2))
+
+    def set_path(self, p: np.ndarray) -> None:
+        n = len(p)
+        restarted = n < self._split + 1 or (self._split and not np.array_equal(
+            p[self._split], self._data[self._split]))
+        if restarted:
+            self._split = 0
+            self.history.setData([], [])
+        if n - self._split > 2 * self.CHUNK:
+            self._split = n - self.CHUNK
+            old = p[: self._split + 1]
+            if len(old) > self.MAX_HISTORY:
+                stride = int(np.ceil(len(old) / self.MAX_HISTORY))
+                old = np.concatenate([old[:-1:stride], old[-1:]])
+            self.history.setData(old[:, 0], old[:, 1])
+        tail = p[self._split:]
+        self.recent.setData(tail[:, 0], tail[:, 1])
+        self._data = p
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (as pyqtgraph's items)
+        """Everything drawn, history then recent, as x and y arrays."""
+        hx, hy = self.history.getData()
+        rx, ry = self.recent.getData()
+        if hx is None or len(hx) == 0:
+            return rx, ry
+        return np.concatenate([hx[:-1], rx]), np.concatenate([hy[:-1], ry])
+
+    def setVisible(self, on: bool) -> None:  # noqa: N802
+        self.history.setVisible(on)
+        self.recent.setVisible(on)
+
+    def isVisible(self) -> bool:  # noqa: N802
+        return self.recent.isVisible()
+
+
 class _BasinSignals(QObject):
     progress = Signal(float)
     finished = Signal(object, str)  # labels (or None if cancelled), surface name
@@ -126,6 +192,7 @@ class OptimizerPage(QWidget):
         self._basin_worker: BasinWorker | None = None
         self._gl_view = None
         self._loss_range = (0.0, 1.0, 1.0)  # x max, y min, y max currently shown
+        self._text_time = 0.0
 
         controls = self._build_controls()
         scroll = QScrollArea()
@@ -311,15 +378,15 @@ class OptimizerPage(QWidget):
         self.plot = pg.PlotWidget()
         p = self.plot.getPlotItem()
         p.setAspectLocked(True)
-        p.setMouseEnabled(False, False)
-        p.hideButtons()
-        p.setMenuEnabled(False)
+        fixed_plot(p)
         p.setLabel("bottom", "w1")
         p.setLabel("left", "w2")
         self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         p.addItem(self.image)
         self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1),
                                         connect="finite")
+        self.contours.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         p.addItem(self.contours)
         self.minima_item = pg.ScatterPlotItem(symbol="star", size=18, brush="w",
                                               pen=pg.mkPen("k", width=1.2))
@@ -328,10 +395,8 @@ class OptimizerPage(QWidget):
         self.heads: dict[str, pg.ScatterPlotItem] = {}
         for name in OPTIMIZER_NAMES:
             c = OPTIMIZER_COLORS[name]
-            path = pg.PlotDataItem(pen=pg.mkPen(c, width=2.2),
-                                   shadowPen=pg.mkPen((0, 0, 0, 200), width=4.5))
+            path = PathTrace(p, c)
             head = pg.ScatterPlotItem(size=11, brush=c, pen=pg.mkPen("k", width=1.5))
-            p.addItem(path)
             p.addItem(head)
             self.paths[name], self.heads[name] = path, head
         self.start_item = pg.ScatterPlotItem(symbol="o", size=12, brush="w",
@@ -362,9 +427,7 @@ class OptimizerPage(QWidget):
         self.basin_plot = pg.PlotWidget()
         p = self.basin_plot.getPlotItem()
         p.setAspectLocked(True)
-        p.setMouseEnabled(False, False)
-        p.hideButtons()
-        p.setMenuEnabled(False)
+        fixed_plot(p)
         p.setLabel("bottom", "start w1")
         p.setLabel("left", "start w2")
         self.basin_image = pg.ImageItem(axisOrder="row-major")
@@ -408,9 +471,7 @@ class OptimizerPage(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.mmap_plot = pg.PlotWidget()
         p = self.mmap_plot.getPlotItem()
-        p.setMouseEnabled(False, False)
-        p.hideButtons()
-        p.setMenuEnabled(False)
+        fixed_plot(p)
         p.setLabel("bottom", "log10 α")
         p.setLabel("left", "β")
         p.setTitle("Momentum on the ravine: convergence rate per (α, β)")
@@ -445,15 +506,14 @@ class OptimizerPage(QWidget):
         lp.setLabel("bottom", "iteration")
         lp.setLabel("left", "J - J*")
         lp.showGrid(x=True, y=True, alpha=0.25)
-        lp.setMouseEnabled(False, False)
-        lp.hideButtons()
-        lp.setMenuEnabled(False)
+        fixed_plot(lp)
         lp.disableAutoRange()
         self.legend = lp.addLegend(offset=(-5, 5), labelTextSize="9pt")
         self.loss_curves: dict[str, pg.PlotDataItem] = {}
         for name in OPTIMIZER_NAMES:
             c = pg.PlotDataItem(pen=pg.mkPen(OPTIMIZER_COLORS[name], width=2), name=LABELS[name])
             c.setDownsampling(auto=True, method="peak")
+            c.curve.setSegmentedLineMode("on")
             c.setClipToView(True)
             lp.addItem(c)
             self.loss_curves[name] = c
@@ -466,9 +526,7 @@ class OptimizerPage(QWidget):
         ap = self.alpha_plot.getPlotItem()
         ap.setLabel("left", "α_t")
         ap.setLabel("bottom", "iteration")
-        ap.setMouseEnabled(False, False)
-        ap.hideButtons()
-        ap.setMenuEnabled(False)
+        fixed_plot(ap)
         ap.disableAutoRange()
         ap.getAxis("left").enableAutoSIPrefix(False)
         self.alpha_curve = pg.PlotDataItem(pen=pg.mkPen("#444", width=2))
@@ -478,16 +536,12 @@ class OptimizerPage(QWidget):
         self.alpha_plot.setMaximumHeight(150)
         lay.addWidget(self.alpha_plot, 2)
 
-        self.explain = QLabel()
-        self.explain.setTextFormat(Qt.TextFormat.RichText)
-        self.explain.setWordWrap(True)
-        self.explain.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.explain.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.explain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        scroll = QScrollArea()
-        scroll.setWidget(self.explain)
-        scroll.setWidgetResizable(True)
-        lay.addWidget(scroll, 5)
+        # A text browser lays its document out once; a word-wrapped QLabel in a scroll area costs
+        # several milliseconds per update in height-for-width passes.
+        self.explain = QTextBrowser()
+        self.explain.setOpenLinks(False)
+        self.explain_html = ""
+        lay.addWidget(self.explain, 5)
         return w
 
     # -- from the widgets to the lab -------------------------------------------------------------
@@ -545,6 +599,8 @@ class OptimizerPage(QWidget):
 
     def _on_running(self, running: bool) -> None:
         self.play_button.setText("Pause" if running else "Play")
+        if not running:
+            self._redraw()  # the throttled readouts catch up at once
 
     # -- from the lab to the widgets and plots ---------------------------------------------------
 
@@ -581,6 +637,10 @@ class OptimizerPage(QWidget):
         self.surface_note.setText(surface.note)
         self.noise_label.setText(self._noise_text(s.noise))
         self.speed_label.setText(f"{s.speed} steps/frame")
+        for name, curve in self.loss_curves.items():
+            # A noisy loss is a dense band: thin, unsmoothed lines draw it several times faster.
+            curve.setPen(pg.mkPen(OPTIMIZER_COLORS[name], width=1 if s.noise > 0 else 2))
+            curve.curve.opts["antialias"] = s.noise == 0
         self._draw_surface()
         self._draw_alpha_curve()
         self._draw_momentum_marker()
@@ -596,7 +656,8 @@ class OptimizerPage(QWidget):
     def _noise_text(self, noise: float) -> str:
         kind = ("batch gradient descent" if noise == 0 else "mini-batch" if noise < 0.6
                 else "stochastic (batch of 1)")
-        return f"σ = {noise:.2f} × typical |dW|: {kind}"
+        trail = f"; paths show the last {NOISY_TRAIL} steps" if noise > 0 else ""
+        return f"σ = {noise:.2f} × typical |dW|: {kind}{trail}"
 
     def _draw_surface(self) -> None:
         surface = self.lab.surface
@@ -636,6 +697,7 @@ class OptimizerPage(QWidget):
         f_min = lab.surface.f_min
         xmax, ylo, yhi = self._loss_range
         marks_x, marks_y = [], []
+        noisy = lab.settings.noise > 0
         for name in OPTIMIZER_NAMES:
             r = racers.get(name)
             path, head, curve = self.paths[name], self.heads[name], self.loss_curves[name]
@@ -646,7 +708,8 @@ class OptimizerPage(QWidget):
             for item in (path, head, curve):
                 item.setVisible(True)
             p = r.path
-            path.setData(p[:, 0], p[:, 1])
+            # With mini-batch noise the path is a scribble that never ends: show a trail.
+            path.set_path(p[-NOISY_TRAIL:] if noisy else p)
             head.setData([p[-1, 0]], [p[-1, 1]], symbol="x" if r.status == DIVERGED else "o")
             gap = np.maximum(r.losses - f_min, 1e-16)
             it = np.arange(len(gap))
@@ -664,21 +727,30 @@ class OptimizerPage(QWidget):
                 ylo = min(ylo, float(np.log10(finite.min())))
                 yhi = max(yhi, float(np.log10(finite.max())))
         self.diverged_marks.setData(marks_x, marks_y)
-        if (xmax, ylo, yhi) != self._loss_range:
-            # Grow the fixed range in steps, not every frame.
-            xm = max(100.0, 2 ** np.ceil(np.log2(max(xmax, 1.0))))
-            lo, hi = np.floor(ylo), np.ceil(yhi)
+        # The range is fixed and grows in steps (powers of two, whole decades), not every frame.
+        target = (max(100.0, float(2 ** np.ceil(np.log2(max(xmax, 1.0))))),
+                  float(np.floor(ylo)), float(np.ceil(yhi)))
+        if target != self._loss_range:
+            xm, lo, hi = target
             self.loss_plot.getPlotItem().setRange(xRange=(0, xm), yRange=(lo, hi), padding=0.02)
-            self._loss_range = (xm, lo, hi)
+            self._loss_range = target
         sx, sy = lab.start
         self.start_item.setData([sx], [sy])
         self._draw_arrows()
         self.alpha_now.setValue(lab.race.iteration + 1)
         if lab.race.iteration + 1 > self.alpha_curve.xData[-1]:
             self._draw_alpha_curve()
-        it = lab.race.iteration
-        self.iteration_label.setText(f"Iteration {it}" + ("" if lab.race.running else " (all stopped)"))
-        self.explain.setText(self._explanation())
+        # Text layout is the dearest part of a frame: while playing, refresh it ten times a second.
+        now = time.monotonic()
+        if not lab.running or now - self._text_time > 0.1:
+            self._text_time = now
+            it = lab.race.iteration
+            self.iteration_label.setText(
+                f"Iteration {it}" + ("" if lab.race.running else " (all stopped)"))
+            html = self._explanation()
+            if html != self.explain_html:
+                self.explain_html = html
+                self.explain.setHtml(html)
         if self._gl_view is not None and self.views.currentIndex() == 1:
             self._gl_paths()
 
