@@ -92,7 +92,7 @@ def _saddle_g(x, y):
 # -- ravine: an ill-conditioned quadratic, rotated 30 degrees --------------------------------------
 
 _RAV_C, _RAV_S = np.cos(np.pi / 6), np.sin(np.pi / 6)
-_RAV_L1, _RAV_L2 = 1.0, 25.0  # curvatures along and across the valley: condition number 25
+_RAV_L1, _RAV_L2 = 0.5, 50.0  # curvatures along and across the valley: condition number 100
 
 
 def _ravine_uv(x, y):
@@ -228,9 +228,9 @@ SURFACES: dict[str, Surface] = {
         Surface(
             "ravine", "Ravine (ill-conditioned, rotated)", _ravine_f, _ravine_g,
             (-3.0, 3.0, -3.0, 3.0), (-2.6, -0.2), ((0.0, 0.0),),
-            "Curvature 25 times steeper across the valley than along it: SGD zig-zags, momentum "
-            "averages the zig-zag away.",
-            {"sgd": 0.07, "momentum": 0.07, "rmsprop": 0.02, "adam": 0.05},
+            "Curvature 100 times steeper across the valley than along it: SGD zig-zags and crawls, "
+            "momentum averages the zig-zag away and keeps the speed along the valley.",
+            {"sgd": 0.035, "momentum": 0.3, "rmsprop": 0.02, "adam": 0.1},
         ),
         Surface(
             "rosenbrock", "Rosenbrock", _rosen_f, _rosen_g, (-2.0, 2.0, -1.0, 3.0),

@@ -124,7 +124,7 @@ def test_bad_learning_rate_gives_message_and_keeps_state(qtbot, win, page):
 
 
 def test_diverging_racer_stops_others_go_on(qtbot, page):
-    page.lab.set_hyper("sgd", "lr", 5.0)  # far above 2/25 on the ravine
+    page.lab.set_hyper("sgd", "lr", 5.0)  # far above 2/50, the stable limit on the ravine
     for _ in range(40):
         page.lab.step()
     sgd = page.lab.racers["sgd"]
@@ -238,3 +238,15 @@ def test_explain_panel_shows_each_rule(qtbot, page, name):
     assert "W :=" in text
     assert ("v<sub>dW</sub>" in text) == (name in ("momentum", "adam"))
     assert ("s<sub>dW</sub>" in text) == (name in ("rmsprop", "adam"))
+
+
+def test_3d_tab_never_breaks_the_page(qtbot, page):
+    """Offscreen there is no OpenGL context: the tab says so and the race goes on."""
+    page.views.setCurrentIndex(1)
+    qtbot.wait(50)
+    if page._gl_view is None:
+        assert "3D view" in page.view3d_message.text()
+        assert "opens when you select" not in page.view3d_message.text()
+    page.lab.step()
+    page.views.setCurrentIndex(0)
+    assert page.lab.race.iteration == 1

@@ -311,9 +311,10 @@ def momentum_spectral_radius(alpha: float, beta: float, curvatures=RAVINE_CURVAT
 
 def test_spectral_radius_helper_by_hand():
     # beta = 0 is gradient descent: max |1 - alpha lam|
-    assert momentum_spectral_radius(0.05, 0.0) == pytest.approx(max(0.95, abs(1 - 0.05 * 25)))
+    curv = (1.0, 25.0)
+    assert momentum_spectral_radius(0.05, 0.0, curv) == pytest.approx(max(0.95, abs(1 - 0.05 * 25)))
     # det M = beta, so with complex eigenvalues the radius is sqrt(beta)
-    assert momentum_spectral_radius(0.2, 0.5) == pytest.approx(np.sqrt(0.5))
+    assert momentum_spectral_radius(0.2, 0.5, curv) == pytest.approx(np.sqrt(0.5))
 
 
 def test_momentum_rate_map_shape_and_orientation():

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -61,6 +61,16 @@ SCHEDULE_FIELDS = {
     "every": (0.0, 100000.0, 0, 10.0, 100.0),
 }
 MOMENTUM_MAP_ALPHAS = np.logspace(-3, 1, 120)
+STAGE_TEXT = {
+    "gradient": "dW, the slope of J at W; the black arrow points along −dW, downhill.",
+    "first moment": "v<sub>dW</sub>, an exponentially weighted average of recent dW: momentum "
+                    "keeps the direction that persists and cancels what zig-zags.",
+    "second moment": "s<sub>dW</sub>, an exponentially weighted average of dW²: the size of "
+                     "recent gradients, per coordinate.",
+    "bias correction": "v and s started at 0, so early averages are too small; dividing by "
+                       "1 − β<sup>t</sup> corrects that (it matters only for small t).",
+    "step": "W moves by ΔW (the white arrow).",
+}
 NOISY_TRAIL = 300  # steps of path shown while mini-batch noise is on
 MOMENTUM_MAP_BETAS = np.linspace(0.0, 0.99, 100)
 
@@ -336,6 +346,7 @@ class OptimizerPage(QWidget):
         self.noise_slider.setRange(0, 100)
         self.noise_slider.valueChanged.connect(lambda v: self.lab.set_noise(v / 100.0))
         self.noise_label = QLabel()
+        self.noise_label.setWordWrap(True)
         form.addRow(self.noise_slider)
         form.addRow(self.noise_label)
         self.seed_spin = QSpinBox()
@@ -483,8 +494,9 @@ class OptimizerPage(QWidget):
                                                       pen=pg.mkPen("k", width=6))
         p.addItem(self.mmap_marker_outline)
         p.addItem(self.mmap_marker)
-        self.mmap_bar = pg.ColorBarItem(values=(0.6, 1.0), colorMap=pg.colormap.get("viridis"),
-                                        label="rate (J - J*) shrinks by per step", interactive=False)
+        self.mmap_bar = pg.ColorBarItem(values=(0.8, 1.0), colorMap=pg.colormap.get("viridis"),
+                                        label="rate: |W - W*| shrinks by this per step",
+                                        interactive=False, width=18)
         self.mmap_bar.setImageItem(self.mmap_image, insert_in=p)
         self.mmap_plot.scene().sigMouseClicked.connect(self._mmap_clicked)
         lay.addWidget(self.mmap_plot, 1)
@@ -508,7 +520,8 @@ class OptimizerPage(QWidget):
         lp.showGrid(x=True, y=True, alpha=0.25)
         fixed_plot(lp)
         lp.disableAutoRange()
-        self.legend = lp.addLegend(offset=(-5, 5), labelTextSize="9pt")
+        self.legend = lp.addLegend(offset=(-5, 5), labelTextSize="9pt",
+                                   brush=pg.mkBrush(255, 255, 255, 210))
         self.loss_curves: dict[str, pg.PlotDataItem] = {}
         for name in OPTIMIZER_NAMES:
             c = pg.PlotDataItem(pen=pg.mkPen(OPTIMIZER_COLORS[name], width=2), name=LABELS[name])
@@ -652,6 +665,7 @@ class OptimizerPage(QWidget):
         self._redraw()
 
     _basin_surface: str | None = None
+    _gl_failed = False
 
     def _noise_text(self, noise: float) -> str:
         kind = ("batch gradient descent" if noise == 0 else "mini-batch" if noise < 0.6
@@ -704,9 +718,13 @@ class OptimizerPage(QWidget):
             if r is None:
                 for item in (path, head, curve):
                     item.setVisible(False)
+                if self.legend.getLabel(curve) is not None:
+                    self.legend.removeItem(curve)
                 continue
             for item in (path, head, curve):
                 item.setVisible(True)
+            if self.legend.getLabel(curve) is None:
+                self.legend.addItem(curve, LABELS[name])
             p = r.path
             # With mini-batch noise the path is a scribble that never ends: show a trail.
             path.set_path(p[-NOISY_TRAIL:] if noisy else p)
@@ -728,8 +746,9 @@ class OptimizerPage(QWidget):
                 yhi = max(yhi, float(np.log10(finite.max())))
         self.diverged_marks.setData(marks_x, marks_y)
         # The range is fixed and grows in steps (powers of two, whole decades), not every frame.
+        hi = float(np.ceil(yhi))
         target = (max(100.0, float(2 ** np.ceil(np.log2(max(xmax, 1.0))))),
-                  float(np.floor(ylo)), float(np.ceil(yhi)))
+                  min(float(np.floor(ylo)), hi - 3.0), hi)
         if target != self._loss_range:
             xm, lo, hi = target
             self.loss_plot.getPlotItem().setRange(xRange=(0, xm), yRange=(lo, hi), padding=0.02)
@@ -777,8 +796,8 @@ class OptimizerPage(QWidget):
                 w = r.path[-2]
         gn = np.hypot(*g)
         if gn > 0 and np.isfinite(gn):
-            # Direction of -dW; its length grows with |dW| and saturates, so it stays on screen.
-            length = 0.15 * span * np.tanh(2.0 * gn / self.lab.surface.grad_scale)
+            # Direction of -dW at a fixed length; it shrinks only as dW vanishes near a minimum.
+            length = 0.12 * span * min(1.0, gn / (1e-3 * self.lab.surface.grad_scale))
             self.grad_arrow.setData(*_arrow(w, -g / gn * length, head))
         else:
             self.grad_arrow.setData([np.nan], [np.nan])
@@ -806,11 +825,16 @@ class OptimizerPage(QWidget):
         if opt.alpha is not None:
             rows.append(f"α<sub>t</sub> = {fmt(opt.alpha)} &nbsp; "
                         f"({SCHEDULES[s.schedule].formula}, α0 = {fmt(h['lr'])})")
-        rows.append("<b>Update rule</b> (the notes' notation):")
-        rows.append(_rule_html(name, h))
         vals = n["values"] if n is not None else st
+        if n is not None:
+            idx, stages = n["index"], n["stages"]
+            stage = stages[idx]
+            rows.append(f"<div style='background:#fff3c4'><b>Stage {idx + 1} of {len(stages)}: "
+                        f"{stage}.</b> {STAGE_TEXT[stage]}<br><i>"
+                        + ("Done: press Step for the next update." if n["done"]
+                           else "Press Step (Right arrow) for the next stage.") + "</i></div>")
         if vals:
-            rows.append("<b>" + ("Narrated step t = %d" % n["t"] if n is not None
+            rows.append("<b>" + (f"Narrated step t = {n['t']}" if n is not None
                                  else "Last step") + "</b>")
             stage_idx = n["index"] if n is not None else 99
             stages = n["stages"] if n is not None else []
@@ -832,11 +856,8 @@ class OptimizerPage(QWidget):
                 table.append(f"<tr{style}><td>{label}</td><td>= {val}</td></tr>")
             table.append("</table>")
             rows.append("".join(table))
-            if n is not None:
-                stage = stages[stage_idx]
-                rows.append(f"<i>Stage {stage_idx + 1} of {len(stages)}: {stage}. "
-                            + ("Done: press Step for the next update." if n["done"]
-                               else "Press Step (Right arrow) for the next stage.") + "</i>")
+        rows.append("<b>Update rule</b> (the notes' notation):")
+        rows.append(_rule_html(name, h))
         return "<br>".join(rows)
 
     def _draw_momentum_marker(self) -> None:
@@ -857,11 +878,10 @@ class OptimizerPage(QWidget):
         """Convergence rate of momentum over a log-alpha x beta grid on the ravine (~0.1 s)."""
         rates = momentum_rate_map(SURFACES["ravine"], MOMENTUM_MAP_ALPHAS, MOMENTUM_MAP_BETAS)
         self._mmap_rates = rates
-        lut = pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=True)
-        v = np.clip((np.where(np.isfinite(rates), rates, 1.0) - 0.6) / 0.4, 0, 1)
-        rgba = lut[(v * 255).astype(int)]
-        rgba[rates >= 1.0] = (255, 255, 255, 255)
-        self.mmap_image.setImage(rgba, levels=None)
+        # Pairs that do not converge are NaN: drawn transparent, so the white background shows.
+        shown = np.where(rates < 1.0, rates, np.nan).astype(np.float32)
+        self.mmap_image.setImage(shown)
+        self.mmap_bar.setLevels((0.8, 1.0))
         la = np.log10(MOMENTUM_MAP_ALPHAS)
         b = MOMENTUM_MAP_BETAS
         self.mmap_image.setRect(QRectF(la[0], b[0], la[-1] - la[0], b[-1] - b[0]))
@@ -948,7 +968,7 @@ class OptimizerPage(QWidget):
     # -- 3D -------------------------------------------------------------------------------------
 
     def _ensure_3d(self) -> None:
-        if self._gl_view is not None:
+        if self._gl_view is not None or self._gl_failed:
             return
         try:
             import OpenGL.GL  # noqa: F401  (PyOpenGL: an optional dependency)
@@ -968,6 +988,21 @@ class OptimizerPage(QWidget):
         self.view3d_stack.setCurrentWidget(view)
         self._gl_lines = {}
         self._gl_surface()
+        QTimer.singleShot(0, self._check_gl)
+
+    def _check_gl(self) -> None:
+        """PyOpenGL may import on a display without OpenGL; then the context fails when shown."""
+        view = self._gl_view
+        if view is None or view.isValid():
+            return
+        self._gl_view = None
+        self._gl_failed = True
+        self.view3d_stack.removeWidget(view)
+        view.deleteLater()
+        self.view3d_message.setText(
+            "This display offers no OpenGL context, so the 3D view is off.\n"
+            "Every other view works without it.")
+        self.view3d_stack.setCurrentWidget(self.view3d_message)
 
     def _gl_surface(self) -> None:
         gl, view = self._gl, self._gl_view
@@ -992,7 +1027,7 @@ class OptimizerPage(QWidget):
             line = gl.GLLinePlotItem(pos=np.zeros((1, 3)), color=c, width=3, antialias=True)
             view.addItem(line)
             self._gl_lines[name] = line
-        view.setCameraPosition(distance=22, elevation=35, azimuth=-60)
+        view.setCameraPosition(distance=15, elevation=32, azimuth=-60)
         view.opts["center"] = pg.Vector(5, 5, 1.5)
         self._gl_paths()
 

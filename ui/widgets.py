@@ -52,7 +52,10 @@ def fixed_plot(plot: pg.PlotItem) -> None:
     plot.hideButtons()
     plot.setMenuEnabled(False)
     for name in ("left", "bottom", "right", "top"):
-        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis = plot.getAxis(name)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # "(x0.001)" prefixes confuse a class, and re-rendering them is what aborts PySide6 6.12.
+        axis.enableAutoSIPrefix(False)
 
 
 def surface_lut(lighten: float = 0.35) -> np.ndarray:
