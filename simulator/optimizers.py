@@ -73,7 +73,7 @@ class Optimizer:
             raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
         self.t += 1
         self.alpha = self.learning_rate(self.t if epoch is None else epoch)
-        for i, (w, dw) in enumerate(zip(params, grads)):
+        for i, (w, dw) in enumerate(zip(params, grads, strict=True)):
             st = self.state.setdefault(i, {})
             st["dW"] = dw
             update = self._update(st, dw)

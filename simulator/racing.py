@@ -9,6 +9,7 @@ the same optimizer classes.
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import numpy as np
 
 from .optimizers import Optimizer, make_optimizer

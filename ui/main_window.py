@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
                 return False
         lines = ["optimizer,iteration,w1,w2,J"]
         for name, r in self.lab.racers.items():
-            for i, ((x, y), j) in enumerate(zip(r.path, r.losses)):
+            for i, ((x, y), j) in enumerate(zip(r.path, r.losses, strict=True)):
                 lines.append(f"{name},{i},{x:.10g},{y:.10g},{j:.10g}")
         try:
             Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -28,15 +28,21 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from simulator.optimizers import make_optimizer
-from simulator.racing import CONVERGED, DIVERGED, DIVERGED_LABEL, MOVING_LABEL, basin_map
-from simulator.racing import momentum_rate_map
+from simulator.racing import (
+    CONVERGED,
+    DIVERGED,
+    DIVERGED_LABEL,
+    MOVING_LABEL,
+    basin_map,
+    momentum_rate_map,
+)
 from simulator.schedules import SCHEDULES, make_schedule
 from simulator.surfaces import SURFACES, get_surface
 

@@ -38,7 +38,7 @@ def blocked(*objects: QObject) -> Iterator[None]:
     try:
         yield
     finally:
-        for o, was in zip(objects, old):
+        for o, was in zip(objects, old, strict=True):
             o.blockSignals(was)
 
 
