@@ -5,14 +5,18 @@ notation is the course's: z (pre-activation), z_norm and z_tilde (batch norm), a
 gamma and beta (batch norm's learnable scale and shift), mu and sigma^2 (mini-batch statistics).
 
 Every parameter array of an ``MLP`` is a view into one flat vector ``theta`` (the notes' theta from
-gradient checking), and every gradient list is a view into one vector ``dtheta``. An optimizer can
-so update the layers one array at a time (``opt.step(model.params, grads)``, which keeps a state per
+gradient checking), and ``dtheta`` flattens the last gradients the same way. An optimizer can so
+update the layers one array at a time (``opt.step(model.params, grads)``, which keeps a state per
 layer for the UI) or all at once (``opt.step([model.theta], [model.dtheta])``, one NumPy call per
 formula instead of one per layer; the arithmetic is elementwise, so the result is the same).
+
+Nothing here prints, sleeps or reads the clock; the only randomness is the initialization, from
+``numpy.random.default_rng(seed)``.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -42,10 +46,17 @@ def softmax(z: np.ndarray) -> np.ndarray:
     # Classes first: the max and the sum then run along axis 0, vectorized over the examples, which
     # is several times faster than reducing many short rows (a 200x200 map has 40,000 of them).
     t = np.moveaxis(z, -1, 0).astype(dtype, order="C")
-    t -= t.max(axis=0)
+    return np.ascontiguousarray(np.moveaxis(_softmax_classes_first(t), 0, -1))
+
+
+def _softmax_classes_first(t: np.ndarray) -> np.ndarray:
+    """softmax over axis 0 of t (classes first), in place."""
+    # np.maximum.reduce and np.add.reduce are max() and sum() without a Python wrapper: on a small
+    # batch the wrapper costs as much as the arithmetic.
+    t -= np.maximum.reduce(t, axis=0)
     np.exp(t, out=t)
-    t /= t.sum(axis=0)
-    return np.ascontiguousarray(np.moveaxis(t, 0, -1))
+    t /= np.add.reduce(t, axis=0)
+    return t
 
 
 def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -59,27 +70,49 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarr
         raise ValueError(f"logits must have shape (examples, classes), got shape {z.shape}")
     m, c = z.shape
     y = np.asarray(y)
-    # Classes first, as in softmax(); dz is returned as the transpose (a view) of that layout.
-    zt = z.T.astype(z.dtype if z.dtype.kind == "f" else np.float64, order="C")
-    zt -= zt.max(axis=0)
-    t = np.exp(zt)
-    s = t.sum(axis=0)
-    t /= s  # y_hat, (C, m)
+    zt = z.T.astype(z.dtype if z.dtype.kind == "f" else np.float64, order="C")  # classes first
     if y.ndim == 1:
         _check_labels(y, m, c)
-        cols = np.arange(m)
-        loss = (np.log(s).sum() - zt[y, cols].sum()) / m  # mean of -log y_hat[y]
+        return _cross_entropy(zt, y)
+    if y.shape == z.shape:
+        return _cross_entropy(zt, y.T)
+    raise ValueError(
+        f"labels must have shape ({m},) or ({m}, {c}) for logits of shape {z.shape}, "
+        f"got shape {y.shape}"
+    )
+
+
+def _cross_entropy(zt: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """softmax_cross_entropy on logits given classes first, zt (C, m), which it overwrites.
+
+    ``y``: checked integer labels (m,) or probabilities (C, m). Classes first, as in softmax(); dz
+    is returned as the transpose (a view) of that layout.
+    """
+    m = zt.shape[1]
+    zt -= np.maximum.reduce(zt, axis=0)  # see _softmax_classes_first
+    t = np.exp(zt)
+    s = np.add.reduce(t, axis=0)
+    t /= s  # y_hat
+    if y.ndim == 1:
+        cols = _columns(m)
+        loss = (np.add.reduce(np.log(s)) - np.add.reduce(zt[y, cols])) / m  # mean -log y_hat[y]
         t[y, cols] -= 1.0
-    elif y.shape == z.shape:
-        loss = -np.sum(y.T * (zt - np.log(s))) / m
-        t -= y.T
     else:
-        raise ValueError(
-            f"labels must have shape ({m},) or ({m}, {c}) for logits of shape {z.shape}, "
-            f"got shape {y.shape}"
-        )
+        loss = -np.sum(y * (zt - np.log(s))) / m
+        t -= y
     t /= m
     return float(loss), t.T
+
+
+@functools.lru_cache(maxsize=4)
+def _columns(m: int) -> np.ndarray:
+    """arange(m), read-only and cached: the example index of each label, every training step."""
+    cols = np.arange(m)
+    cols.flags.writeable = False
+    return cols
+
+
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 def _check_labels(y: np.ndarray, m: int, n_classes: int) -> None:
@@ -88,7 +121,8 @@ def _check_labels(y: np.ndarray, m: int, n_classes: int) -> None:
         raise ValueError(f"labels must have shape ({m},), got shape {y.shape}")
     if m and y.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers, got dtype {y.dtype}")
-    if m and (y.min() < 0 or y.max() >= n_classes):
+    # Viewed as unsigned, a negative label is huge: one max() checks both ends.
+    if m and y.view(_UNSIGNED[y.dtype.itemsize]).max() >= n_classes:
         raise ValueError(
             f"labels must be in [0, {n_classes - 1}], got values in [{y.min()}, {y.max()}]"
         )
@@ -97,8 +131,9 @@ def _check_labels(y: np.ndarray, m: int, n_classes: int) -> None:
 # --- activations ----------------------------------------------------------------------------------
 
 
-def relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
+def relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """max(z, 0); ``out`` as in NumPy (``out=z`` works in place)."""
+    return np.maximum(z, 0.0, out=out)
 
 
 def relu_backward(da: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -122,14 +157,23 @@ _ACT = {"relu": (relu, relu_backward), "tanh": (np.tanh, tanh_backward)}
 class Dense:
     """z = a @ W + b, the linear part of a layer. ``b`` is None when batch norm follows.
 
-    The layer keeps no cache: backward is given the input a it saw, so a forward pass for a plot
-    never spoils the values a training step needs.
+    W and b lie back to back in memory, so ``Wb`` = [W; b], of shape (in + 1, out), is one array:
+    b is the weight of an input that is always 1. Given a with a column of ones appended, z = [a, 1]
+    @ Wb and [dW; db] = [a, 1]^T dz are one matrix product each instead of two operations; the
+    training pass uses that. The layer keeps no cache: backward is given the input it saw, so a
+    forward pass for a plot never spoils the values a training step needs.
     """
 
-    def __init__(self, W: np.ndarray, b: np.ndarray | None) -> None:
-        self.W, self.b = W, b
+    def __init__(self, Wb: np.ndarray, bias: bool = True) -> None:
+        self.Wb = Wb
+        self.W = Wb[:-1] if bias else Wb
+        self.b = Wb[-1] if bias else None
 
     def forward(self, a: np.ndarray) -> np.ndarray:
+        """z for a of shape (m, in), or (m, in + 1) ending in a column of ones."""
+        if a.shape[1] == self.Wb.shape[0]:  # [a, 1] (or no b): one product does it all
+            Wb = self.Wb if self.Wb.dtype == a.dtype else self.Wb.astype(a.dtype)
+            return a @ Wb
         W, b = self.W, self.b
         if W.dtype != a.dtype:  # a float32 map through a float64 model: compute in float32
             W = W.astype(a.dtype)
@@ -140,18 +184,19 @@ class Dense:
         return z
 
     def backward(
-        self,
-        a: np.ndarray,
-        dz: np.ndarray,
-        dW: np.ndarray,
-        db: np.ndarray | None,
-        need_da: bool = True,
-    ) -> np.ndarray | None:
-        """Write dW = a^T dz and db = sum(dz) into the given arrays; return da = dz W^T."""
-        np.matmul(a.T, dz, out=dW)
-        if db is not None:
-            dz.sum(axis=0, out=db)
-        return dz @ self.W.T if need_da else None
+        self, a: np.ndarray, dz: np.ndarray, need_da: bool = True
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """dW = a^T dz, db = sum of dz over the examples, da = dz W^T (None if not needed).
+
+        ``a`` is the input forward saw, (m, in) or [a, 1]; dW and db are new arrays either way.
+        """
+        da = dz @ self.W.T if need_da else None
+        if self.b is None:
+            return a.T @ dz, None, da
+        if a.shape[1] == self.Wb.shape[0]:
+            dWb = a.T @ dz  # [dW; db]: the ones column sums dz over the examples
+            return dWb[:-1], dWb[-1], da
+        return a.T @ dz, dz.sum(axis=0), da
 
 
 def batch_statistics(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -325,7 +370,8 @@ class BatchNorm:
 class HiddenValues(NamedTuple):
     """One hidden layer's values for a batch, each (examples, units): z, z_tilde, a = g(z_tilde).
 
-    Without batch norm z_tilde is z itself.
+    Without batch norm z_tilde is z itself. After a training pass, ``a`` lives in a buffer that the
+    next training pass overwrites (see MLP.forward).
     """
 
     z: np.ndarray
@@ -372,61 +418,73 @@ class MLP:
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        check_range("bn_momentum", bn_momentum, low=0.0, high=1.0, high_open=True)
+        check_range("bn_eps", bn_eps, low=0.0, low_open=True)
         self.sizes = sizes
         self.activation = activation
         self.batchnorm = bool(batchnorm)
-        self.seed = seed
+        self.seed = _check_int("seed", seed, 0, None)
         self.dtype = dtype
         self.l2 = check_range("l2", l2, low=0.0)
         self.l1 = check_range("l1", l1, low=0.0)
         self._g, self._g_backward = _ACT[activation]
 
-        # Layout: (name, shape) in layer order; theta holds them back to back.
-        layout: list[tuple[str, tuple[int, ...]]] = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
-            hidden = i < len(sizes) - 1
-            layout.append((f"W{i}", (n_in, n_out)))
-            if hidden and self.batchnorm:
-                layout += [(f"gamma{i}", (n_out,)), (f"beta{i}", (n_out,))]
-            else:
-                layout.append((f"b{i}", (n_out,)))
-        self.param_names = [name for name, _ in layout]
-        self._slots: list[tuple[int, int, tuple[int, ...]]] = []
+        # theta holds, layer by layer, W then b, or W, gamma, beta where batch norm follows.
+        layers = list(enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1))
+        names: list[str] = []
+        shapes: list[tuple[int, ...]] = []
+        for i, (n_in, n_out) in layers:
+            with_bn = self.batchnorm and i < len(sizes) - 1
+            names += [f"W{i}", f"gamma{i}", f"beta{i}"] if with_bn else [f"W{i}", f"b{i}"]
+            shapes += [(n_in, n_out)] + [(n_out,)] * (2 if with_bn else 1)
+        self.param_names = names
+        self._slots: list[tuple[int, int, tuple[int, ...]]] = []  # start, stop, shape in theta
         offset = 0
-        for _, shape in layout:
-            size = int(np.prod(shape))
-            self._slots.append((offset, offset + size, shape))
-            offset += size
+        for shape in shapes:
+            self._slots.append((offset, offset + int(np.prod(shape)), shape))
+            offset = self._slots[-1][1]
         self.theta = np.zeros(offset, dtype=dtype)
         self.params = self.split(self.theta)
-        self.dtheta = np.zeros_like(self.theta)
-        self._where = {name: i for i, name in enumerate(self.param_names)}
+        self.grads: list[np.ndarray] = []  # of the last backward pass
+        where = {name: i for i, name in enumerate(names)}.get
+        # Per layer, the index in params of W, b, gamma and beta (None where absent).
+        self._index = [
+            (where(f"W{i}"), where(f"b{i}"), where(f"gamma{i}"), where(f"beta{i}"))
+            for i, _ in layers
+        ]
 
         self.dense: list[Dense] = []
-        self.norms: list[BatchNorm | None] = []
-        for i in range(1, len(sizes)):
-            hidden = i < len(sizes) - 1
-            W = self.params[self._where[f"W{i}"]]
-            if hidden and self.batchnorm:
-                bn = BatchNorm(sizes[i], momentum=bn_momentum, eps=bn_eps, dtype=dtype)
-                bn.gamma = self.params[self._where[f"gamma{i}"]]
-                bn.beta = self.params[self._where[f"beta{i}"]]
-                self.dense.append(Dense(W, None))
+        self.norms: list[BatchNorm | None] = []  # one per hidden layer
+        for (i, (n_in, n_out)), (iW, ib, ig, ibeta) in zip(layers, self._index, strict=True):
+            if ib is None:  # batch norm follows
+                self.dense.append(Dense(self.params[iW], bias=False))
+                bn = BatchNorm(n_out, momentum=bn_momentum, eps=bn_eps, dtype=dtype)
+                bn.gamma, bn.beta = self.params[ig], self.params[ibeta]
                 self.norms.append(bn)
-            else:
-                self.dense.append(Dense(W, self.params[self._where[f"b{i}"]]))
-                if hidden:
-                    self.norms.append(None)
+                continue
+            start = self._slots[iW][0]  # W then b: together the (in + 1, out) array [W; b]
+            Wb = self.theta[start : start + (n_in + 1) * n_out].reshape(n_in + 1, n_out)
+            self.dense.append(Dense(Wb))
+            if i < len(sizes) - 1:
+                self.norms.append(None)
         self.weights = [d.W for d in self.dense]
+        # Rows per block in test mode (see _in_blocks): about 64k values in the widest layer,
+        # between 256 and 1024 rows (measured best for 16 to 64 units).
+        self._block_rows = min(1024, max(256, 2**16 // max(sizes)))
         self.initialize(seed)
 
         self.hidden: list[HiddenValues] = []  # values of the last forward pass
-        self._input: np.ndarray | None = None  # the last training forward's X, for backward
+        self._inputs: list[np.ndarray] = []  # each Dense layer's input in the last training pass
+        self._buffer_rows = -1
+        self._buffers: list[np.ndarray | None] = []
 
     # -- set-up ----------------------------------------------------------------------------------
 
     def initialize(self, seed: int | np.random.Generator | None = None) -> None:
-        """Fresh weights from the seed (He or Xavier), zero biases and betas, unit gammas."""
+        """Fresh weights from a seed or Generator (default: the model's seed), as at construction.
+
+        He or Xavier weights, zero biases and betas, unit gammas, reset running statistics.
+        """
         rng = np.random.default_rng(self.seed if seed is None else seed)
         self.theta[:] = 0.0
         for i, d in enumerate(self.dense):
@@ -481,26 +539,21 @@ class MLP:
     def _run(
         self,
         X: np.ndarray,
-        training: bool,
         bn_stats: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
         batch_stats: bool = False,
     ) -> tuple[np.ndarray, list[HiddenValues]]:
-        """Logits and the hidden layers' values. Only a training pass changes the model.
+        """Test mode: logits and the hidden layers' values; nothing in the model changes.
 
-        Test mode normalizes with the running statistics, or with ``bn_stats`` (one (mean, var)
-        per BN layer), or, with ``batch_stats``, with the batch's own statistics.
+        Batch norm uses the running statistics, or ``bn_stats`` (one (mean, var) per BN layer), or,
+        with ``batch_stats``, the batch's own statistics.
         """
-        g = self._g
         hidden = []
         a = X
         k = 0  # index of the next BN layer
         for dense, bn in zip(self.dense[:-1], self.norms, strict=True):
             z = dense.forward(a)
-            if bn is None:
-                z_tilde = z
-            elif training:
-                z_tilde = bn.forward(z, training=True)
-            else:
+            z_tilde = z
+            if bn is not None:
                 if bn_stats is not None:
                     mean, var = bn_stats[k]
                 elif batch_stats:
@@ -509,49 +562,97 @@ class MLP:
                     mean = var = None
                 z_tilde = bn.forward(z, training=False, mean=mean, var=var)
                 k += 1
-            a = g(z_tilde)
+            a = self._g(z_tilde)
             hidden.append(HiddenValues(z, z_tilde, a))
         return self.dense[-1].forward(a), hidden
+
+    def _input_buffers(self, m: int) -> list[np.ndarray | None]:
+        """Per Dense layer with a b, an (m, in + 1) array whose last column is 1, for [a, 1].
+
+        Kept from one training step to the next while the batch size stays the same.
+        """
+        if m != self._buffer_rows:
+            self._buffers = []
+            for n_in, dense in zip(self.sizes[:-1], self.dense, strict=True):
+                buffer = None
+                if dense.b is not None:
+                    buffer = np.empty((m, n_in + 1), dtype=self.dtype)
+                    buffer[:, -1] = 1.0
+                self._buffers.append(buffer)
+            self._buffer_rows = m
+        return self._buffers
+
+    def _train(self, X: np.ndarray) -> np.ndarray:
+        """Training pass: BN uses (and updates) batch statistics; keeps what backward needs.
+
+        Each activation is written straight into the next layer's [a, 1] buffer when it has one.
+        Returns the logits transposed, (C, m): classes first, as the loss wants them (softmax()).
+        """
+        buffers = self._input_buffers(X.shape[0])
+        inputs = []
+        hidden = []
+        a = X
+        if buffers[0] is not None:
+            buffers[0][:, :-1] = X
+            a = buffers[0]
+        for i, (dense, bn) in enumerate(zip(self.dense[:-1], self.norms, strict=True)):
+            inputs.append(a)
+            z = dense.forward(a)
+            z_tilde = z if bn is None else bn.forward(z, training=True)
+            nxt = buffers[i + 1]
+            h = self._g(z_tilde, out=None if nxt is None else nxt[:, :-1])
+            hidden.append(HiddenValues(z, z_tilde, h))
+            a = h if nxt is None else nxt
+        inputs.append(a)
+        self._inputs, self.hidden = inputs, hidden
+        return self.dense[-1].Wb.T @ a.T  # the output layer has a b, so a is [a, 1]
 
     def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
         """Logits (examples, classes) for X (examples, features); keeps the values in ``hidden``.
 
         Training mode uses (and updates) batch-norm batch statistics and prepares ``backward``;
-        test mode uses the running statistics.
+        its ``hidden[i].a`` arrays are reused by the next training pass (copy them to keep them).
+        Test mode uses the running statistics and changes nothing but ``hidden``.
         """
-        X = self._as_input(X, self.dtype if training else _compute_dtype(X, self.dtype))
-        logits, self.hidden = self._run(X, training)
-        self._input = X if training else None
+        if training:
+            return self._train(self._as_input(X, self.dtype)).T
+        logits, self.hidden = self._run(self._as_input(X, _compute_dtype(X, self.dtype)))
+        self._inputs = []
         return logits
 
     def backward(self, dlogits: np.ndarray) -> list[np.ndarray]:
-        """Gradients of the loss in ``params`` order, given dJ/dz of the output layer.
+        """Gradients in ``params`` order (new arrays) from dJ/dz of the output layer.
 
-        The arrays are views into a new flat vector, also kept as ``dtheta``. The penalty terms
-        are not included here; ``loss_and_grads`` adds them.
+        Back through each layer: the Dense layer gives dW, db and da; the activation turns da into
+        d(z_tilde); batch norm turns that into dz and gives dgamma, dbeta. The penalty terms are
+        not included here; ``loss_and_grads`` adds them.
         """
-        X = self._input
-        if X is None:
+        if not self._inputs:
             raise RuntimeError("backward needs a forward pass in training mode first")
-        dtheta = np.empty_like(self.theta)
-        grads = self.split(dtheta)
-        where = self._where
+        grads: list[Any] = [None] * len(self.params)
         dz = dlogits
-        for i in range(len(self.dense), 0, -1):
-            a_prev = X if i == 1 else self.hidden[i - 2].a
-            bn = self.norms[i - 1] if i < len(self.dense) else None
-            db = None if bn is not None else grads[where[f"b{i}"]]
-            da = self.dense[i - 1].backward(a_prev, dz, grads[where[f"W{i}"]], db, need_da=i > 1)
-            if i == 1:
+        for i in range(len(self.dense) - 1, -1, -1):
+            iW, ib, _, _ = self._index[i]
+            grads[iW], db, da = self.dense[i].backward(self._inputs[i], dz, need_da=i > 0)
+            if ib is not None:
+                grads[ib] = db
+            if i == 0:
                 break
-            dz = self._g_backward(da, self.hidden[i - 2].a)
-            bn = self.norms[i - 2]
+            dz = self._g_backward(da, self.hidden[i - 1].a)  # hidden layer i-1, from the top
+            bn = self.norms[i - 1]
             if bn is not None:
                 dz = bn.backward(dz)
-                grads[where[f"gamma{i - 1}"]][...] = bn.dgamma
-                grads[where[f"beta{i - 1}"]][...] = bn.dbeta
-        self.dtheta = dtheta
+                _, _, ig, ibeta = self._index[i - 1]
+                grads[ig], grads[ibeta] = bn.dgamma, bn.dbeta
+        self.grads = grads
         return grads
+
+    @property
+    def dtheta(self) -> np.ndarray:
+        """The last gradients as one flat vector laid out like ``theta`` (a new array)."""
+        if not self.grads:
+            return np.zeros_like(self.theta)
+        return np.concatenate([g.ravel() for g in self.grads])
 
     def penalty(self, m: int) -> float:
         """(l2 / 2m) sum W^2 + (l1 / m) sum |W| over the weight matrices."""
@@ -565,19 +666,21 @@ class MLP:
     def loss_and_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
         """One training pass on a mini-batch: J = mean cross-entropy + penalty, and dJ/dparams.
 
-        ``y`` holds integer labels in [0, C - 1]. The gradients are new arrays (views into a new
-        ``dtheta``), so keeping them is safe; batch norm's running statistics are updated.
+        ``y`` holds integer labels in [0, C - 1]. The gradients are new arrays, so keeping them is
+        safe; they are also kept as ``grads`` (and ``dtheta`` flattens them). Batch norm's running
+        statistics are updated.
         """
         X = self._as_input(X, self.dtype)
         m = X.shape[0]
         if m == 0:
             raise ValueError("X must hold at least 1 example, got 0")
-        logits = self.forward(X, training=True)
-        loss, dlogits = softmax_cross_entropy(logits, y)
+        y = np.asarray(y)
+        _check_labels(y, m, self.n_classes)
+        loss, dlogits = _cross_entropy(self._train(X), y)
         grads = self.backward(dlogits)
         if self.l2 or self.l1:
-            for i, W in enumerate(self.weights, start=1):
-                dW = grads[self._where[f"W{i}"]]
+            for (iW, _, _, _), W in zip(self._index, self.weights, strict=True):
+                dW = grads[iW]
                 if self.l2:
                     dW += (self.l2 / m) * W
                 if self.l1:
@@ -586,6 +689,67 @@ class MLP:
         return loss, grads
 
     # -- inference ---------------------------------------------------------------------------------
+
+    def folded_layers(
+        self,
+        dtype: Any = None,
+        bn_stats: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(W, b) per layer for test mode, with each batch norm folded into its Dense layer.
+
+        In test mode BN is affine, z_tilde = (a W) * scale + shift with scale = gamma / sqrt(var +
+        eps) and shift = beta - mean * scale, so it equals one Dense layer with W * scale and b =
+        shift. Statistics: the running ones, or ``bn_stats``.
+        """
+        dtype = self.dtype if dtype is None else np.dtype(dtype)
+        layers = []
+        k = 0
+        for i, dense in enumerate(self.dense):
+            bn = self.norms[i] if i < len(self.norms) else None
+            if bn is None:
+                W, b = dense.W, dense.b
+            else:
+                mean, var = (bn.running_mean, bn.running_var) if bn_stats is None else bn_stats[k]
+                k += 1
+                scale = bn.gamma / np.sqrt(np.asarray(var, dtype=np.float64) + bn.eps)
+                W, b = dense.W * scale, bn.beta - np.asarray(mean) * scale
+            layers.append((W.astype(dtype), b.astype(dtype)))
+        return layers
+
+    def _in_blocks(
+        self,
+        X: np.ndarray,
+        finish: Any,
+        shape: tuple[int, ...],
+        dtype: Any,
+        bn_stats: Sequence[tuple[np.ndarray, np.ndarray]] | None,
+    ) -> np.ndarray:
+        """finish(logits^T) for X in test mode, computed a block of rows at a time into one array.
+
+        Why blocks: a block's arrays stay small, so they fit in the cache and are reused (fresh
+        multi-megabyte arrays cost a page fault per 4 kB on every call, which made a 200x200 map
+        3 times slower), and the matrix products stay small enough that OpenBLAS starts few or no
+        threads (on a busy 2-core machine its threads stalled whole-grid products for 10 ms to
+        1 s). Batch norm is folded into the weights, each layer is one product [a, 1] @ [W; b]
+        (see Dense), and ``finish`` gets the logits classes first, (C, rows). Rows are independent
+        in test mode, so the block size changes nothing.
+        """
+        Wbs = [np.vstack([W, b]) for W, b in self.folded_layers(X.dtype, bn_stats)]
+        step = max(1, min(self._block_rows, X.shape[0]))
+        # Per layer, an input buffer [a, 1] for one block, its column of ones set once.
+        inputs = [np.ones((step, Wb.shape[0]), dtype=X.dtype) for Wb in Wbs]
+        out = np.empty((X.shape[0], *shape), dtype=dtype)
+        for start in range(0, X.shape[0], step):
+            rows = slice(start, start + step)
+            x = X[rows]
+            k = x.shape[0]  # the last block may be shorter
+            a = inputs[0][:k]
+            a[:, :-1] = x
+            for Wb, nxt in zip(Wbs[:-1], inputs[1:], strict=True):
+                self._g(a @ Wb, out=nxt[:k, :-1])
+                a = nxt[:k]
+            out[rows] = finish(Wbs[-1].T @ a.T)
+        return out
 
     def predict_proba(
         self, X: np.ndarray, bn_stats: Sequence[tuple[np.ndarray, np.ndarray]] | None = None
@@ -597,16 +761,14 @@ class MLP:
         ``population_stats``.
         """
         X = self._as_input(X, _compute_dtype(X, self.dtype))
-        logits, _ = self._run(X, training=False, bn_stats=bn_stats)
-        return softmax(logits)
+        return self._in_blocks(X, _probabilities, (self.n_classes,), X.dtype, bn_stats)
 
     def predict(
         self, X: np.ndarray, bn_stats: Sequence[tuple[np.ndarray, np.ndarray]] | None = None
     ) -> np.ndarray:
         """The most probable class of each example (argmax of the logits), in test mode."""
         X = self._as_input(X, _compute_dtype(X, self.dtype))
-        logits, _ = self._run(X, training=False, bn_stats=bn_stats)
-        return np.ascontiguousarray(logits.T).argmax(axis=0)  # classes first: see softmax()
+        return self._in_blocks(X, _classes, (), np.intp, bn_stats)
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         """The fraction of examples whose predicted class is y (test mode)."""
@@ -616,17 +778,34 @@ class MLP:
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
         """J in test mode (mean cross-entropy + penalty), e.g. on the test set; changes nothing."""
         X = self._as_input(X, self.dtype)
-        logits, _ = self._run(X, training=False)
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least 1 example, got 0")
+        logits = self._in_blocks(X, np.transpose, (self.n_classes,), X.dtype, None)
         return softmax_cross_entropy(logits, y)[0] + self.penalty(len(X))
 
     def hidden_values(self, X: np.ndarray, training: bool = False) -> list[HiddenValues]:
         """z, z_tilde and a of every hidden layer for X, for heatmaps and histograms.
 
         ``training=True`` normalizes with the batch statistics of X, as a training step would, but
-        leaves the running statistics alone; ``False`` uses the running statistics.
+        leaves the running statistics alone; ``False`` uses the running statistics. Without batch
+        norm, z_tilde is the same array as z.
         """
         X = self._as_input(X, _compute_dtype(X, self.dtype))
-        return self._run(X, training=False, batch_stats=training)[1]
+        n, step = X.shape[0], self._block_rows
+        if training or n <= step:  # batch statistics need the whole batch at once
+            return self._run(X, batch_stats=training)[1]
+        out = []
+        for width, bn in zip(self.sizes[1:-1], self.norms, strict=True):
+            z = np.empty((n, width), dtype=X.dtype)
+            z_tilde = z if bn is None else np.empty_like(z)
+            out.append(HiddenValues(z, z_tilde, np.empty_like(z)))
+        for start in range(0, n, step):
+            rows = slice(start, start + step)
+            for dst, src in zip(out, self._run(X[rows])[1], strict=True):
+                dst.z[rows] = src.z
+                dst.z_tilde[rows] = src.z_tilde
+                dst.a[rows] = src.a
+        return out
 
     def population_stats(self, X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(mu, sigma^2) of every BN layer over all of X, layer by layer, for ``bn_stats``.
@@ -691,11 +870,23 @@ class MLP:
             dtype=self.dtype,
         )
         other.load_state_dict(self.state_dict())
+        for mine, theirs in zip(self.bn_layers, other.bn_layers, strict=True):
+            theirs.momentum = mine.momentum
         return other
 
     def __repr__(self) -> str:
         bn = ", batchnorm=True" if self.batchnorm else ""
         return f"MLP({self.sizes}, activation={self.activation!r}{bn})"
+
+
+def _probabilities(zt: np.ndarray) -> np.ndarray:
+    """softmax of logits given classes first (C, m), as (m, C); zt is overwritten."""
+    return _softmax_classes_first(zt).T
+
+
+def _classes(zt: np.ndarray) -> np.ndarray:
+    """The argmax class of logits given classes first (C, m): fast along axis 0 (see softmax())."""
+    return zt.argmax(axis=0)
 
 
 def _compute_dtype(X: Any, default: np.dtype) -> np.dtype:
@@ -711,7 +902,8 @@ def _check_int(name: str, value: Any, low: int, high: int | None) -> int:
     except TypeError:
         raise ValueError(f"{name} must be an integer, got {value!r}") from None
     if n < low or (high is not None and n > high):
-        raise ValueError(f"{name} must be in [{low}, {'inf' if high is None else high}], got {n}")
+        upper = "inf)" if high is None else f"{high}]"
+        raise ValueError(f"{name} must be in [{low}, {upper}, got {n}")
     return n
 
 
