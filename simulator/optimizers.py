@@ -110,8 +110,9 @@ class Momentum(Optimizer):
 
     def _update(self, st, dw):
         beta = self.hyper["beta"]
-        v = beta * st.get("v", 0.0) + (1.0 - beta) * dw
-        st["v"] = v
+        v = _moment(st, "v", dw, beta)
+        v *= beta
+        v += (1.0 - beta) * dw
         return -self.alpha * v
 
 
@@ -127,8 +128,9 @@ class RMSprop(Optimizer):
 
     def _update(self, st, dw):
         beta, eps = self.hyper["beta"], self.hyper["eps"]
-        s = beta * st.get("s", 0.0) + (1.0 - beta) * dw * dw
-        st["s"] = s
+        s = _moment(st, "s", dw, beta)
+        s *= beta
+        s += (1.0 - beta) * np.square(dw)
         return -self.alpha * dw / (np.sqrt(s) + eps)
 
 
@@ -155,9 +157,12 @@ class Adam(Optimizer):
 
     def _update(self, st, dw):
         b1, b2, eps = self.hyper["beta1"], self.hyper["beta2"], self.hyper["eps"]
-        v = b1 * st.get("v", 0.0) + (1.0 - b1) * dw
-        s = b2 * st.get("s", 0.0) + (1.0 - b2) * dw * dw
-        st["v"], st["s"] = v, s
+        v = _moment(st, "v", dw, b1)
+        v *= b1
+        v += (1.0 - b1) * dw
+        s = _moment(st, "s", dw, b2)
+        s *= b2
+        s += (1.0 - b2) * np.square(dw)
         if self.hyper["bias_correction"]:
             v_hat = v / (1.0 - b1**self.t)
             s_hat = s / (1.0 - b2**self.t)
@@ -165,6 +170,16 @@ class Adam(Optimizer):
             v_hat, s_hat = v, s
         st["v_hat"], st["s_hat"] = v_hat, s_hat
         return -self.alpha * v_hat / (np.sqrt(s_hat) + eps)
+
+
+def _moment(st: dict[str, np.ndarray], key: str, dw: np.ndarray, beta: Any) -> np.ndarray:
+    """The running average ``key`` (v or s), created as zeros on the first step and then
+    updated in place: no new array per step, which matters for many small layers."""
+    m = st.get(key)
+    if m is None:
+        shape = np.broadcast_shapes(np.shape(dw), np.shape(beta))
+        m = st[key] = np.zeros(shape, dtype=np.result_type(dw, np.float32))
+    return m
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -1,0 +1,355 @@
+"""Training a softmax classifier on a 2D data set, one mini-batch at a time.
+
+``ClassifierTrainer`` ties a data set, its input features, an ``MLP`` and an optimizer together and
+keeps what the classifier page shows: the epoch, the train and test loss and accuracy per epoch, the
+points a user added or removed, and the last good weights when a run diverges. It is also the engine
+of the batch-norm lab, and will be of the tuning lab.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .datasets import CLASS_RANGE, DATASETS, Dataset, make_dataset
+from .nn import MLP, softmax
+from .optimizers import OPTIMIZERS, make_optimizer
+from .schedules import SCHEDULES, check_range, make_schedule
+
+# Input features, as TensorFlow Playground offers them: name -> function of (x1, x2).
+FEATURES: dict[str, Any] = {
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 * x1,
+    "x2^2": lambda x1, x2: x2 * x2,
+    "x1*x2": lambda x1, x2: x1 * x2,
+    "sin(x1)": lambda x1, x2: np.sin(x1),
+    "sin(x2)": lambda x1, x2: np.sin(x2),
+}
+MAX_HIDDEN_LAYERS = 4
+MAX_UNITS = 64
+RUNNING, DIVERGED = "running", "diverged"
+
+
+def featurize(X: np.ndarray, names: tuple[str, ...] | list[str]) -> np.ndarray:
+    """The chosen features of points X (m, 2), as columns (m, len(names)) in X's dtype."""
+    if not names:
+        raise ValueError("choose at least one input feature")
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise ValueError(f"unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}")
+    X = np.asarray(X)
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.stack([FEATURES[n](x1, x2) for n in names], axis=1).astype(X.dtype, copy=False)
+
+
+@dataclass
+class ClassifierConfig:
+    """Everything that defines a training run; saved with the page's state."""
+
+    dataset: str = "blobs"
+    n: int = 300
+    classes: int = 3
+    noise: float = 0.15
+    test_fraction: float = 0.3
+    data_seed: int = 0
+    hidden: list[int] = field(default_factory=list)  # [] is softmax regression
+    activation: str = "tanh"
+    features: list[str] = field(default_factory=lambda: ["x1", "x2"])
+    l2: float = 0.0
+    l1: float = 0.0
+    optimizer: str = "adam"
+    lr: float = 0.03
+    hyper: dict[str, Any] = field(default_factory=dict)  # beta, beta1, beta2, eps, ...
+    schedule: str = "constant"
+    schedule_params: dict[str, float] = field(default_factory=dict)
+    batch_size: int = 32
+    seed: int = 0
+    batchnorm: bool = False
+    bn_momentum: float = 0.9
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ClassifierConfig:
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object with the classifier settings")
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown classifier setting {sorted(unknown)[0]!r}")
+        return cls(**copy.deepcopy(data))
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first setting out of range."""
+        if self.dataset not in DATASETS:
+            raise ValueError(f"unknown data set {self.dataset!r}; choose one of {', '.join(DATASETS)}")
+        lo, hi = CLASS_RANGE[self.dataset]
+        if not lo <= int(self.classes) <= hi:
+            raise ValueError(f"{self.dataset} takes classes in [{lo}, {hi}], got {self.classes}")
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+        for units in self.hidden:
+            if not 1 <= int(units) <= MAX_UNITS:
+                raise ValueError(f"hidden layer sizes must be in [1, {MAX_UNITS}], got {units}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}")
+        check_range("batch_size", self.batch_size, low=1)
+        check_range("l2", self.l2, low=0.0)
+        check_range("l1", self.l1, low=0.0)
+        featurize(np.zeros((1, 2)), self.features)
+
+
+@dataclass
+class History:
+    """Per-epoch curves; test values are NaN when there is no test set."""
+
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+
+
+class ClassifierTrainer:
+    """A data set, a model and an optimizer; ``step()`` trains on one mini-batch.
+
+    Points the user added (``add_point``) or removed (``remove_nearest``) are part of the training
+    set and survive a rebuild with new settings; regenerating the data with another seed keeps the
+    added points and forgets the removals (they named points of the old set).
+    """
+
+    def __init__(self, config: ClassifierConfig | None = None,
+                 added: list[tuple[float, float, int]] | None = None) -> None:
+        self.config = config or ClassifierConfig()
+        self.added: list[tuple[float, float, int]] = list(added or [])
+        self.removed: set[int] = set()
+        self.rebuild(self.config)
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def rebuild(self, config: ClassifierConfig, keep_removed: bool = True) -> None:
+        """Adopt new settings: new data (if its settings changed), a fresh model and optimizer.
+
+        Validates everything first, so a ValueError leaves the trainer as it was.
+        """
+        config = copy.deepcopy(config)
+        config.validate()
+        old = getattr(self, "config", None)
+        same_data = (
+            hasattr(self, "data") and old is not None
+            and all(getattr(old, k) == getattr(config, k)
+                     for k in ("dataset", "n", "classes", "noise", "test_fraction", "data_seed"))
+        )
+        data = self.data if same_data else make_dataset(
+            config.dataset, n=config.n, classes=config.classes, noise=config.noise,
+            seed=config.data_seed, test_fraction=config.test_fraction)
+        added = [p for p in self.added if p[2] < data.n_classes]
+        sizes = [len(config.features), *map(int, config.hidden), data.n_classes]
+        model = MLP(sizes, activation=config.activation, batchnorm=config.batchnorm,
+                    seed=config.seed, l2=config.l2, l1=config.l1, bn_momentum=config.bn_momentum)
+        optimizer = self._make_optimizer(config)
+        self.config, self.data, self.model, self.optimizer = config, data, model, optimizer
+        self.added = added
+        if not (same_data and keep_removed):
+            self.removed = set()
+        self._refresh_training_set()
+        self.reset()
+
+    @staticmethod
+    def _make_optimizer(config: ClassifierConfig):
+        lr: Any = config.lr
+        if config.schedule != "constant":
+            lr = make_schedule(config.schedule, config.lr, **config.schedule_params)
+        return make_optimizer(config.optimizer, lr, **config.hyper)
+
+    def _refresh_training_set(self) -> None:
+        keep = np.array([i not in self.removed for i in range(len(self.data.y_train))], dtype=bool)
+        X, y = self.data.X_train[keep], self.data.y_train[keep]
+        if self.added:
+            a = np.asarray(self.added, dtype=float)
+            X = np.concatenate([X, a[:, :2]])
+            y = np.concatenate([y, a[:, 2].astype(np.int64)])
+        self.X_train, self.y_train = X, y
+        self.F_train = featurize(X, self.config.features)
+        self.F_test = featurize(self.data.X_test, self.config.features)
+
+    def reset(self) -> None:
+        """Fresh weights from the seed, fresh optimizer state, epoch 0."""
+        self.model.initialize(self.config.seed)
+        self.optimizer.reset()
+        self.rng = np.random.default_rng(self.config.seed)
+        self.epoch = 0
+        self.iteration = 0
+        self._order = np.empty(0, dtype=np.intp)
+        self._cursor = 0
+        self.status = RUNNING
+        self.reason = ""
+        self.batch_loss = float("nan")
+        self.history = History()
+        self._good = self.model.state_dict()
+        self._record()
+
+    # -- points -------------------------------------------------------------------------------------
+
+    def add_point(self, x: float, y: float, label: int) -> None:
+        if not 0 <= int(label) < self.data.n_classes:
+            raise ValueError(f"class must be in [0, {self.data.n_classes - 1}], got {label}")
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise ValueError(f"a point needs finite coordinates, got ({x}, {y})")
+        self.added.append((float(x), float(y), int(label)))
+        self._refresh_training_set()
+
+    def remove_nearest(self, x: float, y: float, radius: float = 0.15) -> bool:
+        """Remove the training point nearest to (x, y) if it lies within ``radius``."""
+        if len(self.y_train) == 0:
+            return False
+        d = np.hypot(self.X_train[:, 0] - x, self.X_train[:, 1] - y)
+        i = int(np.argmin(d))
+        if d[i] > radius:
+            return False
+        generated = [j for j in range(len(self.data.y_train)) if j not in self.removed]
+        if i < len(generated):
+            self.removed.add(generated[i])
+        else:
+            del self.added[i - len(generated)]
+        self._refresh_training_set()
+        return True
+
+    # -- training -----------------------------------------------------------------------------------
+
+    @property
+    def batches_per_epoch(self) -> int:
+        m = len(self.y_train)
+        return max(1, -(-m // min(self.config.batch_size, max(m, 1))))
+
+    def step(self) -> None:
+        """Train on one mini-batch; at the end of an epoch, evaluate and record.
+
+        A loss or weight that turns NaN or infinite marks the run diverged and puts back the weights
+        of the last good epoch, so the page keeps showing sensible regions.
+        """
+        if self.status == DIVERGED:
+            return
+        m = len(self.y_train)
+        if m == 0:
+            raise ValueError("there are no training points: add some by clicking the plot")
+        if self._cursor >= len(self._order):
+            self._order = self.rng.permutation(m)
+            self._cursor = 0
+        bs = min(int(self.config.batch_size), m)
+        idx = self._order[self._cursor:self._cursor + bs]
+        self._cursor += bs
+        with np.errstate(all="ignore"):
+            loss, _ = self.model.loss_and_grads(self.F_train[idx], self.y_train[idx])
+            # One update of the flat parameter vector: the same arithmetic as layer by layer,
+            # in a few NumPy calls instead of a few per layer.
+            self.optimizer.step([self.model.theta], [self.model.dtheta], epoch=self.epoch + 1)
+        self.iteration += 1
+        self.batch_loss = loss
+        if not (np.isfinite(loss) and np.all(np.isfinite(self.model.theta))):
+            self._diverge(f"the loss became {loss:g} at epoch {self.epoch + 1}, iteration "
+                          f"{self.iteration}: the learning rate is too large for these settings")
+            return
+        if self._cursor >= len(self._order):
+            self.epoch += 1
+            self._record()
+            if not np.isfinite(self.history.train_loss[-1]):
+                self._diverge(f"the training loss became {self.history.train_loss[-1]:g} at "
+                              f"epoch {self.epoch}")
+                return
+            self._good = self.model.state_dict()
+
+    def run_epochs(self, epochs: int) -> None:
+        """Whole epochs of mini-batch steps (stops early if the run diverges)."""
+        target = self.epoch + int(epochs)
+        while self.epoch < target and self.status != DIVERGED:
+            self.step()
+
+    def _diverge(self, reason: str) -> None:
+        self.status = DIVERGED
+        self.reason = reason
+        self.model.load_state_dict(self._good)
+
+    def _record(self) -> None:
+        h = self.history
+        with np.errstate(all="ignore"):
+            tr_loss = self.model.loss(self.F_train, self.y_train) if len(self.y_train) else np.nan
+            tr_acc = self.model.accuracy(self.F_train, self.y_train)
+            if len(self.data.y_test):
+                te_loss = self.model.loss(self.F_test, self.data.y_test)
+                te_acc = self.model.accuracy(self.F_test, self.data.y_test)
+            else:
+                te_loss = te_acc = float("nan")
+        h.epoch.append(self.epoch)
+        h.train_loss.append(float(tr_loss))
+        h.train_acc.append(float(tr_acc))
+        h.test_loss.append(float(te_loss))
+        h.test_acc.append(float(te_acc))
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def proba_grid(self, n: int = 200) -> np.ndarray:
+        """Class probabilities over an n x n grid of the plane, (n, n, C) float32, [iy, ix]."""
+        _, _, pts = self.data.grid(n, dtype=np.float32)
+        p = self.model.predict_proba(featurize(pts, self.config.features))
+        return p.reshape(n, n, -1)
+
+    def probe(self, x: float, y: float, label: int | None = None) -> dict[str, Any]:
+        """The notes' softmax computation at one point: z, t = e^z, a = t / sum t, the hardmax,
+        and, for a class ``label``, the loss -log a_label and dz = a - y."""
+        F = featurize(np.array([[x, y]], dtype=float), self.config.features)
+        z = self._logits(F)[0]
+        with np.errstate(over="ignore"):
+            t = np.exp(z)
+        a = softmax(z)
+        hard = np.zeros_like(a)
+        hard[int(np.argmax(z))] = 1.0
+        out: dict[str, Any] = {"z": z, "t": t, "sum_t": float(np.sum(t)), "a": a, "hardmax": hard,
+                               "predicted": int(np.argmax(z))}
+        if label is not None:
+            onehot = np.zeros_like(a)
+            onehot[int(label)] = 1.0
+            out["label"] = int(label)
+            out["loss"] = float(-np.log(max(a[int(label)], 1e-300)))
+            out["dz"] = a - onehot
+        return out
+
+    def _logits(self, F: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model.forward(F, training=False), dtype=float)
+
+
+def fit_logistic(
+    F: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50
+) -> tuple[np.ndarray, float]:
+    """Logistic regression p(y=1) = sigmoid(F w + b), fitted by Newton's method (IRLS).
+
+    For C = 2 the page draws this boundary beside softmax regression's: softmax with two logits is
+    sigmoid(z1 - z0), so both models have the same family of straight boundaries and the same
+    optimum. A small L2 keeps Newton's steps finite on separable data.
+    """
+    F = np.asarray(F, dtype=float)
+    y = np.asarray(y, dtype=float)
+    A = np.hstack([F, np.ones((len(F), 1))])
+    w = np.zeros(A.shape[1])
+    reg = l2 * np.eye(A.shape[1])
+    reg[-1, -1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -500, 500)))
+        g = A.T @ (p - y) + reg @ w
+        H = (A * (p * (1 - p))[:, None]).T @ A + reg + 1e-9 * np.eye(A.shape[1])
+        dw = np.linalg.solve(H, g)
+        w -= dw
+        if np.max(np.abs(dw)) < 1e-10:
+            break
+    return w[:-1], float(w[-1])
+
+
+__all__ = ["FEATURES", "featurize", "ClassifierConfig", "ClassifierTrainer", "History",
+           "fit_logistic", "Dataset"]
