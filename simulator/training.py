@@ -162,6 +162,33 @@ class ClassifierTrainer:
         self._refresh_training_set()
         self.reset()
 
+    # Settings that need new data or a new network; the others keep the trained weights.
+    REBUILDS = ("dataset", "n", "classes", "noise", "test_fraction", "data_seed", "hidden",
+                "activation", "features", "seed", "batchnorm")
+
+    def apply(self, config: ClassifierConfig) -> bool:
+        """Adopt new settings. Returns True if the network was rebuilt (training starts over);
+        optimizer, learning rate, decay, regularization, batch size and BN momentum changes keep
+        the weights, so a teacher can lower alpha in the middle of a run."""
+        if any(getattr(config, k) != getattr(self.config, k) for k in self.REBUILDS):
+            self.rebuild(config)
+            return True
+        config = copy.deepcopy(config)
+        config.validate()
+        optimizer = self._make_optimizer(config)
+        check_range("bn_momentum", config.bn_momentum, low=0.0, high=1.0, high_open=True)
+        old = self.config
+        self.config = config
+        opt_keys = ("optimizer", "lr", "hyper", "schedule", "schedule_params")
+        if any(getattr(config, k) != getattr(old, k) for k in opt_keys):
+            self.optimizer = optimizer
+        self.model.l1, self.model.l2 = float(config.l1), float(config.l2)
+        if self.model.bn_layers:
+            self.model.set_bn_momentum(config.bn_momentum)
+        if self.status == DIVERGED:  # new settings: try again from the last good weights
+            self.status, self.reason = RUNNING, ""
+        return False
+
     @staticmethod
     def _make_optimizer(config: ClassifierConfig):
         lr: Any = config.lr
@@ -253,8 +280,11 @@ class ClassifierTrainer:
             self.optimizer.step([self.model.theta], [self.model.dtheta], epoch=self.epoch + 1)
         self.iteration += 1
         self.batch_loss = loss
-        if not (np.isfinite(loss) and np.all(np.isfinite(self.model.theta))):
-            self._diverge(f"the loss became {loss:g} at epoch {self.epoch + 1}, iteration "
+        # Blown up: NaN or inf, or a loss a hundred times the untrained one (cross-entropy at
+        # the start is about log C; a trained model's is below it).
+        limit = 100.0 * max(1.0, self.history.train_loss[0])
+        if not (np.isfinite(loss) and loss < limit and np.all(np.isfinite(self.model.theta))):
+            self._diverge(f"the loss became {loss:.3g} at epoch {self.epoch + 1}, iteration "
                           f"{self.iteration}: the learning rate is too large for these settings")
             return
         if self._cursor >= len(self._order):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from .classifier_page import ClassifierPage
 from .optimizer_page import OptimizerPage
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -45,15 +46,20 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.optimizer_page = OptimizerPage()
-        self.tabs.addTab(self.optimizer_page, self.optimizer_page.title)
+        self.classifier_page = ClassifierPage()
+        self.pages = [self.optimizer_page, self.classifier_page]
+        for page in self.pages:
+            self.tabs.addTab(page, page.title)
+        # Only the page in front runs: leaving a page pauses it.
+        self.tabs.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.tabs)
-        self.pages = [self.optimizer_page]
         self.presets = load_presets()
         self._build_menus()
         self.lab = self.optimizer_page.lab
-        self.lab.message.connect(lambda t: self.statusBar().showMessage(t, 6000))
-        self.lab.running_changed.connect(
-            lambda on: self._run_state.setText("running" if on else "paused"))
+        for page in self.pages:
+            page.lab.message.connect(lambda t: self.statusBar().showMessage(t, 6000))
+            page.lab.running_changed.connect(
+                lambda on: self._run_state.setText("running" if on else "paused"))
         self._run_state = QLabel("paused")
         self.statusBar().addPermanentWidget(self._run_state)
         self.statusBar().showMessage(
@@ -76,7 +82,7 @@ class MainWindow(QMainWindow):
         act = QAction("Export &picture…", self, shortcut=QKeySequence("Ctrl+E"))
         act.triggered.connect(self.export_picture)
         file_menu.addAction(act)
-        act = QAction("Export paths as &CSV…", self)
+        act = QAction("Export as &CSV…", self)
         act.triggered.connect(self.export_csv)
         file_menu.addAction(act)
         file_menu.addSeparator()
@@ -85,11 +91,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(act)
 
         run = bar.addMenu("&Run")
-        page = self.optimizer_page
-        for text, slot in (("Play / pause\tSpace", page.lab.toggle),
-                           ("Step\tRight", page.lab.step), ("Reset\tR", page.lab.reset)):
+        for text, name in (("Play / pause\tSpace", "toggle"), ("Step\tRight", "step"),
+                           ("Reset\tR", "reset")):
             act = QAction(text, self)
-            act.triggered.connect(slot)
+            act.triggered.connect(lambda _=False, n=name: getattr(self.current_page.lab, n)())
             run.addAction(act)
 
         presets = bar.addMenu("&Presets")
@@ -111,6 +116,32 @@ class MainWindow(QMainWindow):
         act.triggered.connect(self.show_about)
         help_menu.addAction(act)
 
+    @property
+    def current_page(self):
+        return self.tabs.currentWidget()
+
+    def _page_changed(self, _index: int) -> None:
+        for page in self.pages:
+            if page is not self.current_page:
+                page.lab.pause()
+
+    def _state(self) -> dict:
+        return {"optimizer": self.lab.settings.to_dict(), "classifier": self.classifier_page.lab.state()}
+
+    def _load_state(self, data) -> bool:
+        """Load a saved setup or session: {"optimizer": ..., "classifier": ...} (either may be
+        missing; a bare optimizer-settings object is read as the optimizer's)."""
+        if not isinstance(data, dict):
+            return self.lab.load(data)  # says why it cannot
+        if "optimizer" not in data and "classifier" not in data:
+            return self.lab.load(data)
+        ok = True
+        if "optimizer" in data:
+            ok = self.lab.load(data["optimizer"]) and ok
+        if "classifier" in data:
+            ok = self.classifier_page.lab.load(data["classifier"]) and ok
+        return ok
+
     # -- actions --------------------------------------------------------------------------------
 
     def apply_preset(self, preset: dict) -> bool:
@@ -130,7 +161,7 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             self.statusBar().showMessage(f"Could not open {path}: {exc}", 10000)
             return False
-        ok = self.lab.load(data.get("optimizer", data) if isinstance(data, dict) else data)
+        ok = self._load_state(data)
         if ok:
             self.statusBar().showMessage(f"Opened {path}", 6000)
         return ok
@@ -142,8 +173,7 @@ class MainWindow(QMainWindow):
             if not path:
                 return False
         try:
-            Path(path).write_text(json.dumps({"optimizer": self.lab.settings.to_dict()}, indent=2),
-                                  encoding="utf-8")
+            Path(path).write_text(json.dumps(self._state(), indent=2), encoding="utf-8")
         except OSError as exc:
             self.statusBar().showMessage(f"Could not save {path}: {exc}", 10000)
             return False
@@ -156,21 +186,18 @@ class MainWindow(QMainWindow):
                                                   "PNG image (*.png)")
             if not path:
                 return False
-        ok = self.tabs.currentWidget().grab().save(path)
+        ok = self.current_page.grab().save(path)
         self.statusBar().showMessage(f"Saved picture {path}" if ok else f"Could not write {path}",
                                      6000)
         return ok
 
     def export_csv(self, path: str | None = None) -> bool:
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export paths", "descent-paths.csv",
+            path, _ = QFileDialog.getSaveFileName(self, "Export as CSV", "descent.csv",
                                                   "CSV (*.csv)")
             if not path:
                 return False
-        lines = ["optimizer,iteration,w1,w2,J"]
-        for name, r in self.lab.racers.items():
-            for i, ((x, y), j) in enumerate(zip(r.path, r.losses, strict=True)):
-                lines.append(f"{name},{i},{x:.10g},{y:.10g},{j:.10g}")
+        lines = self.current_page.csv_lines()
         try:
             Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
         except OSError as exc:
@@ -182,9 +209,11 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         QMessageBox.information(
             self, "Keyboard shortcuts",
-            "Space: play / pause\nRight arrow: one step (one stage when narrating)\nR: reset\n"
+            "Space: play / pause\nRight arrow: one step (one stage when narrating; one mini-batch "
+            "in the classifier)\nR: reset\n"
             "Ctrl+O / Ctrl+S: open / save a setup\nCtrl+E: export a picture\nCtrl+Q: quit\n\n"
-            "Click the surface to move the start point.")
+            "Optimizers: click the surface to move the start point.\n"
+            "Classifier: left-click adds a point, right-click removes the nearest; hover to probe.")
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -203,14 +232,13 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             self.statusBar().showMessage(f"Ignored the saved session ({exc})", 8000)
             return
-        if isinstance(data, dict) and "optimizer" in data:
-            self.lab.load(data["optimizer"])
+        if isinstance(data, dict):
+            self._load_state(data)
 
     def _save_session(self) -> None:
         try:
             self.session_path.parent.mkdir(parents=True, exist_ok=True)
-            self.session_path.write_text(
-                json.dumps({"optimizer": self.lab.settings.to_dict()}, indent=2), encoding="utf-8")
+            self.session_path.write_text(json.dumps(self._state(), indent=2), encoding="utf-8")
         except OSError:
             pass  # a read-only home must not stop the app from closing
 

@@ -50,6 +50,7 @@ from .optimizer_lab import LABELS, OPTIMIZER_NAMES, OptimizerLab
 from .widgets import (
     CLASS_COLORS,
     OPTIMIZER_COLORS,
+    SCHEDULE_FIELDS,
     NumberField,
     blocked,
     fixed_plot,
@@ -59,13 +60,6 @@ from .widgets import (
 
 # Which engine hyperparameter each column of the optimizer table edits.
 BETA_KEY = {"momentum": "beta", "rmsprop": "beta", "adam": "beta1"}
-SCHEDULE_FIELDS = {
-    "decay_rate": (0.0, 100.0, 4, 0.1, 1.0),  # lo, hi, decimals, step, default
-    "base": (0.0, 1.0, 4, 0.01, 0.95),
-    "k": (0.0, 100.0, 3, 0.1, 1.0),
-    "factor": (0.0, 1.0, 3, 0.05, 0.5),
-    "every": (0.0, 100000.0, 0, 10.0, 100.0),
-}
 MOMENTUM_MAP_ALPHAS = np.logspace(-3, 1, 120)
 STAGE_TEXT = {
     "gradient": "dW, the slope of J at W; the black arrow points along −dW, downhill.",
@@ -1052,6 +1046,14 @@ class OptimizerPage(QWidget):
             line.setData(pos=pos)
 
     # -- lifetime -------------------------------------------------------------------------------
+
+    def csv_lines(self) -> list[str]:
+        """The racers' paths, for File > Export as CSV."""
+        lines = ["optimizer,iteration,w1,w2,J"]
+        for name, r in self.lab.racers.items():
+            for i, ((x, y), j) in enumerate(zip(r.path, r.losses, strict=True)):
+                lines.append(f"{name},{i},{x:.10g},{y:.10g},{j:.10g}")
+        return lines
 
     def shutdown(self) -> None:
         """Stop the timer and any worker: called when the window closes."""

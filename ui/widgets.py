@@ -29,6 +29,14 @@ OPTIMIZER_COLORS = {
 }
 CLASS_COLORS = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion",
                                         "reddish_purple", "sky_blue", "yellow", "black")]
+# The parameter fields of the learning-rate schedules: lo, hi, decimals, step, default.
+SCHEDULE_FIELDS = {
+    "decay_rate": (0.0, 100.0, 4, 0.1, 1.0),
+    "base": (0.0, 1.0, 4, 0.01, 0.95),
+    "k": (0.0, 100.0, 3, 0.1, 1.0),
+    "factor": (0.0, 1.0, 3, 0.05, 0.5),
+    "every": (0.0, 100000.0, 0, 10.0, 100.0),
+}
 
 
 @contextmanager
