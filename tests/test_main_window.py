@@ -19,13 +19,34 @@ def win(qtbot):
 
 def test_every_preset_loads_and_runs(qtbot, win):
     presets = load_presets()
-    assert len(presets) >= 6
-    assert len(win.presets_menu.actions()) == len(presets)
+    assert {p["page"] for p in presets} == {"optimizer", "classifier"}
+    assert len(presets) >= 12
+    actions = [a for a in win.presets_menu.actions() if not a.isSeparator()]
+    assert len(actions) == len(presets)
     for p in presets:
         assert win.apply_preset(p), p["name"]
-        assert win.lab.settings.surface == p["settings"]["surface"]
-        win.lab.step()
-        assert win.lab.race.iteration == 1
+        if p["page"] == "optimizer":
+            assert win.current_page is win.optimizer_page
+            assert win.lab.settings.surface == p["settings"]["surface"]
+            win.lab.step()
+            assert win.lab.race.iteration == 1
+        else:
+            lab = win.classifier_page.lab
+            assert win.current_page is win.classifier_page
+            assert lab.config.dataset == p["settings"]["dataset"]
+            lab.step_epoch()
+            assert lab.trainer.epoch == 1 and lab.trainer.status == "running"
+
+
+def test_classifier_presets_teach_what_they_say(qtbot, win):
+    by_name = {p["name"]: p for p in load_presets()}
+    lab = win.classifier_page.lab
+    win.apply_preset(by_name["Spiral: straight lines are not enough"])
+    lab.trainer.run_epochs(40)
+    flat = lab.trainer.history.test_acc[-1]
+    win.apply_preset(by_name["Circles: add x1^2 and x2^2"])
+    lab.trainer.run_epochs(60)
+    assert flat < 0.75 and lab.trainer.history.test_acc[-1] > 0.95
 
 
 def test_saddle_presets_show_noise_escaping(qtbot, win):

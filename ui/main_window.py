@@ -19,7 +19,8 @@ from .classifier_page import ClassifierPage
 from .optimizer_page import OptimizerPage
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-PRESETS_FILE = ASSETS / "presets" / "optimizer.json"
+PRESETS_DIR = ASSETS / "presets"
+PAGE_PRESETS = {"optimizer": "Optimizers", "classifier": "Classifier"}  # file stem -> menu section
 
 
 def default_session_path() -> Path:
@@ -27,13 +28,19 @@ def default_session_path() -> Path:
     return Path(base or Path.home() / ".config" / "descent") / "session.json"
 
 
-def load_presets(path: Path = PRESETS_FILE) -> list[dict]:
-    """The classroom presets shipped in assets/; an unreadable file gives none, not a crash."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return [p for p in data if isinstance(p, dict) and "name" in p and "settings" in p]
-    except (OSError, ValueError, TypeError):
-        return []
+def load_presets(directory: Path = PRESETS_DIR) -> list[dict]:
+    """The classroom presets shipped in assets/presets, each tagged with its page; an unreadable
+    file gives none, not a crash."""
+    out = []
+    for page in PAGE_PRESETS:
+        try:
+            data = json.loads((directory / f"{page}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, list):
+            out += [{**p, "page": page} for p in data
+                    if isinstance(p, dict) and "name" in p and "settings" in p]
+    return out
 
 
 class MainWindow(QMainWindow):
@@ -101,7 +108,11 @@ class MainWindow(QMainWindow):
         if not self.presets:
             act = presets.addAction("(no presets found in assets/presets)")
             act.setEnabled(False)
+        section = None
         for p in self.presets:
+            if p["page"] != section:
+                section = p["page"]
+                presets.addSection(PAGE_PRESETS[section])
             act = QAction(p["name"], self)
             act.setStatusTip(p.get("description", ""))
             act.triggered.connect(lambda _=False, p=p: self.apply_preset(p))
@@ -145,7 +156,9 @@ class MainWindow(QMainWindow):
     # -- actions --------------------------------------------------------------------------------
 
     def apply_preset(self, preset: dict) -> bool:
-        ok = self.lab.load(preset["settings"])
+        page = self.classifier_page if preset.get("page") == "classifier" else self.optimizer_page
+        self.tabs.setCurrentWidget(page)
+        ok = page.lab.load(preset["settings"])
         if ok:
             self.statusBar().showMessage(f"Preset: {preset['name']}. {preset.get('description', '')}",
                                          10000)
