@@ -112,11 +112,17 @@ def test_session_is_saved_and_restored(qtbot, tmp_path):
     qtbot.addWidget(w)
     w.lab.set_surface("plateau")
     w.lab.set_noise(0.25)
+    w.classifier_page.lab.set_config(dataset="xor", hidden=[6])
+    w.classifier_page.lab.add_point(0.5, 0.5)
     w.close()
     assert json.loads(session.read_text())["optimizer"]["surface"] == "plateau"
     w2 = MainWindow(session_path=session)
     qtbot.addWidget(w2)
     assert w2.lab.settings.surface == "plateau" and w2.lab.settings.noise == 0.25
+    c = w2.classifier_page.lab
+    assert c.config.dataset == "xor" and c.config.hidden == [6]
+    assert c.trainer.added == [(0.5, 0.5, 0)]
+    assert w2.classifier_page.dataset_combo.currentData() == "xor"
     w2.close()
 
 

@@ -148,6 +148,8 @@ class ClassifierPage(QWidget):
     """The softmax classifier lab."""
 
     title = "Classifier"
+    hint = ("Space: play/pause   Right: one mini-batch   R: reset   Click: add a point   "
+            "Right-click: remove   Hover: probe")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -864,8 +866,10 @@ class ClassifierPage(QWidget):
         wp.setLabel("bottom", f"a{i + 1} of hidden layer {layer + 1}")
         wp.setLabel("left", f"a{j + 1} of hidden layer {layer + 1}")
         wp.enableAutoRange()
-        self.network_note.setText("ConvNetJS-style: the last layer draws straight boundaries in "
-                                  "this warped space.")
+        self.network_note.setText("As in ConvNetJS: the grid of the input plane, bent by the "
+                                  "network. The softmax layer draws straight boundaries in the "
+                                  "space of the last hidden layer.")
+        self.network_note.setWordWrap(True)
 
     # -- lifetime -------------------------------------------------------------------------------
 

@@ -69,9 +69,7 @@ class MainWindow(QMainWindow):
                 lambda on: self._run_state.setText("running" if on else "paused"))
         self._run_state = QLabel("paused")
         self.statusBar().addPermanentWidget(self._run_state)
-        self.statusBar().showMessage(
-            "Space: play/pause   Right: one step   R: reset   Click the surface to set the start",
-            10000)
+        self.statusBar().showMessage(self.optimizer_page.hint, 10000)
         self.resize(1280, 800)
         if session_path is not None:
             self._restore_session()
@@ -135,6 +133,7 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             if page is not self.current_page:
                 page.lab.pause()
+        self.statusBar().showMessage(getattr(self.current_page, "hint", ""), 10000)
 
     def _state(self) -> dict:
         return {"optimizer": self.lab.settings.to_dict(), "classifier": self.classifier_page.lab.state()}

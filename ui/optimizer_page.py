@@ -193,6 +193,7 @@ class OptimizerPage(QWidget):
     """Controls at the left, the surface (and its maps) in the middle, losses and rules at the right."""
 
     title = "Optimizers"
+    hint = "Space: play/pause   Right: one step   R: reset   Click the surface to set the start"
 
     def __init__(self, lab: OptimizerLab | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
