@@ -148,8 +148,8 @@ def test_surface_combo_switches_everything(qtbot, page):
 
 
 def test_schedule_decays_alpha(qtbot, page):
-    page.schedule_combo.setCurrentIndex(page.schedule_combo.findData("exponential"))
-    page.schedule_fields["base"].setValue(0.9)
+    page.schedule.combo.setCurrentIndex(page.schedule.combo.findData("exponential"))
+    page.schedule.fields["base"].setValue(0.9)
     assert page.lab.settings.schedule == "exponential"
     for _ in range(3):
         page.lab.step()
@@ -158,8 +158,9 @@ def test_schedule_decays_alpha(qtbot, page):
     assert adam.alpha == pytest.approx(lr * 0.9**3)
     t, a = page.alpha_curve.getData()
     assert a[4] == pytest.approx(lr * 0.9 ** t[4])
-    assert page.schedule_fields["base"].isVisible()
-    assert not page.schedule_fields["decay_rate"].isVisible()
+    assert page.schedule.fields["base"].isVisible()
+    assert not page.schedule.fields["decay_rate"].isVisible()
+    assert page.schedule.formula.text() == "alpha = base^epoch * alpha0"
 
 
 def test_noise_is_seeded(qtbot, page):

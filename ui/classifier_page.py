@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSlider,
     QSpinBox,
-    QSplitter,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -36,16 +34,17 @@ from PySide6.QtWidgets import (
 from simulator.datasets import CLASS_RANGE, DATASETS, make_dataset
 from simulator.nn import softmax
 from simulator.optimizers import OPTIMIZERS
-from simulator.schedules import SCHEDULES
 from simulator.training import DIVERGED, FEATURES, MAX_HIDDEN_LAYERS, MAX_UNITS, featurize, fit_logistic
 
 from .classifier_lab import ClassifierLab
 from .widgets import (
     CLASS_COLORS,
-    SCHEDULE_FIELDS,
     NumberField,
+    ScheduleEditor,
     blocked,
     fixed_plot,
+    run_shortcuts,
+    three_columns,
 )
 
 GRID = 200  # decision-region resolution
@@ -160,33 +159,13 @@ class ClassifierPage(QWidget):
         self.probe_html = ""
 
         controls = self._build_controls()
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(controls.sizeHint().width() + 20)
-
         self.views = QTabWidget()
         self.views.addTab(self._build_region_view(), "Decision regions")
         self.views.addTab(self._build_network_view(), "Network")
         self.views.currentChanged.connect(lambda _: self._redraw())
 
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(self.views)
-        split.addWidget(self._build_right())
-        split.setStretchFactor(1, 3)
-        split.setStretchFactor(2, 2)
-        split.setSizes([310, 530, 440])
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(split)
-
-        for key, slot in ((Qt.Key.Key_Space, self.lab.toggle), (Qt.Key.Key_Right, self.lab.step),
-                          (Qt.Key.Key_R, self.lab.reset)):
-            sc = QShortcut(QKeySequence(key), self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(slot)
+        three_columns(self, controls, self.views, self._build_right(), (310, 530, 440))
+        run_shortcuts(self, self.lab)
 
         self.lab.config_changed.connect(self._on_config)
         self.lab.data_changed.connect(self._on_data)
@@ -319,19 +298,10 @@ class ClassifierPage(QWidget):
         row.addWidget(self.beta2_label)
         row.addWidget(self.beta2_field)
         form.addRow(row)
-        self.schedule_combo = QComboBox()
-        for name in SCHEDULES:
-            self.schedule_combo.addItem(name.replace("_", " "), name)
-        self.schedule_combo.currentIndexChanged.connect(lambda _: self._schedule_edited())
-        form.addRow("Decay", self.schedule_combo)
-        self.schedule_fields: dict[str, NumberField] = {}
-        for key, (lo, hi, dec, step, default) in SCHEDULE_FIELDS.items():
-            f = NumberField(lo, hi, dec, step)
-            f.set_value(default)
-            f.edited.connect(lambda _v: self._schedule_edited())
-            self.schedule_fields[key] = f
-            form.addRow(key.replace("_", " "), f)
-        self.schedule_form = form
+        self.schedule = ScheduleEditor()
+        self.schedule.edited.connect(
+            lambda name, params: self.lab.set_config(schedule=name, schedule_params=params))
+        form.addRow(self.schedule)
         row = QHBoxLayout()
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(1, 100000)
@@ -536,11 +506,6 @@ class ClassifierPage(QWidget):
         if not self.lab.set_config(hyper=hyper):
             (self.beta2_field if key == "beta2" else self.beta_field).set_invalid(True)
 
-    def _schedule_edited(self) -> None:
-        name = self.schedule_combo.currentData()
-        params = {k: self.schedule_fields[k].value() for k in SCHEDULES[name].params}
-        self.lab.set_config(schedule=name, schedule_params=params)
-
     def _speed_edited(self, v: int) -> None:
         self.lab.set_speed(v)
         self.speed_label.setText(f"{v} mini-batches/frame")
@@ -601,7 +566,7 @@ class ClassifierPage(QWidget):
         lo, hi = CLASS_RANGE[c.dataset]
         widgets = [self.dataset_combo, self.classes_spin, self.n_spin, self.data_seed_spin,
                    self.layers_spin, *self.unit_spins, self.activation_combo, self.reg_combo,
-                   self.opt_combo, self.schedule_combo, self.batch_spin, self.seed_spin,
+                   self.opt_combo, self.batch_spin, self.seed_spin,
                    self.add_class_combo, *self.feature_boxes.values()]
         with blocked(*widgets):
             self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(c.dataset))
@@ -618,7 +583,6 @@ class ClassifierPage(QWidget):
             self.activation_combo.setCurrentText(c.activation)
             self.reg_combo.setCurrentText("L2" if c.l2 else "L1" if c.l1 else "none")
             self.opt_combo.setCurrentIndex(self.opt_combo.findData(c.optimizer))
-            self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(c.schedule))
             self.batch_spin.setRange(1, max(1, len(t.y_train)))
             self.batch_spin.setValue(min(c.batch_size, max(1, len(t.y_train))))
             self.seed_spin.setValue(c.seed)
@@ -645,12 +609,7 @@ class ClassifierPage(QWidget):
             self.beta_field.set_value(c.hyper.get(beta_key, opt_defaults[beta_key]))
         if c.optimizer == "adam":
             self.beta2_field.set_value(c.hyper.get("beta2", opt_defaults["beta2"]))
-        for key, f in self.schedule_fields.items():
-            visible = key in SCHEDULES[c.schedule].params
-            if key in c.schedule_params:
-                f.set_value(c.schedule_params[key])
-            f.setVisible(visible)
-            self.schedule_form.labelForField(f).setVisible(visible)
+        self.schedule.show_schedule(c.schedule, c.schedule_params)
         self.speed_slider.setValue(self.lab.speed)
         self.speed_label.setText(f"{self.lab.speed} mini-batches/frame")
         can_compare = t.data.n_classes == 2 and not c.hidden

@@ -11,7 +11,6 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,10 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSlider,
     QSpinBox,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QTextBrowser,
@@ -50,12 +47,14 @@ from .optimizer_lab import LABELS, OPTIMIZER_NAMES, OptimizerLab
 from .widgets import (
     CLASS_COLORS,
     OPTIMIZER_COLORS,
-    SCHEDULE_FIELDS,
     NumberField,
+    ScheduleEditor,
     blocked,
     fixed_plot,
     fmt,
+    run_shortcuts,
     surface_lut,
+    three_columns,
 )
 
 # Which engine hyperparameter each column of the optimizer table edits.
@@ -206,12 +205,6 @@ class OptimizerPage(QWidget):
         self._text_time = 0.0
 
         controls = self._build_controls()
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(controls.sizeHint().width() + 20)
-
         self.views = QTabWidget()
         self.views.addTab(self._build_surface_view(), "Surface")
         self.views.addTab(self._build_3d_placeholder(), "3D")
@@ -219,24 +212,8 @@ class OptimizerPage(QWidget):
         self.views.addTab(self._build_momentum_view(), "Momentum map")
         self.views.currentChanged.connect(self._view_changed)
 
-        right = self._build_right()
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(self.views)
-        split.addWidget(right)
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 3)
-        split.setStretchFactor(2, 2)
-        split.setSizes([330, 560, 390])
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(split)
-
-        for key, slot in ((Qt.Key.Key_Space, self.lab.toggle), (Qt.Key.Key_Right, self.lab.step),
-                          (Qt.Key.Key_R, self.lab.reset)):
-            sc = QShortcut(QKeySequence(key), self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(slot)
+        three_columns(self, controls, self.views, self._build_right(), (330, 560, 390))
+        run_shortcuts(self, self.lab)
 
         self.lab.config_changed.connect(self._on_config)
         self.lab.stepped.connect(self._redraw)
@@ -322,23 +299,10 @@ class OptimizerPage(QWidget):
         lay.addWidget(box)
 
         box = QGroupBox("Learning-rate decay")
-        form = QFormLayout(box)
-        self.schedule_combo = QComboBox()
-        for name in SCHEDULES:
-            self.schedule_combo.addItem(name.replace("_", " "), name)
-        self.schedule_combo.currentIndexChanged.connect(lambda _: self._schedule_edited())
-        form.addRow("Schedule", self.schedule_combo)
-        self.schedule_fields: dict[str, NumberField] = {}
-        for key, (lo, hi, dec, step, default) in SCHEDULE_FIELDS.items():
-            f = NumberField(lo, hi, dec, step)
-            f.set_value(default)
-            f.edited.connect(lambda _v: self._schedule_edited())
-            self.schedule_fields[key] = f
-            form.addRow(key.replace("_", " "), f)
-        self.schedule_form = form
-        self.schedule_formula = QLabel()
-        self.schedule_formula.setStyleSheet("color: #444;")
-        form.addRow(self.schedule_formula)
+        v = QVBoxLayout(box)
+        self.schedule = ScheduleEditor()
+        self.schedule.edited.connect(lambda name, params: self.lab.set_schedule(name, **params))
+        v.addWidget(self.schedule)
         lay.addWidget(box)
 
         box = QGroupBox("Mini-batch noise")
@@ -568,12 +532,6 @@ class OptimizerPage(QWidget):
         self.lab.set_hyper(name, key, value)
         self._last_field = None
 
-    def _schedule_edited(self) -> None:
-        name = self.schedule_combo.currentData()
-        params = {k: self.schedule_fields[k].value() for k in SCHEDULES[name].params}
-        self._last_field = None
-        self.lab.set_schedule(name, **params)
-
     def _speed_edited(self, v: int) -> None:
         self.lab.set_speed(v)
         self.speed_label.setText(f"{v} steps/frame")
@@ -622,12 +580,11 @@ class OptimizerPage(QWidget):
         """Reflect every setting into the widgets (signals blocked) and rebuild the plots."""
         s = self.lab.settings
         surface = self.lab.surface
-        widgets = [self.surface_combo, self.select_combo, self.schedule_combo, self.noise_slider,
+        widgets = [self.surface_combo, self.select_combo, self.noise_slider,
                    self.seed_spin, self.speed_slider, self.bias_box, *self.enable_boxes.values()]
         with blocked(*widgets):
             self.surface_combo.setCurrentIndex(self.surface_combo.findData(s.surface))
             self.select_combo.setCurrentIndex(self.select_combo.findData(s.selected))
-            self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(s.schedule))
             self.noise_slider.setValue(round(s.noise * 100))
             self.seed_spin.setValue(s.seed)
             self.speed_slider.setValue(s.speed)
@@ -641,13 +598,7 @@ class OptimizerPage(QWidget):
         self.beta2_field.set_value(s.hyper["adam"]["beta2"])
         self.start_x.set_value(self.lab.start[0])
         self.start_y.set_value(self.lab.start[1])
-        for key, f in self.schedule_fields.items():
-            visible = key in SCHEDULES[s.schedule].params
-            if key in s.schedule_params:
-                f.set_value(s.schedule_params[key])
-            f.setVisible(visible)
-            self.schedule_form.labelForField(f).setVisible(visible)
-        self.schedule_formula.setText(SCHEDULES[s.schedule].formula)
+        self.schedule.show_schedule(s.schedule, s.schedule_params)
         self.surface_note.setText(surface.note)
         self.noise_label.setText(self._noise_text(s.noise))
         self.speed_label.setText(f"{s.speed} steps/frame")

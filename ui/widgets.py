@@ -8,7 +8,21 @@ from contextlib import contextmanager
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QGraphicsItem, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QWidget,
+)
+
+from simulator.schedules import SCHEDULES
 
 # Okabe-Ito, colour-blind safe.
 OKABE_ITO = {
@@ -109,3 +123,78 @@ class NumberField(QDoubleSpinBox):
     def set_invalid(self, bad: bool, why: str = "") -> None:
         self.setStyleSheet("QDoubleSpinBox { background: #ffd6d6; }" if bad else "")
         self.setToolTip(why)
+
+
+class ScheduleEditor(QWidget):
+    """Learning-rate decay: a schedule picker, the fields of its parameters and its formula.
+
+    Emits ``edited(name, params)`` when the user changes anything; ``show_schedule`` reflects the
+    model without emitting.
+    """
+
+    edited = Signal(str, dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.combo = QComboBox()
+        for name in SCHEDULES:
+            self.combo.addItem(name.replace("_", " "), name)
+        self.combo.currentIndexChanged.connect(lambda _: self._emit())
+        form.addRow("Schedule", self.combo)
+        self.fields: dict[str, NumberField] = {}
+        for key, (lo, hi, dec, step, default) in SCHEDULE_FIELDS.items():
+            f = NumberField(lo, hi, dec, step)
+            f.set_value(default)
+            f.edited.connect(lambda _v: self._emit())
+            self.fields[key] = f
+            form.addRow(key.replace("_", " "), f)
+        self.formula = QLabel()
+        self.formula.setStyleSheet("color: #444;")
+        form.addRow(self.formula)
+        self._form = form
+
+    def _emit(self) -> None:
+        name = self.combo.currentData()
+        self.edited.emit(name, {k: self.fields[k].value() for k in SCHEDULES[name].params})
+
+    def show_schedule(self, name: str, params: dict) -> None:
+        with blocked(self.combo):
+            self.combo.setCurrentIndex(self.combo.findData(name))
+        for key, f in self.fields.items():
+            visible = key in SCHEDULES[name].params
+            if key in params:
+                f.set_value(params[key])
+            f.setVisible(visible)
+            self._form.labelForField(f).setVisible(visible)
+        self.formula.setText(SCHEDULES[name].formula)
+
+
+def three_columns(page: QWidget, controls: QWidget, centre: QWidget, right: QWidget,
+                  sizes: tuple[int, int, int]) -> None:
+    """The labs' layout: scrollable controls, the main view, and a column of readouts."""
+    scroll = QScrollArea()
+    scroll.setWidget(controls)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setMinimumWidth(controls.sizeHint().width() + 20)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    for w in (scroll, centre, right):
+        split.addWidget(w)
+    split.setStretchFactor(0, 0)
+    split.setStretchFactor(1, 3)
+    split.setStretchFactor(2, 2)
+    split.setSizes(list(sizes))
+    lay = QHBoxLayout(page)
+    lay.setContentsMargins(4, 4, 4, 4)
+    lay.addWidget(split)
+
+
+def run_shortcuts(page: QWidget, lab) -> None:
+    """Space plays or pauses, Right steps, R resets: the same keys on every page."""
+    for key, slot in ((Qt.Key.Key_Space, lab.toggle), (Qt.Key.Key_Right, lab.step),
+                      (Qt.Key.Key_R, lab.reset)):
+        sc = QShortcut(QKeySequence(key), page)
+        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sc.activated.connect(slot)
