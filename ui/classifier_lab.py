@@ -10,41 +10,34 @@ import copy
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.datasets import CLASS_RANGE
 from simulator.training import DIVERGED, ClassifierConfig, ClassifierTrainer
 
+from .lab_base import TimedLab
+
 MAX_SPEED = 50
 
 
-class ClassifierLab(QObject):
-    """Slots play, pause, step, reset; signals for the page."""
+class ClassifierLab(TimedLab):
+    """Slots play, pause, step, reset. ``stepped``: the model changed (redraw regions, curves,
+    probe); ``config_changed``: reflect the settings into the widgets; ``data_changed``: the points
+    changed."""
 
-    stepped = Signal()  # the model changed: redraw regions, curves, probe
-    config_changed = Signal()  # settings changed: reflect them into the widgets
-    data_changed = Signal()  # the points changed: redraw the scatter
-    running_changed = Signal(bool)
-    error = Signal(str)
-    message = Signal(str)
+    config_changed = Signal()
+    data_changed = Signal()
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
-        super().__init__(parent)
+        super().__init__(parent, interval_ms)
         self.trainer = ClassifierTrainer(ClassifierConfig())
         self.speed = 2  # mini-batch steps per frame
         self.add_class = 0
-        self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._tick)
         self._announced = False
 
     @property
     def config(self) -> ClassifierConfig:
         return self.trainer.config
-
-    @property
-    def running(self) -> bool:
-        return self._timer.isActive()
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -118,25 +111,11 @@ class ClassifierLab(QObject):
 
     # -- running --------------------------------------------------------------------------------
 
-    @Slot()
-    def play(self) -> None:
-        if self.running:
-            return
+    def _ready_to_play(self) -> bool:
         if self.trainer.status == DIVERGED:
             self.error.emit(f"the run diverged ({self.trainer.reason}); lower α or press Reset")
-            return
-        self._timer.start()
-        self.running_changed.emit(True)
-
-    @Slot()
-    def pause(self) -> None:
-        if self.running:
-            self._timer.stop()
-            self.running_changed.emit(False)
-
-    @Slot()
-    def toggle(self) -> None:
-        self.pause() if self.running else self.play()
+            return False
+        return True
 
     @Slot()
     def step(self) -> None:

@@ -12,12 +12,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.optimizers import OPTIMIZERS, make_optimizer
 from simulator.racing import RUNNING, Race, Racer
 from simulator.schedules import SCHEDULES, make_schedule
 from simulator.surfaces import SURFACES, Surface, get_surface
+
+from .lab_base import TimedLab
 
 OPTIMIZER_NAMES = list(OPTIMIZERS)  # sgd, momentum, rmsprop, adam
 LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSprop", "adam": "Adam"}
@@ -59,25 +61,22 @@ class RaceSettings:
         return d
 
 
-class OptimizerLab(QObject):
-    """Controller of the optimizer page: slots play, pause, step, reset; signals for the views."""
+class OptimizerLab(TimedLab):
+    """Controller of the optimizer page: slots play, pause, step, reset; signals for the views.
 
-    stepped = Signal()  # the race advanced (or was reset): redraw paths and readouts
-    config_changed = Signal()  # surface, start or racers changed: rebuild what depends on them
-    running_changed = Signal(bool)
+    ``stepped``: the race advanced or was reset; ``config_changed``: surface, start or racers
+    changed, so everything that depends on them is rebuilt.
+    """
+
+    config_changed = Signal()
     narration_changed = Signal()
-    error = Signal(str)  # a clear message for the status bar; the state is unchanged
-    message = Signal(str)
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
-        super().__init__(parent)
+        super().__init__(parent, interval_ms)
         self.settings = RaceSettings()
         self.settings.hyper = default_hyper(self.surface)
         self.narrate = False
         self.narration: dict[str, Any] | None = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._tick)
         self._build()
 
     # -- reading -------------------------------------------------------------------------------
@@ -97,10 +96,6 @@ class OptimizerLab(QObject):
     @property
     def selected_racer(self) -> Racer | None:
         return self.race.racers.get(self.settings.selected)
-
-    @property
-    def running(self) -> bool:
-        return self._timer.isActive()
 
     # -- building -----------------------------------------------------------------------------
 
@@ -225,26 +220,11 @@ class OptimizerLab(QObject):
 
     # -- running ------------------------------------------------------------------------------
 
-    @Slot()
-    def play(self) -> None:
-        if self.running:
-            return
-        if not self.race.running:
+    def _ready_to_play(self) -> bool:
+        if not self.race.running:  # every racer has stopped: play runs the race again
             self.reset()
         self.narration = None
-        self._timer.start()
-        self.running_changed.emit(True)
-
-    @Slot()
-    def pause(self) -> None:
-        if not self.running:
-            return
-        self._timer.stop()
-        self.running_changed.emit(False)
-
-    @Slot()
-    def toggle(self) -> None:
-        self.pause() if self.running else self.play()
+        return True
 
     @Slot()
     def step(self) -> None:
