@@ -12,14 +12,13 @@ test set, so a small test set still holds every class.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .schedules import check_range
+from .validation import check_int, check_range
 
 DOMAIN = (-1.5, 1.5, -1.5, 1.5)
 MIN_POINTS, MAX_POINTS = 10, 100_000
@@ -58,7 +57,7 @@ class Dataset:
         ``points[iy * n + ix]`` is (xs[ix], ys[iy]), so a per-point result reshaped to (n, n) is
         indexed [iy, ix] like ``Surface.grid``. float32 by default: decision maps need no more.
         """
-        n = _check_int("grid size", n, 2, 2000)
+        n = check_int("grid size", n, 2, 2000)
         x0, x1, y0, y1 = self.domain
         xs = np.linspace(x0, x1, n)
         ys = np.linspace(y0, y1, n)
@@ -155,11 +154,11 @@ def _build(
     low, high = kind.classes
     if low == high and classes != low:
         raise ValueError(f"{name} has {low} classes: classes must be {low}, got {classes!r}")
-    classes = _check_int("classes", classes, low, high)
-    n = _check_int("n", n, MIN_POINTS, MAX_POINTS)
+    classes = check_int("classes", classes, low, high)
+    n = check_int("n", n, MIN_POINTS, MAX_POINTS)
     noise = kind.noise if noise is None else check_range("noise", noise, low=0.0, high=MAX_NOISE)
     test_fraction = check_range("test_fraction", test_fraction, low=0.0, high=MAX_TEST_FRACTION)
-    seed = _check_int("seed", seed, 0, None)
+    seed = check_int("seed", seed, 0, None)
 
     rng = np.random.default_rng(seed)
     X, y = kind.make(n, classes, noise, rng)
@@ -265,18 +264,6 @@ def make_dataset(name: str, **kwargs: Any) -> Dataset:
             "test_fraction"
         )
     return make(**kwargs)
-
-
-def _check_int(name: str, value: Any, low: int, high: int | None) -> int:
-    """An integer in [low, high], else ValueError naming the value and the range."""
-    try:
-        n = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
-    if n < low or (high is not None and n > high):
-        upper = "inf)" if high is None else f"{high}]"
-        raise ValueError(f"{name} must be in [{low}, {upper}, got {n}")
-    return n
 
 
 __all__ = [

@@ -17,13 +17,12 @@ Nothing here prints, sleeps or reads the clock; the only randomness is the initi
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .schedules import check_range
+from .validation import check_int, check_range
 
 ACTIVATIONS = ("relu", "tanh")
 MAX_LAYERS = 10  # linear layers, hidden plus output
@@ -248,7 +247,7 @@ class BatchNorm:
         eps: float = 1e-5,
         dtype: Any = np.float64,
     ) -> None:
-        self.dim = _check_int("batch norm dim", dim, 1, None)
+        self.dim = check_int("batch norm dim", dim, 1, None)
         self.momentum = check_range("momentum", momentum, low=0.0, high=1.0, high_open=True)
         self.eps = check_range("eps", eps, low=0.0, low_open=True)
         self.gamma = np.ones(self.dim, dtype=dtype)
@@ -423,7 +422,7 @@ class MLP:
         self.sizes = sizes
         self.activation = activation
         self.batchnorm = bool(batchnorm)
-        self.seed = _check_int("seed", seed, 0, None)
+        self.seed = check_int("seed", seed, 0, None)
         self.dtype = dtype
         self.l2 = check_range("l2", l2, low=0.0)
         self.l1 = check_range("l1", l1, low=0.0)
@@ -895,27 +894,15 @@ def _compute_dtype(X: Any, default: np.dtype) -> np.dtype:
     return np.dtype(np.float32) if dtype == np.float32 else default
 
 
-def _check_int(name: str, value: Any, low: int, high: int | None) -> int:
-    """An integer in [low, high], else ValueError naming the value and the range."""
-    try:
-        n = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
-    if n < low or (high is not None and n > high):
-        upper = "inf)" if high is None else f"{high}]"
-        raise ValueError(f"{name} must be in [{low}, {upper}, got {n}")
-    return n
-
-
 def _check_sizes(sizes: Sequence[int]) -> list[int]:
     try:
         sizes = list(sizes)
     except TypeError:
         raise ValueError(f"sizes must be a list of layer sizes, got {sizes!r}") from None
-    _check_int("number of layers (len(sizes) - 1)", len(sizes) - 1, 1, MAX_LAYERS)
-    out = [_check_int("input size", sizes[0], 1, MAX_INPUTS)]
-    out += [_check_int("hidden layer sizes", n, 1, MAX_UNITS) for n in sizes[1:-1]]
-    out.append(_check_int("number of classes", sizes[-1], 2, MAX_CLASSES))
+    check_int("number of layers (len(sizes) - 1)", len(sizes) - 1, 1, MAX_LAYERS)
+    out = [check_int("input size", sizes[0], 1, MAX_INPUTS)]
+    out += [check_int("hidden layer sizes", n, 1, MAX_UNITS) for n in sizes[1:-1]]
+    out.append(check_int("number of classes", sizes[-1], 2, MAX_CLASSES))
     return out
 
 

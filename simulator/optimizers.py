@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .schedules import Schedule, check_range
+from .schedules import Schedule
+from .validation import check_range
 
 LearningRate = float | np.ndarray | Callable[[float], Any]
 

@@ -10,39 +10,7 @@ from typing import Any
 
 import numpy as np
 
-
-def check_range(
-    name: str,
-    value: Any,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-) -> Any:
-    """Return ``value`` (a number or an array) if every element lies in the range, else raise.
-
-    The ValueError names the value and the allowed range, so the UI can show it as it is.
-    """
-    try:
-        if np.asarray(value).dtype.kind not in "biuf":  # text, None, objects: not a number
-            raise TypeError
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    lo = "(" if low_open else "["
-    hi = ")" if high_open or high is None else "]"
-    low_s = "-inf" if low is None else f"{low:g}"
-    high_s = "inf" if high is None else f"{high:g}"
-    rng = f"{lo}{low_s}, {high_s}{hi}"
-    shown = f"{float(arr):g}" if arr.ndim == 0 else f"an array with values in [{arr.min():g}, {arr.max():g}]"
-    bad = ~np.isfinite(arr)
-    if low is not None:
-        bad |= (arr <= low) if low_open else (arr < low)
-    if high is not None:
-        bad |= (arr >= high) if high_open else (arr > high)
-    if np.any(bad):
-        raise ValueError(f"{name} must be in {rng}, got {shown}")
-    return float(arr) if arr.ndim == 0 else arr
+from .validation import check_range
 
 
 class Schedule:

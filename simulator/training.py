@@ -17,7 +17,8 @@ import numpy as np
 from .datasets import CLASS_RANGE, DATASETS, Dataset, make_dataset
 from .nn import MLP, softmax
 from .optimizers import OPTIMIZERS, make_optimizer
-from .schedules import SCHEDULES, check_range, make_schedule
+from .schedules import SCHEDULES, make_schedule
+from .validation import check_range
 
 # Input features, as TensorFlow Playground offers them: name -> function of (x1, x2).
 FEATURES: dict[str, Any] = {
