@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from .batchnorm_page import BatchNormPage
 from .classifier_page import ClassifierPage
 from .optimizer_page import OptimizerPage
 
@@ -54,7 +55,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.optimizer_page = OptimizerPage()
         self.classifier_page = ClassifierPage()
-        self.pages = [self.optimizer_page, self.classifier_page]
+        self.batchnorm_page = BatchNormPage()
+        self.pages = [self.optimizer_page, self.classifier_page, self.batchnorm_page]
         for page in self.pages:
             self.tabs.addTab(page, page.title)
         # Only the page in front runs: leaving a page pauses it.

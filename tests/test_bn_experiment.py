@@ -1,0 +1,218 @@
+"""The batch-norm lab's engine: recording, the EWA, test time three ways, the twins."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from simulator.bn_experiment import (
+    BNExperiment,
+    Recorder,
+    default_config,
+    ewa_stats,
+    forward_with_stats,
+)
+
+
+@pytest.fixture
+def exp() -> BNExperiment:
+    return BNExperiment(default_config())
+
+
+def test_recorder_grows_and_keeps_rows():
+    r = Recorder(3, capacity=2)
+    for i in range(9):
+        r.append(np.full(3, i))
+    assert r.data.shape == (9, 3)
+    assert np.array_equal(r.data[:, 0], np.arange(9))
+
+
+def test_ewa_matches_the_notes_formula_exactly(exp):
+    """v := beta v + (1 - beta) mu, started at 0, and v / (1 - beta^t), by a hand loop."""
+    cfg = dataclasses.replace(default_config(), bn_momentum=0.8)
+    exp.apply(cfg)
+    exp.reset()
+    beta = 0.8
+    for _ in range(25):
+        exp.step()
+    for layer in range(len(exp.units)):
+        for unit in (0, 5):
+            mu = exp.series("batch_mean", layer, unit)
+            var = exp.series("batch_var", layer, unit)
+            v_mu = v_var = 0.0
+            hand_mu, hand_var, hand_cmu, hand_cvar = [], [], [], []
+            for t, (m, s) in enumerate(zip(mu, var, strict=True), start=1):
+                v_mu = beta * v_mu + (1 - beta) * m
+                v_var = beta * v_var + (1 - beta) * s
+                hand_mu.append(v_mu)
+                hand_var.append(v_var)
+                hand_cmu.append(v_mu / (1 - beta**t))
+                hand_cvar.append(v_var / (1 - beta**t))
+            # The mean's EWA is the same arithmetic in the same order: equal to the last bit.
+            assert np.array_equal(exp.series("ewa_mean", layer, unit), hand_mu)
+            # The variance's runs from 1 in the model and is shifted back (see ewa_stats).
+            np.testing.assert_allclose(exp.series("ewa_var", layer, unit), hand_var,
+                                       rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(exp.series("ewa_mean_corrected", layer, unit), hand_cmu,
+                                       rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(exp.series("ewa_var_corrected", layer, unit), hand_cvar,
+                                       rtol=1e-12, atol=1e-14)
+    # The first corrected value is the first batch's own statistic.
+    assert exp.series("ewa_mean_corrected", 0, 0)[0] == pytest.approx(
+        exp.series("batch_mean", 0, 0)[0], rel=1e-12)
+
+
+def test_recorded_batch_stats_are_the_mini_batch_mean_and_var(exp):
+    """Replay the trainer's data order by hand: mu and sigma^2 of z over each mini-batch."""
+    model = exp.model.copy()
+    exp.step()
+    bs = exp.config.batch_size
+    idx = np.random.default_rng(exp.config.seed).permutation(len(exp.bn.y_train))[:bs]
+    z = exp.bn.F_train[idx] @ model.dense[0].W
+    np.testing.assert_allclose(exp.records["batch_mean"].data[0, :exp.units[0]], z.mean(axis=0),
+                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(exp.records["batch_var"].data[0, :exp.units[0]], z.var(axis=0),
+                               rtol=1e-12, atol=1e-14)
+
+
+def test_eval_mode_uses_running_statistics(exp):
+    for _ in range(10):
+        exp.step()
+    model = exp.model
+    X = exp.bn.F_test
+    running = [(bn.running_mean, bn.running_var) for bn in model.bn_layers]
+    logits, layers = forward_with_stats(model, X, "ewa", running)
+    np.testing.assert_allclose(logits, model.forward(X, training=False), rtol=1e-10, atol=1e-12)
+    bn = model.bn_layers[0]
+    z = layers[0]["z"]
+    expected = bn.gamma * (z - bn.running_mean) / np.sqrt(bn.running_var + bn.eps) + bn.beta
+    np.testing.assert_allclose(layers[0]["z_tilde"], expected, rtol=1e-12)
+    np.testing.assert_allclose(bn.forward(z, training=False), expected, rtol=1e-10)
+    # And eval mode leaves the running statistics alone.
+    before = bn.running_mean.copy()
+    model.forward(X, training=False)
+    assert np.array_equal(before, bn.running_mean)
+
+
+def test_population_stats_by_hand(exp):
+    for _ in range(15):
+        exp.step()
+    model = exp.model
+    a = exp.bn.F_train
+    hand = []
+    for dense, bn in zip(model.dense[:-1], model.norms, strict=True):
+        z = a @ dense.W
+        mu = z.sum(axis=0) / len(z)
+        var = ((z - mu) ** 2).sum(axis=0) / len(z)
+        hand.append((mu, var))
+        z_tilde = bn.gamma * (z - mu) / np.sqrt(var + bn.eps) + bn.beta
+        a = np.tanh(z_tilde) if model.activation == "tanh" else np.maximum(z_tilde, 0.0)
+    for (mu, var), (pm, pv) in zip(hand, exp.population_stats(), strict=True):
+        np.testing.assert_allclose(pm, mu, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(pv, var, rtol=1e-10, atol=1e-12)
+    # The recorded snapshot is the same thing.
+    np.testing.assert_allclose(exp.snap.pop_mean.data[-1], np.concatenate([m for m, _ in hand]),
+                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(exp.snap.pop_var.data[-1], np.concatenate([v for _, v in hand]),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_batch_of_one_gives_beta_exactly(exp):
+    for _ in range(20):
+        exp.step()
+    ex = exp.example(3)
+    for layer, bn in zip(ex["single"]["layers"], exp.model.bn_layers, strict=True):
+        assert np.array_equal(layer["var"][0], np.zeros(bn.dim))
+        assert np.array_equal(layer["z_norm"][0], np.zeros(bn.dim))
+        assert np.array_equal(layer["z_tilde"][0], bn.beta)
+    assert np.all(np.isfinite(ex["single"]["proba"]))
+    # Every example then gets the same prediction: accuracy is one class's share.
+    logits, _ = forward_with_stats(exp.model, exp.bn.F_test, "single")
+    assert np.allclose(logits, logits[0])
+    assert exp.test_accuracy("single") == pytest.approx(
+        np.mean(exp.bn.data.y_test == np.argmax(logits[0])))
+    # And test batches of one are the same thing.
+    tb = exp.test_batches(1, 0, 0)
+    assert tb["accuracy"] == pytest.approx(exp.test_accuracy("single"))
+    assert np.all(tb["var"] == 0.0)
+
+
+def test_ewa_and_population_modes_agree_after_training(exp):
+    for _ in range(300):
+        exp.step()
+    acc = {m: exp.test_accuracy(m) for m in ("ewa", "population", "single")}
+    assert abs(acc["ewa"] - acc["population"]) < 0.1
+    assert acc["ewa"] > acc["single"] + 0.2
+
+
+def test_training_with_a_batch_of_one_stays_finite():
+    cfg = dataclasses.replace(default_config(), batch_size=1)
+    exp = BNExperiment(cfg)
+    for _ in range(30):
+        exp.step()
+    assert np.all(exp.records["batch_var"].data == 0.0)
+    for name, r in exp.records.items():
+        assert np.all(np.isfinite(r.data)), name
+    for mode in ("ewa", "population", "single"):
+        ex = exp.example(0, corrected=False)
+        assert np.all(np.isfinite(ex[mode]["proba"]))
+
+
+def test_twins_share_initialization_and_data_order(exp):
+    for name in ("W1", "W2", "W3"):
+        i = exp.model.param_names.index(name)
+        j = exp.plain.model.param_names.index(name)
+        assert np.array_equal(exp.model.params[i], exp.plain.model.params[j])
+    exp.step()
+    assert np.array_equal(exp.bn._order, exp.plain._order)
+    assert exp.model.batchnorm and not exp.plain.model.batchnorm
+
+
+def test_apply_keeps_weights_for_momentum_and_batch_size(exp):
+    for _ in range(5):
+        exp.step()
+    theta = exp.model.theta.copy()
+    assert exp.apply(dataclasses.replace(exp.config, bn_momentum=0.99, batch_size=64)) is False
+    assert np.array_equal(exp.model.theta, theta)
+    assert all(bn.momentum == 0.99 for bn in exp.model.bn_layers)
+    assert exp.records["batch_mean"].n == 5
+    assert exp.apply(dataclasses.replace(exp.config, hidden=[8, 8, 8])) is True
+    assert exp.units == [8, 8, 8] and exp.records["batch_mean"].n == 0
+
+
+def test_bad_settings_raise_and_change_nothing(exp):
+    with pytest.raises(ValueError, match="momentum"):
+        exp.apply(dataclasses.replace(exp.config, bn_momentum=1.0))
+    with pytest.raises(ValueError, match="hidden layer"):
+        exp.apply(dataclasses.replace(exp.config, hidden=[]))
+    with pytest.raises(ValueError, match="unit"):
+        exp.series("batch_mean", 0, 99)
+    with pytest.raises(ValueError, match="mode"):
+        forward_with_stats(exp.model, exp.bn.F_test, "median")
+    assert exp.config.bn_momentum == 0.9
+
+
+def test_uncorrected_ewa_starts_at_zero(exp):
+    assert all(np.array_equal(m, np.zeros_like(m)) for m, _ in ewa_stats(exp.model, False))
+    exp.step()
+    (m0, v0), *_ = ewa_stats(exp.model, False)
+    bn = exp.model.bn_layers[0]
+    np.testing.assert_allclose(m0, 0.1 * bn.batch_mean, rtol=1e-12)
+    np.testing.assert_allclose(v0, 0.1 * bn.batch_var, rtol=1e-10, atol=1e-15)
+
+
+def test_a_diverged_twin_stops_and_records_stay_finite():
+    exp = BNExperiment(dataclasses.replace(default_config(), activation="relu", lr=50.0))
+    for _ in range(100):
+        exp.step()
+    # At this alpha the BN twin blows up and stops; the plain one goes on.
+    assert exp.bn.status == "diverged" and exp.plain.status == "running"
+    n, it = exp.records["batch_mean"].n, exp.plain.iteration
+    exp.step()
+    assert exp.records["batch_mean"].n == n and exp.plain.iteration == it + 1
+    its = exp.iterations.data[:, 0]
+    assert np.all(np.diff(its) == 1)  # one record per iteration, no repeats
+    for r in exp.records.values():
+        assert np.all(np.isfinite(r.data))
