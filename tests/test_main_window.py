@@ -114,6 +114,8 @@ def test_session_is_saved_and_restored(qtbot, tmp_path):
     w.lab.set_noise(0.25)
     w.classifier_page.lab.set_config(dataset="xor", hidden=[6])
     w.classifier_page.lab.add_point(0.5, 0.5)
+    w.batchnorm_page.lab.set_momentum(0.99)
+    w.batchnorm_page.lab.watch(1, 3)
     w.close()
     assert json.loads(session.read_text())["optimizer"]["surface"] == "plateau"
     w2 = MainWindow(session_path=session)
@@ -123,6 +125,9 @@ def test_session_is_saved_and_restored(qtbot, tmp_path):
     assert c.config.dataset == "xor" and c.config.hidden == [6]
     assert c.trainer.added == [(0.5, 0.5, 0)]
     assert w2.classifier_page.dataset_combo.currentData() == "xor"
+    b = w2.batchnorm_page.lab
+    assert b.config.bn_momentum == 0.99 and (b.layer, b.unit) == (1, 3)
+    assert all(bn.momentum == 0.99 for bn in b.experiment.model.bn_layers)
     w2.close()
 
 

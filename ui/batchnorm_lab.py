@@ -7,17 +7,14 @@ mini-batch of one) are adopted and explained with ``message``.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.bn_experiment import BATCH_RANGE, MOMENTUM_RANGE, BNExperiment
-from simulator.datasets import CLASS_RANGE
 from simulator.training import ClassifierConfig
 
-from .lab_base import TimedLab
+from .lab_base import TimedLab, with_changes
 
 MAX_SPEED = 50
 
@@ -57,11 +54,8 @@ class BatchNormLab(TimedLab):
 
     def set_config(self, **changes: Any) -> bool:
         """Change settings; True if adopted. Data or architecture changes restart both twins."""
-        if "dataset" in changes and "classes" not in changes:
-            lo, hi = CLASS_RANGE.get(changes["dataset"], (1, 64))
-            changes["classes"] = min(max(self.config.classes, lo), hi)
         try:
-            new = dataclasses.replace(copy.deepcopy(self.config), **changes)
+            new = with_changes(self.config, changes)
             self.experiment.apply(new)
         except (TypeError, ValueError) as exc:
             self.error.emit(str(exc))
@@ -102,6 +96,31 @@ class BatchNormLab(TimedLab):
                               "them (batch gradient descent), so μ and σ² are not noisy.")
         else:
             self.message.emit("")  # clear an earlier note
+        return True
+
+    def state(self) -> dict[str, Any]:
+        """What a saved session or setup holds for this page."""
+        return {**self.config.to_dict(), "corrected": self.corrected, "watch": [self.layer, self.unit]}
+
+    def load(self, data: dict[str, Any]) -> bool:
+        """Adopt a saved state; a malformed one changes nothing and says why."""
+        try:
+            data = dict(data)
+            corrected = bool(data.pop("corrected", True))
+            layer, unit = (int(v) for v in data.pop("watch", [0, 0]))
+            config = ClassifierConfig.from_dict(data)
+            lo, hi = MOMENTUM_RANGE
+            if not lo <= config.bn_momentum <= hi:
+                raise ValueError(f"EWA momentum β must be in [{lo}, {hi}], got {config.bn_momentum}")
+            experiment = BNExperiment(config, pop_every=self.experiment.pop_every)
+        except (TypeError, ValueError) as exc:
+            self.error.emit(f"could not load the batch-norm settings: {exc}")
+            return False
+        self.pause()
+        self.experiment = experiment
+        self.corrected = corrected
+        self._announced = False
+        self.watch(layer, unit)
         return True
 
     def set_corrected(self, on: bool) -> None:

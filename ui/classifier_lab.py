@@ -6,16 +6,13 @@ bad value emits ``error`` with the engine's message and leaves the trainer as it
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from simulator.datasets import CLASS_RANGE
 from simulator.training import DIVERGED, ClassifierConfig, ClassifierTrainer
 
-from .lab_base import TimedLab
+from .lab_base import TimedLab, with_changes
 
 MAX_SPEED = 50
 
@@ -43,11 +40,8 @@ class ClassifierLab(TimedLab):
 
     def set_config(self, **changes: Any) -> bool:
         """Change settings; True if adopted. Data and architecture changes restart training."""
-        if "dataset" in changes and "classes" not in changes:
-            lo, hi = CLASS_RANGE.get(changes["dataset"], (1, 64))
-            changes["classes"] = min(max(self.config.classes, lo), hi)
         try:
-            new = dataclasses.replace(copy.deepcopy(self.config), **changes)
+            new = with_changes(self.config, changes)
             rebuilt = self.trainer.apply(new)
         except (TypeError, ValueError) as exc:
             self.error.emit(str(exc))

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+from typing import Any
+
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from simulator.datasets import CLASS_RANGE
+from simulator.training import ClassifierConfig
+
+
+def with_changes(config: ClassifierConfig, changes: dict[str, Any]) -> ClassifierConfig:
+    """A copy of ``config`` with ``changes``. A new data set keeps the number of classes where it
+    allows it, else the nearest it allows (moons has 2, blobs 2 to 8)."""
+    changes = dict(changes)
+    if "dataset" in changes and "classes" not in changes:
+        lo, hi = CLASS_RANGE.get(changes["dataset"], (1, 64))
+        changes["classes"] = min(max(config.classes, lo), hi)
+    return dataclasses.replace(copy.deepcopy(config), **changes)
 
 
 class TimedLab(QObject):

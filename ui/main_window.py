@@ -137,21 +137,25 @@ class MainWindow(QMainWindow):
                 page.lab.pause()
         self.statusBar().showMessage(getattr(self.current_page, "hint", ""), 10000)
 
+    def _labs(self) -> dict:
+        return {"optimizer": self.lab, "classifier": self.classifier_page.lab,
+                "batchnorm": self.batchnorm_page.lab}
+
     def _state(self) -> dict:
-        return {"optimizer": self.lab.settings.to_dict(), "classifier": self.classifier_page.lab.state()}
+        labs = self._labs()
+        return {"optimizer": self.lab.settings.to_dict(),
+                **{k: lab.state() for k, lab in labs.items() if k != "optimizer"}}
 
     def _load_state(self, data) -> bool:
-        """Load a saved setup or session: {"optimizer": ..., "classifier": ...} (either may be
-        missing; a bare optimizer-settings object is read as the optimizer's)."""
-        if not isinstance(data, dict):
-            return self.lab.load(data)  # says why it cannot
-        if "optimizer" not in data and "classifier" not in data:
-            return self.lab.load(data)
+        """Load a saved setup or session: {"optimizer": ..., "classifier": ..., "batchnorm": ...}
+        (any may be missing; a bare optimizer-settings object is read as the optimizer's)."""
+        labs = self._labs()
+        if not isinstance(data, dict) or not set(data) & set(labs):
+            return self.lab.load(data)  # says why it cannot, if it cannot
         ok = True
-        if "optimizer" in data:
-            ok = self.lab.load(data["optimizer"]) and ok
-        if "classifier" in data:
-            ok = self.classifier_page.lab.load(data["classifier"]) and ok
+        for key, lab in labs.items():
+            if key in data:
+                ok = lab.load(data[key]) and ok
         return ok
 
     # -- actions --------------------------------------------------------------------------------
