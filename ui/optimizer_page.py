@@ -115,7 +115,7 @@ class PathTrace:
     only every ``CHUNK`` steps, and the recent part, redrawn each frame. A frame then costs the
     same after 5,000 steps as after 50."""
 
-    CHUNK = 200
+    CHUNK = 100
     MAX_HISTORY = 3000  # points drawn for the history; longer ones are strided
 
     def __init__(self, plot: pg.PlotItem, color: str) -> None:
