@@ -181,10 +181,10 @@ def test_features_and_discretize(qtbot, page):
     assert len(np.unique(img.reshape(-1, 4), axis=0)) <= page.lab.trainer.data.n_classes
 
 
-def test_screenshot_shows_regions_and_points(qtbot, win, page):
+def test_screenshot_shows_regions_and_points(qtbot, win, page, tmp_path):
     train_epochs(qtbot, page, 5)
     pix = page.plot.grab().toImage()
     colors = {pix.pixel(x, y) for x in range(0, pix.width(), 5) for y in range(0, pix.height(), 5)}
     assert len(colors) > 60
-    path = qtbot._request.config.cache.makedir("shots") / "classifier.png"
-    assert win.grab().save(str(path))
+    path = tmp_path / "classifier.png"
+    assert win.grab().save(str(path)) and path.stat().st_size > 50_000

@@ -41,13 +41,13 @@ from simulator.optimizers import OPTIMIZERS
 from simulator.training import MAX_HIDDEN_LAYERS, MAX_UNITS
 
 from .batchnorm_lab import MAX_SPEED, BatchNormLab
-from .widgets import OKABE_ITO, NumberField, blocked, fixed_plot
+from .optimizer_lab import LABELS
+from .widgets import OKABE_ITO, NumberField, blocked, fixed_plot, run_buttons
 
 WINDOW = 400  # iterations shown in the statistics plots (the x range moves by 100 at a time)
 HIST_BINS = 30
 BETA_STEPS = 1000  # slider positions for beta, spaced evenly in log(1 - beta)
 BATCH_POWERS = 9  # the batch-size slider: 2^0 .. 2^9 = 1 .. 512
-LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSprop", "adam": "Adam"}
 
 C_BATCH = OKABE_ITO["sky_blue"]
 C_EWA = OKABE_ITO["vermillion"]
@@ -250,12 +250,7 @@ class BatchNormPage(QWidget):
 
         box = QGroupBox("Run")
         grid = QGridLayout(box)
-        self.play_button = QPushButton("Play")
-        self.play_button.clicked.connect(self.lab.toggle)
-        self.step_button = QPushButton("Step")
-        self.step_button.clicked.connect(self.lab.step)
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.clicked.connect(self.lab.reset)
+        run_buttons(self, self.lab, "One mini-batch for each twin", "Both twins back to their first weights")
         grid.addWidget(self.play_button, 0, 0)
         grid.addWidget(self.step_button, 0, 1)
         grid.addWidget(self.reset_button, 0, 2)
@@ -415,7 +410,6 @@ class BatchNormPage(QWidget):
     # -- the lab to the widgets -----------------------------------------------------------------
 
     def _on_running(self, running: bool) -> None:
-        self.play_button.setText("Pause" if running else "Play")
         if not running:
             self._redraw(force=True)
 

@@ -37,12 +37,14 @@ from simulator.optimizers import OPTIMIZERS
 from simulator.training import DIVERGED, FEATURES, MAX_HIDDEN_LAYERS, MAX_UNITS, featurize, fit_logistic
 
 from .classifier_lab import ClassifierLab
+from .optimizer_lab import LABELS
 from .widgets import (
     CLASS_COLORS,
     NumberField,
     ScheduleEditor,
     blocked,
     fixed_plot,
+    run_buttons,
     run_shortcuts,
     three_columns,
 )
@@ -51,7 +53,6 @@ GRID = 200  # decision-region resolution
 UNIT_GRID = 40  # resolution of the hidden-unit heatmaps
 MAX_UNIT_MAPS = 12  # heatmaps shown per hidden layer
 BETA_KEY = {"momentum": "beta", "rmsprop": "beta", "adam": "beta1"}
-LABELS = {"sgd": "SGD", "momentum": "Momentum", "rmsprop": "RMSprop", "adam": "Adam"}
 NOTES_Z = "5, 2, -1, 3"
 
 
@@ -317,18 +318,10 @@ class ClassifierPage(QWidget):
 
         box = QGroupBox("Run")
         grid = QGridLayout(box)
-        self.play_button = QPushButton("Play")
-        self.play_button.setToolTip("Play / pause (Space)")
-        self.play_button.clicked.connect(self.lab.toggle)
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("One mini-batch (Right arrow)")
-        self.step_button.clicked.connect(self.lab.step)
+        run_buttons(self, self.lab, "One mini-batch", "New weights from the seed")
         self.epoch_button = QPushButton("Epoch")
         self.epoch_button.setToolTip("One whole epoch")
         self.epoch_button.clicked.connect(self.lab.step_epoch)
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("New weights from the seed (R)")
-        self.reset_button.clicked.connect(self.lab.reset)
         for i, b in enumerate((self.play_button, self.step_button, self.epoch_button,
                                self.reset_button)):
             grid.addWidget(b, 0, i)
@@ -556,7 +549,6 @@ class ClassifierPage(QWidget):
             win.statusBar().showMessage(text, 8000)
 
     def _on_running(self, running: bool) -> None:
-        self.play_button.setText("Pause" if running else "Play")
         if not running:
             self._redraw(force=True)
 

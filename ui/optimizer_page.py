@@ -52,6 +52,7 @@ from .widgets import (
     blocked,
     fixed_plot,
     fmt,
+    run_buttons,
     run_shortcuts,
     surface_lut,
     three_columns,
@@ -323,15 +324,7 @@ class OptimizerPage(QWidget):
 
         box = QGroupBox("Run")
         grid = QGridLayout(box)
-        self.play_button = QPushButton("Play")
-        self.play_button.setToolTip("Play / pause (Space)")
-        self.play_button.clicked.connect(self.lab.toggle)
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("One step (Right arrow)")
-        self.step_button.clicked.connect(self.lab.step)
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Back to the start (R)")
-        self.reset_button.clicked.connect(self.lab.reset)
+        run_buttons(self, self.lab, "One step", "Back to the start")
         grid.addWidget(self.play_button, 0, 0)
         grid.addWidget(self.step_button, 0, 1)
         grid.addWidget(self.reset_button, 0, 2)
@@ -570,7 +563,6 @@ class OptimizerPage(QWidget):
             win.statusBar().showMessage(text, 8000)
 
     def _on_running(self, running: bool) -> None:
-        self.play_button.setText("Pause" if running else "Play")
         if not running:
             self._redraw()  # the throttled readouts catch up at once
 

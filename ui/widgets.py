@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QWidget,
@@ -198,3 +199,18 @@ def run_shortcuts(page: QWidget, lab) -> None:
         sc = QShortcut(QKeySequence(key), page)
         sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         sc.activated.connect(slot)
+
+
+def run_buttons(page: QWidget, lab, step_tip: str, reset_tip: str) -> None:
+    """Play/Pause, Step and Reset buttons wired to ``lab``, kept as ``page.play_button`` etc.;
+    the Play button's text follows the lab's running state."""
+    page.play_button = QPushButton("Play")
+    page.play_button.setToolTip("Play / pause (Space)")
+    page.play_button.clicked.connect(lab.toggle)
+    lab.running_changed.connect(lambda on: page.play_button.setText("Pause" if on else "Play"))
+    page.step_button = QPushButton("Step")
+    page.step_button.setToolTip(f"{step_tip} (Right arrow)")
+    page.step_button.clicked.connect(lab.step)
+    page.reset_button = QPushButton("Reset")
+    page.reset_button.setToolTip(f"{reset_tip} (R)")
+    page.reset_button.clicked.connect(lab.reset)
