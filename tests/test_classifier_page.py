@@ -188,3 +188,27 @@ def test_screenshot_shows_regions_and_points(qtbot, win, page, tmp_path):
     assert len(colors) > 60
     path = tmp_path / "classifier.png"
     assert win.grab().save(str(path)) and path.stat().st_size > 50_000
+
+
+def test_regions_cover_exactly_the_data_domain(qtbot, page):
+    """The region image spans the plane it is computed on, pixel for pixel: a class's colour
+    appears where the model predicts that class."""
+    x0, x1, y0, y1 = page.lab.trainer.data.domain
+    r = page.region.mapRectToView(page.region.boundingRect())
+    assert (r.left(), r.right()) == (pytest.approx(x0), pytest.approx(x1))
+    assert (r.top(), r.bottom()) == (pytest.approx(y0), pytest.approx(y1))
+    train_epochs(qtbot, page, 5)
+    t = page.lab.trainer
+    for item in (page.train_points, page.test_points, page.wrong_points, page.probe_marker):
+        item.setVisible(False)  # look at the regions alone
+    pix = page.plot.grab().toImage()
+    vb = page.plot.getPlotItem().getViewBox()
+    for k in range(t.data.n_classes):  # the centre of each class's training points
+        cx, cy = t.X_train[t.y_train == k].mean(axis=0)
+        ix = int((cx - x0) / (x1 - x0) * page.region.image.shape[1])
+        iy = int((cy - y0) / (y1 - y0) * page.region.image.shape[0])
+        assert page.proba[iy, ix].argmax() == k
+        pt = page.plot.mapFromScene(vb.mapViewToScene(QPointF(cx, cy)))
+        shown = pix.pixelColor(pt.x(), pt.y())
+        expected = page.region.image[iy, ix, :3].astype(int)
+        assert abs(shown.red() - expected[0]) < 30 and abs(shown.blue() - expected[2]) < 30

@@ -361,6 +361,9 @@ class ClassifierPage(QWidget):
         p.setLabel("bottom", "x1")
         p.setLabel("left", "x2")
         self.region = pg.ImageItem(axisOrder="row-major")
+        # An image of the final size first: setRect scales by the image's size in pixels, so a
+        # rect set on an empty item would stretch one pixel over the whole plane.
+        self.region.setImage(np.zeros((GRID, GRID, 4), dtype=np.uint8), levels=None)
         p.addItem(self.region)
         self.logistic_line = pg.PlotDataItem(pen=pg.mkPen("k", width=2.5, style=Qt.PenStyle.DashLine),
                                              connect="finite")
