@@ -38,6 +38,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
+def install_error_hook(win) -> None:
+    """An unexpected error in a slot must not end a lesson: print the traceback for the
+    developers, tell the user in the status bar, and keep the window and its state."""
+    import traceback
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb)
+        try:
+            win.statusBar().showMessage(
+                f"Something went wrong ({kind.__name__}: {value}); your settings are unchanged. "
+                "Details were printed in the terminal.", 15000)
+        except RuntimeError:  # the window is already gone
+            pass
+
+    sys.excepthook = hook
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -51,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.main_window import MainWindow, default_session_path
 
     win = MainWindow(session_path=None if args.fresh else default_session_path())
+    install_error_hook(win)
     if args.surface and not win.lab.set_surface(args.surface):
         print(f"descent: unknown surface {args.surface!r}", file=sys.stderr)
         return 2

@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 
 from .nn import MLP, batch_statistics
-from .schedules import check_range
 from .training import DIVERGED, ClassifierConfig, ClassifierTrainer
+from .validation import check_range
 
 MODES = ("ewa", "single", "population")
 MODE_LABELS = {"ewa": "EWA estimates", "single": "own batch of one", "population": "population",

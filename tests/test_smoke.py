@@ -43,3 +43,26 @@ def test_session_survives_a_restart(tmp_path):
     assert run("--surface", "beale", "--quit-after", "0.5", tmp_path=tmp_path).returncode == 0
     saved = list(tmp_path.rglob("session.json"))
     assert saved and '"surface": "beale"' in saved[0].read_text()
+
+
+def test_an_error_in_a_slot_is_reported_not_fatal(qtbot):
+    """main.py's hook: an unexpected exception shows in the status bar and the app goes on."""
+    import sys
+
+    from main import install_error_hook
+    from ui.main_window import MainWindow
+
+    w = MainWindow(session_path=None)
+    qtbot.addWidget(w)
+    old = sys.excepthook
+    try:
+        install_error_hook(w)
+        try:
+            raise KeyError("boom")
+        except KeyError:
+            sys.excepthook(*sys.exc_info())
+        assert "KeyError" in w.statusBar().currentMessage()
+        assert "settings are unchanged" in w.statusBar().currentMessage()
+    finally:
+        sys.excepthook = old
+        w.close()
