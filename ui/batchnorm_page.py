@@ -14,7 +14,6 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +41,7 @@ from simulator.training import MAX_HIDDEN_LAYERS, MAX_UNITS
 
 from .batchnorm_lab import MAX_SPEED, BatchNormLab
 from .optimizer_lab import LABELS
-from .widgets import OKABE_ITO, NumberField, blocked, fixed_plot, run_buttons
+from .widgets import OKABE_ITO, NumberField, blocked, fixed_plot, run_buttons, run_shortcuts
 
 WINDOW = 400  # iterations shown in the statistics plots (the x range moves by 100 at a time)
 HIST_BINS = 30
@@ -165,11 +164,7 @@ class BatchNormPage(QWidget):
         self.status.setStyleSheet("color: #333; padding: 2px;")
         lay.addWidget(self.status)
 
-        for key, slot in ((Qt.Key.Key_Space, self.lab.toggle), (Qt.Key.Key_Right, self.lab.step),
-                          (Qt.Key.Key_R, self.lab.reset)):
-            sc = QShortcut(QKeySequence(key), self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(slot)
+        run_shortcuts(self, self.lab)
 
         self.lab.config_changed.connect(self._on_config)
         self.lab.stepped.connect(self._redraw)
@@ -250,7 +245,8 @@ class BatchNormPage(QWidget):
 
         box = QGroupBox("Run")
         grid = QGridLayout(box)
-        run_buttons(self, self.lab, "One mini-batch for each twin", "Both twins back to their first weights")
+        run_buttons(self, self.lab, "One mini-batch for each twin",
+                    "Both twins back to their first weights")
         grid.addWidget(self.play_button, 0, 0)
         grid.addWidget(self.step_button, 0, 1)
         grid.addWidget(self.reset_button, 0, 2)
