@@ -139,3 +139,16 @@ def test_corrupt_session_is_ignored(qtbot, tmp_path):
     assert w.lab.settings.surface == "ravine"
     assert "Ignored the saved session" in w.statusBar().currentMessage()
     w.close()
+
+
+def test_every_page_exports_csv_and_a_picture(qtbot, win, tmp_path):
+    for page in win.pages:
+        win.tabs.setCurrentWidget(page)
+        page.lab.step()
+        csv = tmp_path / f"{page.title}.csv"
+        assert win.export_csv(str(csv)), page.title
+        rows = [r for r in csv.read_text().splitlines() if not r.startswith("#")]
+        header = rows[0].split(",")
+        assert len(rows) >= 2 and all(len(r.split(",")) == len(header) for r in rows)
+        png = tmp_path / f"{page.title}.png"
+        assert win.export_picture(str(png)) and png.read_bytes()[:4] == b"\x89PNG"

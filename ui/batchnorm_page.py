@@ -684,6 +684,21 @@ class BatchNormPage(QWidget):
 
     # -- closing --------------------------------------------------------------------------------
 
+    def csv_lines(self) -> list[str]:
+        """The watched unit's recorded statistics, one row per iteration, for File > Export."""
+        lab, e = self.lab, self.lab.experiment
+        names = ("batch_mean", "batch_var", "ewa_mean", "ewa_var", "ewa_mean_corrected",
+                 "ewa_var_corrected", "gamma", "beta")
+        cols = [e.series(n, lab.layer, lab.unit) for n in names]
+        its = e.iterations.data[:, 0]
+        lb, lp = e.loss_bn.data[:, 0], e.loss_plain.data[:, 0]
+        lines = [f"# layer {lab.layer + 1}, unit {lab.unit + 1}",
+                 "iteration," + ",".join(names) + ",loss_with_bn,loss_without_bn"]
+        for i, it in enumerate(its):
+            vals = [f"{c[i]:.10g}" for c in cols] + [f"{lb[i]:.10g}", f"{lp[i]:.10g}"]
+            lines.append(f"{int(it)}," + ",".join(vals))
+        return lines
+
     def shutdown(self) -> None:
         """Stop the timer (the page has no worker threads)."""
         self.lab.shutdown()
