@@ -120,6 +120,7 @@ class BatchNormPage(QWidget):
     """The batch-norm lab: a view over ``BatchNormLab``."""
 
     title = "Batch norm"
+    shows_own_messages = True  # in the line under the plots, which stays while it applies
     hint = ("Space: play/pause   Right: one mini-batch   R: reset   Watch a unit's batch statistics "
             "against the EWA used at test time")
 

@@ -66,7 +66,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.lab = self.optimizer_page.lab
         for page in self.pages:
-            page.lab.message.connect(lambda t: self.statusBar().showMessage(t, 6000))
+            if not getattr(page, "shows_own_messages", False):  # else it would say it twice
+                page.lab.message.connect(lambda t: self.statusBar().showMessage(t, 6000))
             page.lab.running_changed.connect(
                 lambda on: self._run_state.setText("running" if on else "paused"))
         self._run_state = QLabel("paused")
