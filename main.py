@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"startup: {time.perf_counter() - T0:.3f} s to first shown window", flush=True)
         QTimer.singleShot(0, report)
     if args.play:
-        win.lab.play()
+        win.current_page.lab.play()
     if args.screenshot:
         def shoot() -> None:
             win.grab().save(str(Path(args.screenshot)))

@@ -727,7 +727,9 @@ class ClassifierPage(QWidget):
         t = self.lab.trainer
         if self._probe_at is None:
             self.probe_text.setHtml("<i>Hover over the plane to probe a point; click to add one.</i>")
-            self.bars.setOpts(x=np.arange(t.data.n_classes), height=np.zeros(t.data.n_classes))
+            C = t.data.n_classes
+            self.bars.setOpts(x=np.arange(C), height=np.zeros(C))
+            self._bar_axis(C)
             self.probe_marker.setData([], [])
             return
         x, y = self._probe_at
@@ -738,15 +740,19 @@ class ClassifierPage(QWidget):
         C = len(r["a"])
         self.bars.setOpts(x=np.arange(C), height=r["a"], width=0.7,
                           brushes=[pg.mkBrush(CLASS_COLORS[k % len(CLASS_COLORS)]) for k in range(C)])
-        bp = self.bars_plot.getPlotItem()
-        bp.setXRange(-0.6, C - 0.4, padding=0)
-        bp.getAxis("bottom").setTicks([[(k, str(k)) for k in range(C)]])
+        self._bar_axis(C)
         self.probe_marker.setData([x], [y])
         html = (f"<b>Probe at ({x:.2f}, {y:.2f})</b>: predicted class {r['predicted']}<br>"
                 + softmax_html(r["z"], label))
         if html != self.probe_html:
             self.probe_html = html
             self.probe_text.setHtml(html)
+
+    def _bar_axis(self, C: int) -> None:
+        """One bar per class, labelled by its number."""
+        bp = self.bars_plot.getPlotItem()
+        bp.setXRange(-0.6, C - 0.4, padding=0)
+        bp.getAxis("bottom").setTicks([[(k, str(k)) for k in range(C)]])
 
     def _worked_example(self, text: str) -> None:
         try:
