@@ -43,6 +43,7 @@ from .widgets import (
     NumberField,
     ScheduleEditor,
     blocked,
+    contour_polyline,
     fixed_plot,
     run_buttons,
     run_shortcuts,
@@ -691,20 +692,18 @@ class ClassifierPage(QWidget):
             self.logistic_note = ""
             return
         xs, ys, pts = t.data.grid(GRID, dtype=np.float64)
-        F = featurize(pts, t.config.features)
-        w, b = fit_logistic(t.F_train, t.y_train, l2=max(t.config.l2, 1e-3))
-        score = (F @ w + b).reshape(GRID, GRID)
+        # The logistic fit depends on the points, features and L2 only, not on training: fit it
+        # and draw its boundary once per training set, not every frame.
+        key = (t.F_train, t.config.l2)
+        cached = getattr(self, "_logistic", None)
+        if cached is None or cached[0][0] is not key[0] or cached[0][1] != key[1]:
+            w, b = fit_logistic(t.F_train, t.y_train, l2=max(t.config.l2, 1e-3))
+            score = (featurize(pts, t.config.features) @ w + b).reshape(GRID, GRID)
+            self._logistic = cached = (key, score)
+            self.logistic_line.setData(*contour_polyline(xs, ys, score, [0.0]))
+        score = cached[1]
         p1 = self.proba[..., 1].astype(float) - 0.5
-        for item, field in ((self.logistic_line, score), (self.softmax_line, p1)):
-            lx, ly = [], []
-            dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-            for line in pg.functions.isocurve(field.T, 0.0, connected=True):
-                a = np.asarray(line, dtype=float)
-                lx.extend(xs[0] + a[:, 0] * dx)
-                ly.extend(ys[0] + a[:, 1] * dy)
-                lx.append(np.nan)
-                ly.append(np.nan)
-            item.setData(lx or [np.nan], ly or [np.nan])
+        self.softmax_line.setData(*contour_polyline(xs, ys, p1, [0.0]))
         agree = float(np.mean((score > 0) == (p1 > 0)))
         self.logistic_note = (f"Logistic regression (dashed) and softmax regression (white line) "
                               f"agree on {100 * agree:.1f}% of the plane.")

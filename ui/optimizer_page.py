@@ -50,6 +50,7 @@ from .widgets import (
     NumberField,
     ScheduleEditor,
     blocked,
+    contour_polyline,
     fixed_plot,
     fmt,
     run_buttons,
@@ -75,25 +76,21 @@ NOISY_TRAIL = 300  # steps of path shown while mini-batch noise is on
 MOMENTUM_MAP_BETAS = np.linspace(0.0, 0.99, 100)
 
 
-def _log_image(z: np.ndarray, f_min: float) -> np.ndarray:
-    """Loss values to 0..1 on a log scale (what the colour map shows)."""
-    v = np.log10(np.maximum(z - f_min, 0.0) + 1e-6 * (np.ptp(z) + 1e-12))
-    lo, hi = np.percentile(v, 0.5), np.percentile(v, 99.5)
-    return np.clip((v - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+class LogScale:
+    """Loss values to 0..1 on a log scale, as the colour map shows them. The levels come from the
+    surface's grid once; paths drawn in 3D are mapped with the same levels."""
 
+    def __init__(self, z: np.ndarray, f_min: float) -> None:
+        self.f_min = f_min
+        self.floor = 1e-6 * (np.ptp(z) + 1e-12)
+        v = self._log(z)
+        self.lo, self.hi = np.percentile(v, 0.5), np.percentile(v, 99.5)
 
-def _contour_lines(xs: np.ndarray, ys: np.ndarray, img01: np.ndarray, levels: int = 14):
-    """All contour lines of the 0..1 image as one NaN-separated polyline in data coordinates."""
-    pts_x, pts_y = [], []
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    for level in np.linspace(0.04, 0.96, levels):
-        for line in pg.functions.isocurve(img01.T, level, connected=True):
-            a = np.asarray(line, dtype=float)
-            pts_x.extend(xs[0] + a[:, 0] * dx)
-            pts_y.extend(ys[0] + a[:, 1] * dy)
-            pts_x.append(np.nan)
-            pts_y.append(np.nan)
-    return np.asarray(pts_x), np.asarray(pts_y)
+    def _log(self, values: np.ndarray) -> np.ndarray:
+        return np.log10(np.maximum(values - self.f_min, 0.0) + self.floor)
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        return np.clip((self._log(values) - self.lo) / max(self.hi - self.lo, 1e-12), 0.0, 1.0)
 
 
 def _arrow(p: np.ndarray, d: np.ndarray, head: float):
@@ -620,12 +617,12 @@ class OptimizerPage(QWidget):
     def _draw_surface(self) -> None:
         surface = self.lab.surface
         xs, ys, z = surface.grid(200)
-        img = _log_image(z, surface.f_min)
+        img = LogScale(z, surface.f_min)(z)
         lut = surface_lut()
         self.image.setImage((img * 255).astype(np.uint8), lut=lut, levels=(0, 255))
         x0, x1, y0, y1 = surface.domain
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        cx, cy = _contour_lines(xs, ys, img)
+        cx, cy = contour_polyline(xs, ys, img, np.linspace(0.04, 0.96, 14))
         self.contours.setData(cx, cy)
         m = np.asarray(surface.minima)
         self.minima_item.setData(m[:, 0], m[:, 1])
@@ -954,7 +951,8 @@ class OptimizerPage(QWidget):
             view.removeItem(item)
         surface = self.lab.surface
         xs, ys, z = surface.grid(120)
-        img = _log_image(z, surface.f_min)
+        self._gl_scale = LogScale(z, surface.f_min)
+        img = self._gl_scale(z)
         x0, x1, y0, y1 = surface.domain
         scale = 10.0 / surface.span
         self._gl_map = (x0, y0, scale)
@@ -976,16 +974,14 @@ class OptimizerPage(QWidget):
         self._gl_paths()
 
     def _gl_paths(self) -> None:
-        surface = self.lab.surface
         x0, y0, scale = self._gl_map
-        _, _, z = surface.grid(200)
         for name, line in self._gl_lines.items():
             r = self.lab.racers.get(name)
             if r is None:
                 line.setData(pos=np.zeros((0, 3)))
                 continue
             p = r.path
-            zz = _log_image(np.concatenate([z.ravel(), r.losses]), surface.f_min)[z.size:]
+            zz = self._gl_scale(r.losses)
             pos = np.column_stack([(p[:, 0] - x0) * scale, (p[:, 1] - y0) * scale, zz * 4.0 + 0.05])
             line.setData(pos=pos)
 

@@ -81,6 +81,23 @@ def fixed_plot(plot: pg.PlotItem) -> None:
         axis.enableAutoSIPrefix(False)
 
 
+def contour_polyline(xs: np.ndarray, ys: np.ndarray, field: np.ndarray,
+                     levels) -> tuple[np.ndarray, np.ndarray]:
+    """The contour lines of ``field`` (indexed [iy, ix] over axes xs, ys) at ``levels``, as one
+    NaN-separated polyline in data coordinates: one plot item draws them all."""
+    pts_x: list[float] = []
+    pts_y: list[float] = []
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    for level in levels:
+        for line in pg.functions.isocurve(field.T, level, connected=True):
+            a = np.asarray(line, dtype=float)
+            pts_x.extend(xs[0] + a[:, 0] * dx)
+            pts_y.extend(ys[0] + a[:, 1] * dy)
+            pts_x.append(np.nan)
+            pts_y.append(np.nan)
+    return np.asarray(pts_x or [np.nan]), np.asarray(pts_y or [np.nan])
+
+
 def surface_lut(lighten: float = 0.35) -> np.ndarray:
     """Viridis, mixed with white so coloured paths stay readable on top: (256, 4) uint8."""
     lut = pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=True).astype(float)
