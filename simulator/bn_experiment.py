@@ -196,8 +196,8 @@ class BNExperiment:
         learning rate keep the weights and the records (so a change shows up live)."""
         if not config.hidden:
             raise ValueError("batch norm needs at least one hidden layer, got none")
-        rebuilds = any(getattr(config, k) != getattr(self.config, k)
-                       for k in ClassifierTrainer.REBUILDS if k != "batchnorm")
+        # The twins set batchnorm themselves: compare the rest.
+        rebuilds = _with(config, batchnorm=True).needs_rebuild(_with(self.config, batchnorm=True))
         if rebuilds:
             self.rebuild(config)
             return True

@@ -29,7 +29,13 @@ class Optimizer:
     """Base class: validation, per-parameter state and the learning-rate lookup."""
 
     name = "base"
+    title = "base"
     defaults: dict[str, Any] = {}
+    # What the UI shows about an optimizer, in the notes' notation (see ``STAGE_NOTES``):
+    # the stages of one narrated update, the state it keeps per parameter, and its update rule.
+    stages: tuple[str, ...] = ("gradient", "step")
+    state_names: dict[str, str] = {"dW": "dW", "update": "ΔW = W_new − W"}
+    rule: tuple[str, ...] = ()
 
     def __init__(self, lr: LearningRate, **hyper: Any) -> None:
         unknown = set(hyper) - set(self.defaults)
@@ -95,6 +101,8 @@ class SGD(Optimizer):
     """W = W - alpha * dW."""
 
     name = "sgd"
+    title = "SGD"
+    rule = ("W := W − α·dW",)
 
     def _update(self, st, dw):
         return -self.alpha * dw
@@ -104,7 +112,11 @@ class Momentum(Optimizer):
     """v_dW = beta * v_dW + (1 - beta) * dW;  W = W - alpha * v_dW."""
 
     name = "momentum"
+    title = "Momentum"
     defaults = {"beta": 0.9}
+    stages = ("gradient", "first moment", "step")
+    state_names = {"dW": "dW", "v": "v_dW", "update": "ΔW = W_new − W"}
+    rule = ("v_dW = β·v_dW + (1 − β)·dW", "W := W − α·v_dW")
 
     def _validate(self):
         self._beta("beta")
@@ -121,7 +133,11 @@ class RMSprop(Optimizer):
     """s_dW = beta * s_dW + (1 - beta) * dW^2;  W = W - alpha * dW / (sqrt(s_dW) + eps)."""
 
     name = "rmsprop"
+    title = "RMSprop"
     defaults = {"beta": 0.999, "eps": 1e-8}
+    stages = ("gradient", "second moment", "step")
+    state_names = {"dW": "dW", "s": "s_dW", "update": "ΔW = W_new − W"}
+    rule = ("s_dW = β·s_dW + (1 − β)·dW²", "W := W − α·dW / (√s_dW + ε)")
 
     def _validate(self):
         self._beta("beta")
@@ -148,7 +164,14 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    title = "Adam"
     defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": True}
+    stages = ("gradient", "first moment", "second moment", "bias correction", "step")
+    state_names = {"dW": "dW", "v": "v_dW", "s": "s_dW", "v_hat": "v_dW^corrected",
+                   "s_hat": "s_dW^corrected", "update": "ΔW = W_new − W"}
+    rule = ("v_dW = β1·v_dW + (1 − β1)·dW", "s_dW = β2·s_dW + (1 − β2)·dW²",
+            "v_dW^corrected = v_dW / (1 − β1^t),  s_dW^corrected = s_dW / (1 − β2^t)",
+            "W := W − α·v_dW^corrected / (√s_dW^corrected + ε)")
 
     def _validate(self):
         self._beta("beta1")
@@ -183,6 +206,20 @@ def _moment(st: dict[str, np.ndarray], key: str, dw: np.ndarray, beta: Any) -> n
     return m
 
 
+# What each stage of a narrated update computes; the state keys it reveals are in ``STAGE_KEYS``.
+STAGE_NOTES = {
+    "gradient": "dW, the slope of J at W; the black arrow points along −dW, downhill.",
+    "first moment": "v_dW, an exponentially weighted average of recent dW: momentum keeps the "
+                    "direction that persists and cancels what zig-zags.",
+    "second moment": "s_dW, an exponentially weighted average of dW²: the size of recent "
+                     "gradients, per coordinate.",
+    "bias correction": "v and s started at 0, so early averages are too small; dividing by "
+                       "1 − β^t corrects that (it matters only for small t).",
+    "step": "W moves by ΔW (the white arrow).",
+}
+STAGE_KEYS = {"gradient": ("dW",), "first moment": ("v",), "second moment": ("s",),
+              "bias correction": ("v_hat", "s_hat"), "step": ("update",)}
+
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls for cls in (SGD, Momentum, RMSprop, Adam)
 }
@@ -203,4 +240,4 @@ def make_optimizer(name: str, lr: LearningRate = 0.01, **hyper: Any) -> Optimize
 
 
 __all__ = ["Optimizer", "SGD", "Momentum", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",
-           "Schedule"]
+           "Schedule", "STAGE_NOTES", "STAGE_KEYS"]

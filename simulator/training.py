@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from .datasets import CLASS_RANGE, DATASETS, Dataset, make_dataset
+from .datasets import CLASS_RANGE, DATASETS, Dataset
 from .nn import MLP, softmax
-from .optimizers import OPTIMIZERS, make_optimizer
-from .schedules import SCHEDULES, make_schedule
+from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULES
+from .specs import DataSpec, ModelSpec, OptimizerSpec
 from .validation import check_range
 
 # Input features, as TensorFlow Playground offers them: name -> function of (x1, x2).
@@ -74,6 +75,26 @@ class ClassifierConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    # -- the specs it is made of: which one changed says what must be rebuilt ----------------------
+
+    @property
+    def data_spec(self) -> DataSpec:
+        return DataSpec(self.dataset, int(self.n), int(self.classes), float(self.noise),
+                        float(self.test_fraction), int(self.data_seed))
+
+    @property
+    def model_spec(self) -> ModelSpec:
+        return ModelSpec(tuple(self.features), tuple(int(u) for u in self.hidden), self.activation,
+                         int(self.seed), bool(self.batchnorm))
+
+    @property
+    def optimizer_spec(self) -> OptimizerSpec:
+        return OptimizerSpec(self.optimizer, self.lr, self.hyper, self.schedule, self.schedule_params)
+
+    def needs_rebuild(self, other: ClassifierConfig) -> bool:
+        """True if going from ``other`` to these settings needs new data or a new network."""
+        return self.data_spec != other.data_spec or self.model_spec != other.model_spec
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClassifierConfig:
@@ -143,14 +164,8 @@ class ClassifierTrainer:
         config = copy.deepcopy(config)
         config.validate()
         old = getattr(self, "config", None)
-        same_data = (
-            hasattr(self, "data") and old is not None
-            and all(getattr(old, k) == getattr(config, k)
-                     for k in ("dataset", "n", "classes", "noise", "test_fraction", "data_seed"))
-        )
-        data = self.data if same_data else make_dataset(
-            config.dataset, n=config.n, classes=config.classes, noise=config.noise,
-            seed=config.data_seed, test_fraction=config.test_fraction)
+        same_data = hasattr(self, "data") and old is not None and old.data_spec == config.data_spec
+        data = self.data if same_data else config.data_spec.build()
         added = [p for p in self.added if p[2] < data.n_classes]
         sizes = [len(config.features), *map(int, config.hidden), data.n_classes]
         model = MLP(sizes, activation=config.activation, batchnorm=config.batchnorm,
@@ -163,15 +178,11 @@ class ClassifierTrainer:
         self._refresh_training_set()
         self.reset()
 
-    # Settings that need new data or a new network; the others keep the trained weights.
-    REBUILDS = ("dataset", "n", "classes", "noise", "test_fraction", "data_seed", "hidden",
-                "activation", "features", "seed", "batchnorm")
-
     def apply(self, config: ClassifierConfig) -> bool:
         """Adopt new settings. Returns True if the network was rebuilt (training starts over);
         optimizer, learning rate, decay, regularization, batch size and BN momentum changes keep
         the weights, so a teacher can lower alpha in the middle of a run."""
-        if any(getattr(config, k) != getattr(self.config, k) for k in self.REBUILDS):
+        if config.needs_rebuild(self.config):
             self.rebuild(config)
             return True
         config = copy.deepcopy(config)
@@ -180,8 +191,7 @@ class ClassifierTrainer:
         check_range("bn_momentum", config.bn_momentum, low=0.0, high=1.0, high_open=True)
         old = self.config
         self.config = config
-        opt_keys = ("optimizer", "lr", "hyper", "schedule", "schedule_params")
-        if any(getattr(config, k) != getattr(old, k) for k in opt_keys):
+        if config.optimizer_spec != old.optimizer_spec:
             self.optimizer = optimizer
         self.model.l1, self.model.l2 = float(config.l1), float(config.l2)
         if self.model.bn_layers:
@@ -192,10 +202,7 @@ class ClassifierTrainer:
 
     @staticmethod
     def _make_optimizer(config: ClassifierConfig):
-        lr: Any = config.lr
-        if config.schedule != "constant":
-            lr = make_schedule(config.schedule, config.lr, **config.schedule_params)
-        return make_optimizer(config.optimizer, lr, **config.hyper)
+        return config.optimizer_spec.build()
 
     def _refresh_training_set(self) -> None:
         keep = np.array([i not in self.removed for i in range(len(self.data.y_train))], dtype=bool)
