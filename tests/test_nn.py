@@ -352,9 +352,9 @@ def test_batchnorm_mlp_has_no_b_before_batchnorm():
     np.testing.assert_array_equal(model.params[1], 1.0)  # gamma
     np.testing.assert_array_equal(model.params[2], 0.0)  # beta
     assert model.bn_layers[0].gamma is model.params[1]
-    assert all(d.b is None for d in model.dense[:-1])
+    assert all(dense.b is None for dense, _ in model.hidden_layers)
     model.params[-1][...] = [1.0, 2.0, 3.0]  # the output layer's b is the same memory
-    np.testing.assert_array_equal(model.dense[-1].b, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(model.output_layer.b, [1.0, 2.0, 3.0])
     _, grads = model.loss_and_grads(*small_batch(n_in=2, m=12))
     assert [g.shape for g in grads] == [p.shape for p in model.params]
 
@@ -446,7 +446,7 @@ def test_predict_proba_on_a_float32_grid_in_blocks():
     p32 = model.predict_proba(grid.astype(np.float32))
     assert p32.dtype == np.float32 and p64.dtype == np.float64
     np.testing.assert_allclose(p32, p64, atol=1e-5)
-    assert model._block_rows < len(grid)
+    assert model.block_rows < len(grid)
     np.testing.assert_allclose(p64[::997], model.predict_proba(grid[::997]), rtol=1e-12)
 
 
@@ -487,7 +487,7 @@ def test_hidden_values_give_z_z_tilde_and_a_per_hidden_layer():
     np.testing.assert_array_equal(model.bn_layers[0].running_mean, running)  # untouched
     # Test mode: running statistics; a big X runs in blocks and gives the same values.
     big = np.tile(X, (60, 1))
-    assert len(big) > model._block_rows
+    assert len(big) > model.block_rows
     small_values = model.hidden_values(X)
     for part, whole in zip(small_values, model.hidden_values(big), strict=True):
         for a, b in zip(part, whole, strict=True):
