@@ -2,6 +2,7 @@
 
     python main.py                    open the window (restoring the last session)
     python main.py --fresh            start from the defaults
+    python main.py --page classifier  open on that lab's page
     python main.py --screenshot F     render the window to a PNG and quit
 """
 
@@ -16,15 +17,21 @@ from pathlib import Path
 T0 = time.perf_counter()
 # The engine's matrices are small: BLAS threads only contend with the GUI thread for 2 cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from ui.labs import LAB_KEYS, LABS
+
     ap = argparse.ArgumentParser(
         prog="descent",
-        description="Descent: see how deep networks are made to train well "
-        "(optimizers on loss surfaces, with the course notes' update rules).",
+        description="Descent: see how deep networks are made to train well: optimizers on loss "
+        "surfaces, softmax classifiers and batch norm, with the course notes' formulas.",
     )
-    ap.add_argument("--surface", help="start on this loss surface (e.g. ravine, rosenbrock)")
+    ap.add_argument("--page", choices=LAB_KEYS, help="open on this lab's page")
+    for lab in LABS:
+        for opt in lab.options:
+            ap.add_argument(opt.flag, metavar=opt.metavar, help=opt.help)
     ap.add_argument("--preset", help="load a classroom preset by name (see the Presets menu)")
     ap.add_argument("--fresh", action="store_true",
                     help="ignore the saved session and start from the defaults")
@@ -57,7 +64,6 @@ def install_error_hook(win) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -65,13 +71,25 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Descent")
     app.setOrganizationName("Descent")
 
+    from ui.labs import LABS
     from ui.main_window import MainWindow, default_session_path
 
     win = MainWindow(session_path=None if args.fresh else default_session_path())
     install_error_hook(win)
-    if args.surface and not win.lab.set_surface(args.surface):
-        print(f"descent: unknown surface {args.surface!r}", file=sys.stderr)
-        return 2
+    if args.page:
+        win.show_page(args.page)
+    for lab in LABS:
+        for opt in lab.options:
+            value = getattr(args, opt.flag.lstrip("-").replace("-", "_"))
+            if value is None:
+                continue
+            errors: list[str] = []
+            page = win.pages[lab.key]
+            page.lab.error.connect(errors.append)
+            if not opt.apply(page.lab, value):
+                print(f"descent: {opt.flag} {value}: {'; '.join(errors) or 'refused'}",
+                      file=sys.stderr)
+                return 2
     if args.preset:
         match = [p for p in win.presets if p["name"].lower() == args.preset.lower()]
         if not match:

@@ -23,7 +23,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
 
-from ui.batchnorm_page import BatchNormPage  # noqa: E402
+from ui.labs import lab_for  # noqa: E402
 
 SCENARIOS = [
     ("Statistics tab, m = 32, 2 batches/frame", {"tab": 0, "speed": 2}),
@@ -36,7 +36,7 @@ SCENARIOS = [
 
 def frame_times(app: QApplication, settings: dict, frames: int = 270) -> list[float]:
     win = QMainWindow()
-    page = BatchNormPage()
+    page = lab_for("batchnorm").make_page()
     win.setCentralWidget(page)
     win.resize(1280, 800)
     win.show()
@@ -45,15 +45,15 @@ def frame_times(app: QApplication, settings: dict, frames: int = 270) -> list[fl
     if "batch" in settings:
         lab.set_batch_size(settings["batch"])
     lab.set_speed(settings["speed"])
-    page.views.setCurrentIndex(settings["tab"])
+    page.tabs.setCurrentIndex(settings["tab"])
     lab.reset()
     lab.play()
-    lab._timer.setInterval(10**8)
-    lab._timer.start()
+    lab.timer.setInterval(10**8)
+    lab.timer.start()
     out = []
     for _ in range(frames):
         t0 = time.perf_counter()
-        lab._tick()
+        lab.tick()
         app.processEvents()
         out.append(time.perf_counter() - t0)
     lab.pause()

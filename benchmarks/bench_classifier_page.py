@@ -35,19 +35,19 @@ SCENARIOS = [
 def frame_times(app: QApplication, settings: dict, speed: int, frames: int = 250) -> list[float]:
     win = MainWindow(session_path=None)
     win.resize(1280, 800)
-    win.tabs.setCurrentWidget(win.classifier_page)
+    page = win.show_page("classifier")
     win.show()
     app.processEvents()
-    lab = win.classifier_page.lab
+    lab = page.lab
     lab.set_config(**settings)
     lab.set_speed(speed)
     lab.play()
-    lab._timer.setInterval(10**8)  # active, but the ticks are driven by hand below
-    lab._timer.start()
+    lab.timer.setInterval(10**8)  # active, but the ticks are driven by hand below
+    lab.timer.start()
     out = []
     for _ in range(frames):
         t0 = time.perf_counter()
-        lab._tick()
+        lab.tick()
         app.processEvents()
         out.append(time.perf_counter() - t0)
     lab.pause()

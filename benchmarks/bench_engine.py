@@ -22,9 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.optimizers import make_optimizer  # noqa: E402
 from simulator.racing import Racer, basin_map, momentum_rate_map  # noqa: E402
-from simulator.surfaces import get_surface  # noqa: E402
+from simulator.specs import OptimizerSpec, SurfaceSpec  # noqa: E402
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 BASIN_TARGET_S = 1.0
@@ -42,13 +41,9 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
 def bench_basin(n: int, steps: int, repeats: int) -> list[tuple[str, str, float, float]]:
     rows = []
     for surface_name in ("himmelblau", "rosenbrock"):
-        s = get_surface(surface_name)
+        s = SurfaceSpec(surface_name).build()
         for name in OPTIMIZERS:
-            lr = s.suggested_lr[name]
-
-            def make(name=name, lr=lr):
-                return make_optimizer(name, lr)
-
+            make = OptimizerSpec(name, s.suggested_lr[name]).build  # as the lab's worker gets it
             t64 = median_time(lambda s=s, make=make: basin_map(s, make, n=n, steps=steps), repeats)
             t32 = median_time(
                 lambda s=s, make=make: basin_map(s, make, n=n, steps=steps, dtype=np.float32),
@@ -59,7 +54,7 @@ def bench_basin(n: int, steps: int, repeats: int) -> list[tuple[str, str, float,
 
 
 def bench_momentum_map(n: int, steps: int, repeats: int) -> float:
-    s = get_surface("ravine")
+    s = SurfaceSpec("ravine").build()
     alphas = np.linspace(0.005, 0.3, n)
     betas = np.linspace(0.0, 0.99, n)
     return median_time(lambda: momentum_rate_map(s, alphas, betas, steps=steps), repeats)
@@ -67,10 +62,10 @@ def bench_momentum_map(n: int, steps: int, repeats: int) -> float:
 
 def bench_racer_step(n_steps: int) -> dict[str, float]:
     """Median microseconds per step; noise keeps the racer running (no convergence stop)."""
-    s = get_surface("himmelblau")
+    s = SurfaceSpec("himmelblau").build()
     out = {}
     for name in OPTIMIZERS:
-        r = Racer(s, make_optimizer(name, s.suggested_lr[name]), s.start, noise=0.3, seed=0)
+        r = Racer(s, OptimizerSpec(name, s.suggested_lr[name]).build(), s.start, noise=0.3, seed=0)
         times = []
         for _ in range(n_steps):
             t0 = time.perf_counter_ns()

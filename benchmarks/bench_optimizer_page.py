@@ -37,22 +37,23 @@ def frame_times(app: QApplication, settings: dict, frames: int = 300) -> list[fl
     win.resize(1280, 800)
     win.show()
     app.processEvents()
-    lab = win.lab
+    win.show_page("optimizers")
+    lab = win.pages["optimizers"].lab
     lab.load(settings)
     # Play, but drive the ticks by hand: the timer is active (so the page behaves as while
     # playing) with an interval too long to fire during the measurement.
     lab.play()
-    lab._timer.setInterval(10**8)
-    lab._timer.start()
+    lab.timer.setInterval(10**8)
+    lab.timer.start()
     out = []
     for _ in range(frames):
         t0 = time.perf_counter()
-        lab._tick()  # what the QTimer calls: k steps, then the redraw
+        lab.tick()  # what the QTimer calls: k steps, then the redraw
         app.processEvents()  # the event loop's share: scene updates and the repaint they post
         out.append(time.perf_counter() - t0)
         if not lab.race.running:
             lab.reset()
-            lab._timer.start()
+            lab.timer.start()
     lab.pause()
     win.close()
     return out[20:]  # drop warm-up

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import check_int, check_range
+from .validation import check_choice, check_int, check_range
 
 DOMAIN = (-1.5, 1.5, -1.5, 1.5)
 MIN_POINTS, MAX_POINTS = 10, 100_000
@@ -252,11 +252,7 @@ def make_dataset(name: str, **kwargs: Any) -> Dataset:
 
     Without ``classes`` a set gets its own default (3 for blobs and spiral, 2 for the others).
     """
-    try:
-        make = DATASETS[str(name).lower()]
-    except KeyError:
-        allowed = ", ".join(DATASETS)
-        raise ValueError(f"unknown data set {name!r}; choose one of {allowed}") from None
+    make = DATASETS[check_choice("data set", name, DATASETS, fold_case=True)]
     unknown = set(kwargs) - {"n", "classes", "noise", "seed", "test_fraction"}
     if unknown:
         raise ValueError(

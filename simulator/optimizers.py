@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .schedules import Schedule
-from .validation import check_range
+from .validation import check_choice, check_range
 
 LearningRate = float | np.ndarray | Callable[[float], Any]
 
@@ -230,13 +230,7 @@ def make_optimizer(name: str, lr: LearningRate = 0.01, **hyper: Any) -> Optimize
 
     Raises ValueError for an unknown name or a hyperparameter out of its range.
     """
-    try:
-        cls = OPTIMIZERS[str(name).lower()]
-    except KeyError:
-        raise ValueError(
-            f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}"
-        ) from None
-    return cls(lr, **hyper)
+    return OPTIMIZERS[check_choice("optimizer", name, OPTIMIZERS, fold_case=True)](lr, **hyper)
 
 
 __all__ = ["Optimizer", "SGD", "Momentum", "RMSprop", "Adam", "OPTIMIZERS", "make_optimizer",

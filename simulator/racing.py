@@ -3,19 +3,26 @@
 A ``Racer`` steps one optimizer from a start point and keeps its path, losses and status. A diverged
 racer (NaN, inf, or far outside the domain) stops and says why; the others go on. ``basin_map`` and
 ``momentum_rate_map`` run thousands of starts or hyperparameter pairs as one vectorized batch through
-the same optimizer classes.
+the same optimizer classes. ``narrate`` computes a racer's next update ahead, for showing it stage by
+stage; ``explained_update`` gives the vectors the explanation draws.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from .optimizers import Optimizer, make_optimizer
+from .records import Recorder
 from .surfaces import Surface
 
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
+# A racer that stopped (dW ≈ 0) away from every listed minimum: a saddle point.
+STUCK = "stuck"
+GAP_FLOOR = 1e-16  # J - J* is drawn on a log scale: never 0
 
 # Basin-map labels besides a minimum's index.
 DIVERGED_LABEL = -1
@@ -64,9 +71,8 @@ class Racer:
         self.optimizer.reset()
         self.rng = np.random.default_rng(self.seed)
         self.w = np.array(self.start, dtype=float)
-        self._path = np.empty((256, 2))
-        self._loss = np.empty(256)
-        self._n = 0
+        self._path = Recorder(2)
+        self._loss = Recorder(1)
         self._record(self.w, float(self.surface.f(*self.w)))
         self.status = RUNNING
         self.reason = ""
@@ -75,30 +81,39 @@ class Racer:
         self.last_step = np.zeros(2)
 
     def _record(self, w: np.ndarray, loss: float) -> None:
-        if self._n == len(self._loss):
-            self._path = np.concatenate([self._path, np.empty_like(self._path)])
-            self._loss = np.concatenate([self._loss, np.empty_like(self._loss)])
-        self._path[self._n] = w
-        self._loss[self._n] = loss
-        self._n += 1
+        self._path.append(w)
+        self._loss.append(loss)
 
     @property
     def path(self) -> np.ndarray:
         """Every position so far, shape (iterations + 1, 2), the start first."""
-        return self._path[: self._n]
+        return self._path.data
 
     @property
     def losses(self) -> np.ndarray:
         """J at every position of ``path``."""
-        return self._loss[: self._n]
+        return self._loss.data[:, 0]
 
     @property
     def iteration(self) -> int:
-        return self._n - 1
+        return self._loss.n - 1
 
     @property
     def loss(self) -> float:
-        return float(self._loss[self._n - 1])
+        return float(self._loss.data[-1, 0])
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """J - J* at every position of ``path``, floored at ``GAP_FLOOR`` (for a log scale)."""
+        return np.maximum(self.losses - self.surface.f_min, GAP_FLOOR)
+
+    @property
+    def outcome(self) -> str:
+        """``status``, except that a racer stopped away from every listed minimum is ``STUCK``
+        (the gradient vanished at a saddle point) rather than ``CONVERGED``."""
+        if self.status == CONVERGED and self.surface.nearest_minimum(self.w[0], self.w[1]) < 0:
+            return STUCK
+        return self.status
 
     def step(self) -> bool:
         """One update; returns False (and does nothing) once the racer has stopped."""
@@ -132,6 +147,44 @@ class Racer:
         return bool(
             np.hypot(*self.last_step) < 1e-7 * s.span and np.hypot(*self.grad) < 1e-6 * s.grad_scale
         )
+
+
+def narrate(racer: Racer) -> dict[str, Any]:
+    """The racer's next update, computed ahead on a copy (the racer itself does not move), for
+    showing it one stage at a time: the optimizer's ``stages``, the stage shown (``index``, 0) and
+    whether the update is done, t and α_t of that update, the state it computes by the notes'
+    names (``values``), and W before and after. ValueError if the racer has stopped."""
+    if racer.status != RUNNING:
+        raise ValueError(f"{racer.name} has stopped ({racer.status})")
+    preview = copy.deepcopy(racer, {id(racer.surface): racer.surface})
+    preview.step()
+    opt = preview.optimizer
+    return {
+        "stages": tuple(type(opt).stages),
+        "index": 0,
+        "done": False,
+        "t": opt.t,
+        "alpha": opt.alpha,
+        "values": {k: np.array(v, dtype=float) for k, v in opt.state.get(0, {}).items()},
+        "w": racer.w.copy(),
+        "w_next": preview.w.copy(),
+    }
+
+
+def explained_update(
+    racer: Racer, narration: dict[str, Any] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """What the explanation draws for a racer: the point W an update started from, its gradient
+    dW there and the step ΔW it took (None before the first step, or while a narrated update has
+    not reached its "step" stage)."""
+    if narration is not None:
+        w = narration["w"]
+        g = narration["values"].get("dW", np.zeros(2))
+        stage = narration["stages"][narration["index"]]
+        return w, g, (narration["w_next"] - w if stage == "step" else None)
+    if racer.iteration == 0:
+        return racer.w, racer.grad, None
+    return racer.path[-2], racer.last_grad, racer.last_step
 
 
 def basin_map(
@@ -172,6 +225,15 @@ def basin_map(
     labels = np.where(labels >= 0, labels, MOVING_LABEL)
     labels[~alive | ~np.isfinite(W).all(axis=1) | outside(surface, W[:, 0], W[:, 1])] = DIVERGED_LABEL
     return labels.reshape(n, n)
+
+
+def basin_shares(labels: np.ndarray, n_minima: int) -> dict[int, float]:
+    """The fraction of a basin map's starts with each label: every minimum's index (0 to
+    n_minima - 1), then ``DIVERGED_LABEL`` and ``MOVING_LABEL``."""
+    labels = np.asarray(labels)
+    total = max(labels.size, 1)
+    keys = [*range(n_minima), DIVERGED_LABEL, MOVING_LABEL]
+    return {k: np.count_nonzero(labels == k) / total for k in keys}
 
 
 def momentum_rate_map(

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import check_range
+from .validation import check_choice, check_range
 
 
 class Schedule:
@@ -112,10 +112,4 @@ SCHEDULES: dict[str, type[Schedule]] = {
 
 def make_schedule(name: str, alpha0: float, **params: float) -> Schedule:
     """Build a schedule: "constant", "inverse_time", "exponential", "inverse_sqrt", "staircase"."""
-    try:
-        cls = SCHEDULES[str(name).lower()]
-    except KeyError:
-        raise ValueError(
-            f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}"
-        ) from None
-    return cls(alpha0, **params)
+    return SCHEDULES[check_choice("schedule", name, SCHEDULES, fold_case=True)](alpha0, **params)

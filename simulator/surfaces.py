@@ -12,6 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
+from .validation import check_choice
+
 Array = np.ndarray
 
 
@@ -277,7 +279,4 @@ SURFACES: dict[str, Surface] = {
 
 def get_surface(name: str) -> Surface:
     """The surface of that name, or ValueError listing the names there are."""
-    try:
-        return SURFACES[name]
-    except KeyError:
-        raise ValueError(f"unknown surface {name!r}; choose one of {', '.join(SURFACES)}") from None
+    return SURFACES[check_choice("surface", name, SURFACES)]

@@ -9,17 +9,19 @@ of the batch-norm lab, and will be of the tuning lab.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .classifier.softmax import softmax_steps
 from .datasets import CLASS_RANGE, DATASETS, Dataset
-from .nn import MLP, softmax
+from .nn import MLP
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 from .specs import DataSpec, ModelSpec, OptimizerSpec
-from .validation import check_range
+from .validation import check_choice, check_range
 
 # Input features, as TensorFlow Playground offers them: name -> function of (x1, x2).
 FEATURES: dict[str, Any] = {
@@ -76,6 +78,15 @@ class ClassifierConfig:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def replace(self, **changes: Any) -> ClassifierConfig:
+        """A copy with ``changes`` (not validated: ``ClassifierTrainer.apply`` does that). A new
+        data set keeps the number of classes where it allows it, else the nearest it allows
+        (moons has 2, blobs 2 to 8). An unknown setting raises TypeError."""
+        if "dataset" in changes and "classes" not in changes:
+            lo, hi = CLASS_RANGE.get(changes["dataset"], (1, 64))
+            changes["classes"] = min(max(int(self.classes), lo), hi)
+        return dataclasses.replace(copy.deepcopy(self), **changes)
+
     # -- the specs it is made of: which one changed says what must be rebuilt ----------------------
 
     @property
@@ -108,8 +119,7 @@ class ClassifierConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the first setting out of range."""
-        if self.dataset not in DATASETS:
-            raise ValueError(f"unknown data set {self.dataset!r}; choose one of {', '.join(DATASETS)}")
+        check_choice("data set", self.dataset, DATASETS)
         lo, hi = CLASS_RANGE[self.dataset]
         if not lo <= int(self.classes) <= hi:
             raise ValueError(f"{self.dataset} takes classes in [{lo}, {hi}], got {self.classes}")
@@ -118,10 +128,8 @@ class ClassifierConfig:
         for units in self.hidden:
             if not 1 <= int(units) <= MAX_UNITS:
                 raise ValueError(f"hidden layer sizes must be in [1, {MAX_UNITS}], got {units}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f"unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}")
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_choice("schedule", self.schedule, SCHEDULES)
         check_range("batch_size", self.batch_size, low=1)
         check_range("l2", self.l2, low=0.0)
         check_range("l1", self.l1, low=0.0)
@@ -150,7 +158,7 @@ class ClassifierTrainer:
     def __init__(self, config: ClassifierConfig | None = None,
                  added: list[tuple[float, float, int]] | None = None) -> None:
         self.config = config or ClassifierConfig()
-        self.added: list[tuple[float, float, int]] = list(added or [])
+        self.added: list[tuple[float, float, int]] = [_point(*p) for p in (added or [])]
         self.removed: set[int] = set()
         self.rebuild(self.config)
 
@@ -236,9 +244,7 @@ class ClassifierTrainer:
     def add_point(self, x: float, y: float, label: int) -> None:
         if not 0 <= int(label) < self.data.n_classes:
             raise ValueError(f"class must be in [0, {self.data.n_classes - 1}], got {label}")
-        if not (np.isfinite(x) and np.isfinite(y)):
-            raise ValueError(f"a point needs finite coordinates, got ({x}, {y})")
-        self.added.append((float(x), float(y), int(label)))
+        self.added.append(_point(x, y, label))
         self._refresh_training_set()
 
     def remove_nearest(self, x: float, y: float, radius: float = 0.15) -> bool:
@@ -340,27 +346,22 @@ class ClassifierTrainer:
         return p.reshape(n, n, -1)
 
     def probe(self, x: float, y: float, label: int | None = None) -> dict[str, Any]:
-        """The notes' softmax computation at one point: z, t = e^z, a = t / sum t, the hardmax,
-        and, for a class ``label``, the loss -log a_label and dz = a - y."""
+        """The notes' softmax computation at one point (see ``softmax_steps``)."""
         F = featurize(np.array([[x, y]], dtype=float), self.config.features)
-        z = self._logits(F)[0]
-        with np.errstate(over="ignore"):
-            t = np.exp(z)
-        a = softmax(z)
-        hard = np.zeros_like(a)
-        hard[int(np.argmax(z))] = 1.0
-        out: dict[str, Any] = {"z": z, "t": t, "sum_t": float(np.sum(t)), "a": a, "hardmax": hard,
-                               "predicted": int(np.argmax(z))}
-        if label is not None:
-            onehot = np.zeros_like(a)
-            onehot[int(label)] = 1.0
-            out["label"] = int(label)
-            out["loss"] = float(-np.log(max(a[int(label)], 1e-300)))
-            out["dz"] = a - onehot
-        return out
+        return softmax_steps(self._logits(F)[0], label)
 
     def _logits(self, F: np.ndarray) -> np.ndarray:
         return np.asarray(self.model.forward(F, training=False), dtype=float)
+
+
+def _point(x: float, y: float, label: int) -> tuple[float, float, int]:
+    """An added point as (x, y, class); ValueError for a non-finite coordinate or a class < 0."""
+    x, y = float(x), float(y)
+    if not (np.isfinite(x) and np.isfinite(y)):
+        raise ValueError(f"a point needs finite coordinates, got ({x}, {y})")
+    if int(label) != label or label < 0:
+        raise ValueError(f"a point's class must be an integer >= 0, got {label}")
+    return x, y, int(label)
 
 
 def fit_logistic(
@@ -390,4 +391,4 @@ def fit_logistic(
 
 
 __all__ = ["FEATURES", "featurize", "ClassifierConfig", "ClassifierTrainer", "History",
-           "fit_logistic", "Dataset"]
+           "fit_logistic", "softmax_steps", "Dataset"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -52,3 +53,13 @@ def check_int(name: str, value: Any, low: int, high: int | None) -> int:
         upper = "inf)" if high is None else f"{high}]"
         raise ValueError(f"{name} must be in [{low}, {upper}, got {n}")
     return n
+
+
+def check_choice(kind: str, name: Any, choices: Iterable[str], fold_case: bool = False) -> str:
+    """``name`` if it is one of ``choices`` (compared in lower case if ``fold_case``), else a
+    ValueError naming it and listing the choices: "unknown optimizer 'nadam'; choose one of …"."""
+    choices = list(choices)
+    key = name.lower() if fold_case and isinstance(name, str) else name
+    if isinstance(key, str) and key in choices:
+        return key
+    raise ValueError(f"unknown {kind} {name!r}; choose one of {', '.join(choices)}")

@@ -1,7 +1,85 @@
-"""Shared test set-up: Qt renders offscreen, so no test needs a display."""
+"""Shared test set-up: Qt renders offscreen, so no test needs a display.
+
+Factories build a controller alone (``make_controller``), a page alone (``make_page``) or the
+main window (``win``); each checks at teardown that no timer or worker thread was left running.
+``click`` and ``press`` act as a user would.
+"""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py: small matrices, no BLAS threads
+
+import pytest  # noqa: E402
+
+
+def _leaks(controllers) -> list[str]:
+    return [f"{c.key}: {'timer running' if c.running else 'worker running'}"
+            for c in controllers if c.busy]
+
+
+@pytest.fixture
+def make_controller(qtbot):
+    """make_controller(key) -> a lab's controller with no page."""
+    from ui.labs import lab_for
+
+    made = []
+
+    def make(key: str):
+        c = lab_for(key).controller()
+        made.append(c)
+        return c
+
+    yield make
+    leaks = _leaks(made)
+    for c in made:
+        c.shutdown()
+    assert not leaks, f"left running after the test: {leaks}"
+
+
+@pytest.fixture
+def make_page(qtbot):
+    """make_page(key) -> a lab's page with its own controller, no main window."""
+    from ui.labs import lab_for
+
+    made = []
+
+    def make(key: str, size=(1280, 800)):
+        page = lab_for(key).make_page()
+        qtbot.addWidget(page)
+        page.resize(*size)
+        made.append(page)
+        return page
+
+    yield make
+    leaks = _leaks(p.lab for p in made)
+    for p in made:
+        p.shutdown()
+    assert not leaks, f"left running after the test: {leaks}"
+
+
+@pytest.fixture
+def win(qtbot):
+    """The main window with every page, and no saved session."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow(session_path=None)
+    qtbot.addWidget(w)
+    yield w
+    leaks = _leaks(p.lab for p in w.pages.values())
+    w.close()
+    assert not leaks, f"left running after the test: {leaks}"
+
+
+def click(qtbot, widget, button=None) -> None:
+    """A left click (or ``button``) on a widget."""
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(widget, button or Qt.MouseButton.LeftButton)
+
+
+def press(qtbot, widget, key) -> None:
+    """Focus ``widget`` and press ``key`` on it."""
+    widget.setFocus()
+    qtbot.keyClick(widget, key)

@@ -60,3 +60,35 @@ def test_no_simulator_source_mentions_qt_imports():
             if pattern.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_nothing_outside_a_labs_folder_names_the_lab():
+    """The window, the framework and main.py loop over LABS; only a lab's own folder (and the
+    registry entry) knows it."""
+    from ui.labs import LABS
+
+    names = set()
+    for lab in LABS:
+        names |= {lab.controller_path.split(":")[1], lab.page_path.split(":")[1],
+                  f"labs.{lab.key}", f'"{lab.key}"'}
+    shared = [ROOT / "main.py", ROOT / "ui" / "main_window.py", ROOT / "ui" / "session.py",
+              *sorted((ROOT / "ui" / "framework").glob("*.py"))]
+    offenders = [f"{path.relative_to(ROOT)}: {name}" for path in shared
+                 for name in names if name in path.read_text(encoding="utf-8")]
+    assert not offenders, offenders
+
+
+def test_explanations_are_pure_functions_that_load_no_qt():
+    """Each lab's explain.py turns engine state into HTML without Qt, so it is tested without it."""
+    from ui.labs import LABS
+
+    modules = [f"ui.labs.{lab.key}.explain" for lab in LABS]
+    code = ("import importlib, json, sys\n"
+            f"for m in {modules!r}: importlib.import_module(m)\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded = [m for m in json.loads(proc.stdout.strip().splitlines()[-1])
+              if m.split(".")[0] in FORBIDDEN]
+    assert not loaded, f"importing the explanations loaded {loaded}"

@@ -6,21 +6,16 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from ui.batchnorm_page import BatchNormPage, beta_from_slider, slider_from_beta
+from ui.labs.batchnorm.panel import momentum_from_slider, slider_from_momentum
 
 
 @pytest.fixture
-def page(qtbot):
-    p = BatchNormPage()
-    qtbot.addWidget(p)
-    p.resize(1280, 800)
+def page(qtbot, make_page):
+    p = make_page("batchnorm")
     p.show()
     qtbot.waitExposed(p)
     yield p
-    leaked = p.lab.running
-    p.shutdown()
-    assert not leaked, "the test left the batch-norm timer running"
-    assert not p.lab._timer.isActive()
+    assert not p.lab.timer.isActive(), "the test left the batch-norm timer running"
 
 
 def y_of(item) -> np.ndarray:
@@ -30,66 +25,73 @@ def y_of(item) -> np.ndarray:
 def test_larger_mini_batch_gives_less_noisy_batch_means(qtbot, page):
     spreads = {}
     for power in (1, 7):  # m = 2, then m = 128
-        page.batch_slider.setValue(power)
+        page.panel.batch_slider.setValue(power)
         assert page.lab.config.batch_size == 2**power
         page.lab.reset()
         page.lab.run(60)
-        y = y_of(page.batch_mu)
+        y = y_of(page.stats.batch_mu)
         assert len(y) == 60
         spreads[2**power] = np.std(y)
     assert spreads[128] < 0.5 * spreads[2]
-    assert "m = 128" in page.batch_label.text()
+    assert "m = 128" in page.panel.batch_label.text()
 
 
-def test_beta_slider_sets_momentum_and_smooths_the_ewa(qtbot, page):
-    page.beta_slider.setValue(slider_from_beta(0.5))
+def test_momentum_slider_sets_momentum_and_smooths_the_ewa(qtbot, page):
+    panel = page.panel
+    panel.momentum_slider.setValue(slider_from_momentum(0.5))
     assert all(bn.momentum == 0.5 for bn in page.lab.experiment.model.bn_layers)
     page.lab.run(80)
-    rough = y_of(page.ewa_mu)
-    page.beta_slider.setValue(slider_from_beta(0.99))
+    rough = y_of(page.stats.ewa_mu)
+    panel.momentum_slider.setValue(slider_from_momentum(0.99))
     assert all(bn.momentum == 0.99 for bn in page.lab.experiment.model.bn_layers)
-    assert "0.990" in page.beta_label.text()
+    assert panel.momentum_label.text() == "EWA momentum ρ = 0.990 (≈ 100 batches)"
     page.lab.reset()
     page.lab.run(80)
-    smooth = y_of(page.ewa_mu)
+    smooth = y_of(page.stats.ewa_mu)
     assert not np.allclose(rough, smooth)
     assert np.std(np.diff(smooth)) < 0.5 * np.std(np.diff(rough))
 
 
 def test_bias_correction_toggle_changes_the_early_ewa(qtbot, page):
-    assert page.corrected_box.isChecked()
+    box = page.panel.corrected_box
+    assert box.isChecked() and "β" not in box.text()
     page.lab.run(5)
-    batch = y_of(page.batch_mu)
-    corrected = y_of(page.ewa_mu)
+    batch = y_of(page.stats.batch_mu)
+    corrected = y_of(page.stats.ewa_mu)
     assert corrected[0] == pytest.approx(batch[0], rel=1e-9)  # starts at the first batch's mu
-    page.corrected_box.click()
+    box.click()
     assert not page.lab.corrected
-    raw = y_of(page.ewa_mu)
-    beta = page.lab.momentum
-    assert raw[0] == pytest.approx((1 - beta) * batch[0], rel=1e-9)  # lags, starting from 0
+    raw = y_of(page.stats.ewa_mu)
+    momentum = page.lab.momentum
+    assert raw[0] == pytest.approx((1 - momentum) * batch[0], rel=1e-9)  # lags, starting from 0
     assert not np.allclose(raw, corrected)
-    var_raw = y_of(page.ewa_var)
-    assert var_raw[0] == pytest.approx((1 - beta) * y_of(page.batch_var)[0], rel=1e-9)
+    var_raw = y_of(page.stats.ewa_var)
+    assert var_raw[0] == pytest.approx((1 - momentum) * y_of(page.stats.batch_var)[0], rel=1e-9)
 
 
 def test_test_time_batch_of_one_gives_beta(qtbot, page):
     page.lab.run(40)
-    page.views.setCurrentIndex(1)
-    page.example_spin.setValue(5)
+    page.tabs.setCurrentWidget(page.test_time)
+    view = page.test_time
+    view.example_spin.setValue(5)
     lab = page.lab
+    assert lab.example_index == 4
     ex = lab.experiment.example(lab.example_index, lab.corrected)
     for layer, bn in zip(ex["single"]["layers"], lab.experiment.model.bn_layers, strict=True):
         assert np.array_equal(layer["z_tilde"][0], bn.beta)
     assert np.all(np.isfinite(ex["single"]["proba"]))
-    assert "Test example 5" in page.test_html
-    assert "nan" not in page.test_html.lower()
+    assert "Test example 5" in view.html
+    assert "nan" not in view.html.lower()
     beta = lab.experiment.model.bn_layers[lab.layer].beta[lab.unit]
-    assert f"{beta:.4g}" in page.test_html
-    page.test_batch_slider.setValue(1)
-    assert len(y_of(page.tb_mu)) == len(lab.experiment.bn.data.y_test)
-    assert np.all(y_of(page.tb_var) == 0.0)
-    page.test_batch_slider.setValue(30)
-    assert len(y_of(page.tb_mu)) == int(np.ceil(len(lab.experiment.bn.data.y_test) / 30))
+    assert f"{beta:.4g}" in view.html
+    view.batch_slider.setValue(1)
+    assert len(y_of(view.batch_mu)) == len(lab.experiment.bn.data.y_test)
+    assert np.all(y_of(view.batch_var) == 0.0)
+    view.batch_slider.setValue(30)
+    assert len(y_of(view.batch_mu)) == int(np.ceil(len(lab.experiment.bn.data.y_test) / 30))
+    assert view.batch_label.text() == "Test batch size: 30"
+    view.next_example.click()
+    assert lab.example_index == 5 and view.example_spin.value() == 6
 
 
 def test_population_line_is_the_training_set_statistics(qtbot, page):
@@ -97,17 +99,19 @@ def test_population_line_is_the_training_set_statistics(qtbot, page):
     e = page.lab.experiment
     hv = e.model.hidden_values(e.bn.F_train, training=True)
     z = hv[page.lab.layer].z[:, page.lab.unit]
-    assert y_of(page.pop_mu)[-1] == pytest.approx(z.mean(), rel=1e-10)
-    assert y_of(page.pop_var)[-1] == pytest.approx(z.var(), rel=1e-10)
+    assert y_of(page.stats.pop_mu)[-1] == pytest.approx(z.mean(), rel=1e-10)
+    assert y_of(page.stats.pop_var)[-1] == pytest.approx(z.var(), rel=1e-10)
+    # The histograms count the watched unit's z over the training set.
+    assert y_of(page.stats.hist_z).sum() == len(z)
 
 
 def test_watch_spin_boxes_pick_layer_and_unit(qtbot, page):
     page.lab.run(10)
-    page.layer_spin.setValue(1)
-    page.unit_spin.setValue(4)
+    page.panel.layer_spin.setValue(1)
+    page.panel.unit_spin.setValue(4)
     assert (page.lab.layer, page.lab.unit) == (0, 3)
     e = page.lab.experiment
-    assert np.array_equal(y_of(page.batch_mu), e.series("batch_mean", 0, 3))
+    assert np.array_equal(y_of(page.stats.batch_mu), e.series("batch_mean", 0, 3))
     assert "layer 1, unit 4" in page.explain_html
 
 
@@ -118,7 +122,7 @@ def test_play_pause_step_reset_and_keys(qtbot, page):
     qtbot.mouseClick(page.play_button, Qt.MouseButton.LeftButton)
     assert not page.lab.running and page.play_button.text() == "Play"
     n = page.lab.experiment.iteration
-    assert len(y_of(page.batch_mu)) == n
+    assert len(y_of(page.stats.batch_mu)) == n
     page.setFocus()
     qtbot.keyClick(page, Qt.Key.Key_Right)
     assert page.lab.experiment.iteration == n + 1
@@ -126,54 +130,84 @@ def test_play_pause_step_reset_and_keys(qtbot, page):
     assert page.lab.experiment.iteration == 0
     qtbot.mouseClick(page.step_button, Qt.MouseButton.LeftButton)
     assert page.lab.experiment.iteration == 1
-    assert "Iteration 1," in page.iteration_label.text()
+    assert "Iteration 1," in page.panel.iteration_label.text()
+    page.speed_slider.setValue(7)
+    assert page.lab.speed == 7
 
 
 def test_twins_tab_draws_both_loss_curves(qtbot, page):
-    page.views.setCurrentIndex(2)
+    page.tabs.setCurrentWidget(page.twins)
     page.lab.run(50)
     e = page.lab.experiment
-    assert np.array_equal(y_of(page.loss_bn), e.bn.history.train_loss)
-    assert np.array_equal(y_of(page.loss_plain), e.plain.history.train_loss)
-    mean = y_of(page.shift["plain"][0])
+    assert np.array_equal(y_of(page.twins.loss["bn"]), e.bn.history.train_loss)
+    assert np.array_equal(y_of(page.twins.loss["plain"]), e.plain.history.train_loss)
+    mean = y_of(page.twins.shift["plain"][0])
     assert len(mean) == e.snap.iteration.n and np.all(np.isfinite(mean))
 
 
 def test_bad_input_gives_messages_not_nan(qtbot, page):
+    panel = page.panel
     with qtbot.waitSignal(page.lab.error):
         assert page.lab.set_momentum(1.0) is False
-    assert "momentum" in page.status.text() and page.lab.momentum == 0.9
-    assert page.beta_slider.value() == slider_from_beta(0.9)
-    page.batch_slider.setValue(0)  # a mini-batch of one
+    assert "EWA momentum" in page.message and page.lab.momentum == 0.9
+    assert panel.momentum_slider.value() == slider_from_momentum(0.9)
+    panel.batch_slider.setValue(0)  # a mini-batch of one
     assert page.lab.config.batch_size == 1
-    assert "z̃ = β" in page.status.text()
+    assert "z̃ = β" in page.message
     page.lab.run(20)
-    assert np.all(np.isfinite(y_of(page.batch_mu))) and np.all(y_of(page.batch_var) == 0)
+    assert np.all(np.isfinite(y_of(page.stats.batch_mu))) and np.all(y_of(page.stats.batch_var) == 0)
     assert "nan" not in page.explain_html.lower()
-    page.batch_slider.setValue(9)  # 512, more than the training set
-    assert "batch gradient descent" in page.status.text()
-    page.batch_slider.setValue(5)
-    assert page.status.text() == ""
-    page.hidden_edit.setText("16, x")
-    page.hidden_edit.editingFinished.emit()
-    assert "whole numbers" in page.status.text()
-    assert page.hidden_edit.text() == "16, 16"
-    page.hidden_edit.setText("8, 8, 8")
-    page.hidden_edit.editingFinished.emit()
+    panel.batch_slider.setValue(9)  # 512, more than the training set
+    assert "batch gradient descent" in page.message
+    panel.batch_slider.setValue(5)
+    assert page.message == ""
+    panel.hidden_edit.setText("16, x")
+    panel.hidden_edit.editingFinished.emit()
+    assert "whole numbers" in page.message
+    assert panel.hidden_edit.text() == "16, 16"
+    panel.hidden_edit.setText("8, 8, 8")
+    panel.hidden_edit.editingFinished.emit()
     assert page.lab.experiment.units == [8, 8, 8]
-    assert page.layer_spin.maximum() == 3 and page.unit_spin.maximum() == 8
+    assert panel.layer_spin.maximum() == 3 and panel.unit_spin.maximum() == 8
 
 
-def test_beta_slider_mapping_covers_the_range():
-    assert beta_from_slider(0) == 0.5 and beta_from_slider(1000) == 0.999
-    for beta in (0.5, 0.9, 0.99, 0.999):
-        assert beta_from_slider(slider_from_beta(beta)) == pytest.approx(beta, abs=2e-3)
+def test_settings_loaded_show_in_the_widgets(qtbot, page):
+    assert page.lab.load({"hidden": [8, 12], "bn_momentum": 0.99, "batch_size": 4,
+                          "corrected": False, "watch": [1, 10]})
+    panel = page.panel
+    assert panel.hidden_edit.text() == "8, 12" and not panel.corrected_box.isChecked()
+    assert panel.batch_slider.value() == 2 and "m = 4" in panel.batch_label.text()
+    assert momentum_from_slider(panel.momentum_slider.value()) == pytest.approx(0.99, abs=2e-3)
+    assert (panel.layer_spin.value(), panel.unit_spin.value()) == (2, 11)
+    assert panel.unit_spin.maximum() == 12
+
+
+def test_momentum_slider_mapping_covers_the_range():
+    assert momentum_from_slider(0) == 0.5 and momentum_from_slider(1000) == 0.999
+    for momentum in (0.5, 0.9, 0.99, 0.999):
+        assert momentum_from_slider(slider_from_momentum(momentum)) == pytest.approx(momentum, abs=2e-3)
+
+
+def test_csv_export_has_one_row_per_iteration(qtbot, page, tmp_path):
+    page.lab.watch(1, 2)
+    page.lab.run(7)
+    path = tmp_path / "bn.csv"
+    assert page.export_csv(path) == 7
+    rows = path.read_text().splitlines()
+    assert rows[0] == "# layer 2, unit 3"
+    header = rows[1].split(",")
+    assert header[0] == "iteration" and header[-2:] == ["loss_with_bn", "loss_without_bn"]
+    assert len(rows) == 2 + 7 and all(len(r.split(",")) == len(header) for r in rows[1:])
+    first = dict(zip(header, rows[2].split(","), strict=True))
+    e = page.lab.experiment
+    assert first["iteration"] == "1"
+    assert float(first["batch_mean"]) == pytest.approx(e.series("batch_mean", 1, 2)[0], rel=1e-9)
 
 
 def test_screenshot_is_not_blank(qtbot, page):
     page.lab.run(60)
     img = page.grab().toImage()
     assert img.width() >= 1000
-    pix = page.stats_view.grab().toImage()
+    pix = page.stats.grab().toImage()
     colors = {pix.pixel(x, y) for x in range(0, pix.width(), 5) for y in range(0, pix.height(), 5)}
     assert len(colors) > 50

@@ -1,4 +1,5 @@
-"""The window around the pages: presets, setups, exports and the saved session."""
+"""The window around the pages: the registry's tabs and presets, setups, exports, the session
+and its migration from older files."""
 
 from __future__ import annotations
 
@@ -6,72 +7,91 @@ import json
 
 import pytest
 
+from ui.labs import LAB_KEYS, LABS
 from ui.main_window import MainWindow, load_presets
 
 
-@pytest.fixture
-def win(qtbot):
-    w = MainWindow(session_path=None)
-    qtbot.addWidget(w)
-    yield w
-    w.close()
+def shown(win) -> str:
+    """Everything the window is saying: the status bar and every page's message line."""
+    return "\n".join([win.statusBar().currentMessage(), *(p.message for p in win.pages.values())])
 
 
-def test_every_preset_loads_and_runs(qtbot, win):
+def test_one_tab_per_lab_in_registry_order(win):
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == [lab.title for lab in LABS]
+    assert list(win.pages) == list(LAB_KEYS)
+    for key in LAB_KEYS:
+        assert win.show_page(key) is win.pages[key] is win.current_page
+    with pytest.raises(ValueError, match="unknown page"):
+        win.show_page("nope")
+
+
+def test_presets_menu_lists_every_labs_presets(win):
     presets = load_presets()
-    assert {p["page"] for p in presets} == {"optimizer", "classifier"}
+    assert {p["page"] for p in presets} >= {"optimizers", "classifier"}
     assert len(presets) >= 12
     actions = [a for a in win.presets_menu.actions() if not a.isSeparator()]
-    assert len(actions) == len(presets)
-    for p in presets:
-        assert win.apply_preset(p), p["name"]
-        if p["page"] == "optimizer":
-            assert win.current_page is win.optimizer_page
-            assert win.lab.settings.surface == p["settings"]["surface"]
-            win.lab.step()
-            assert win.lab.race.iteration == 1
-        else:
-            lab = win.classifier_page.lab
-            assert win.current_page is win.classifier_page
-            assert lab.config.dataset == p["settings"]["dataset"]
-            lab.step_epoch()
-            assert lab.trainer.epoch == 1 and lab.trainer.status == "running"
+    assert [a.text() for a in actions] == [p["name"] for p in presets]
+    preset = next(p for p in presets if p["page"] == "classifier")
+    assert win.apply_preset(preset)
+    assert win.current_page is win.pages["classifier"]
+    assert preset["name"] in win.statusBar().currentMessage()
 
 
-def test_classifier_presets_teach_what_they_say(qtbot, win):
-    by_name = {p["name"]: p for p in load_presets()}
-    lab = win.classifier_page.lab
-    win.apply_preset(by_name["Spiral: straight lines are not enough"])
-    lab.trainer.run_epochs(40)
-    flat = lab.trainer.history.test_acc[-1]
-    win.apply_preset(by_name["Circles: add x1^2 and x2^2"])
-    lab.trainer.run_epochs(60)
-    assert flat < 0.75 and lab.trainer.history.test_acc[-1] > 0.95
-
-
-def test_saddle_presets_show_noise_escaping(qtbot, win):
-    stuck, noisy = (next(p for p in load_presets() if p["name"].startswith(f"Saddle point: {k}"))
-                    for k in ("stuck", "noise"))
-    win.apply_preset(stuck)
-    win.lab.race.step(600)
-    assert abs(win.lab.racers["sgd"].w[1]) < 1e-6  # never leaves the ridge
-    win.apply_preset(noisy)
-    win.lab.race.step(600)
-    assert abs(win.lab.racers["sgd"].w[1]) > 0.5  # escaped to a minimum at w2 = +-1
+def test_leaving_a_page_pauses_it(qtbot, win):
+    win.show_page("optimizers")
+    win.current_page.lab.play()
+    win.show_page("classifier")
+    assert not win.pages["optimizers"].lab.running
 
 
 def test_save_and_open_setup_round_trip(qtbot, win, tmp_path):
-    win.lab.set_surface("beale")
-    win.lab.set_hyper("adam", "beta1", 0.8)
-    win.lab.set_schedule("staircase", factor=0.5, every=50)
+    opt = win.pages["optimizers"].lab
+    opt.set_surface("beale")
+    opt.set_hyper("adam", "beta1", 0.8)
+    opt.set_schedule("staircase", factor=0.5, every=50)
+    win.pages["classifier"].lab.set_config(dataset="moons", hidden=[5])
+    win.show_page("classifier")
     path = tmp_path / "setup.json"
     assert win.save_setup(str(path))
-    win.lab.set_surface("bowl")
+    saved = json.loads(path.read_text())
+    assert saved["format"] == "descent" and saved["current"] == "classifier"
+    assert set(saved["labs"]) == set(LAB_KEYS)
+    opt.set_surface("bowl")
+    win.pages["classifier"].lab.set_config(dataset="xor")
+    win.show_page("optimizers")
     assert win.open_setup(str(path))
-    s = win.lab.settings
-    assert s.surface == "beale" and s.hyper["adam"]["beta1"] == 0.8
-    assert s.schedule == "staircase" and s.schedule_params == {"factor": 0.5, "every": 50}
-    assert win.optimizer_page.surface_combo.currentData() == "beale"
+    s = opt.settings_dict()
+    assert s["surface"] == "beale" and s["hyper"]["adam"]["beta1"] == 0.8
+    assert s["schedule"] == "staircase" and s["schedule_params"] == {"factor": 0.5, "every": 50}
+    assert win.pages["optimizers"].surface_combo.currentData() == "beale"
+    assert win.pages["classifier"].lab.config.dataset == "moons"
+    assert win.current_page is win.pages["classifier"]
+
+
+def test_a_setup_saved_by_the_previous_version_opens(qtbot, win, tmp_path):
+    """Version 1 kept each lab at the top level, the optimizer lab under "optimizer"."""
+    old = {"optimizer": {"surface": "himmelblau", "start": [1.0, 1.0], "noise": 0.1, "speed": 7,
+                         "hyper": {"sgd": {"lr": 0.005}}, "enabled": {"rmsprop": False}},
+           "classifier": {"dataset": "circles", "classes": 2, "hidden": [4], "lr": 0.05,
+                          "added": [[0.1, 0.2, 1]]},
+           "batchnorm": {"dataset": "spiral", "hidden": [8, 8], "bn_momentum": 0.95,
+                         "corrected": False, "watch": [1, 2]}}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    assert win.open_setup(str(path)), shown(win)
+    o = win.pages["optimizers"].lab
+    s = o.settings_dict()
+    assert s["surface"] == "himmelblau" and s["start"] == [1.0, 1.0] and s["noise"] == 0.1
+    assert s["hyper"]["sgd"]["lr"] == 0.005 and s["enabled"]["rmsprop"] is False
+    assert o.speed == 7
+    c = win.pages["classifier"].lab.settings_dict()
+    assert c["dataset"] == "circles" and c["hidden"] == [4] and c["added"] == [[0.1, 0.2, 1]]
+    b = win.pages["batchnorm"].lab.settings_dict()
+    assert b["bn_momentum"] == 0.95 and b["corrected"] is False and b["watch"] == [1, 2]
+    # The oldest setups were the optimizer lab's settings alone.
+    path.write_text(json.dumps({"surface": "saddle"}))
+    assert win.open_setup(str(path))
+    assert o.settings_dict()["surface"] == "saddle"
 
 
 @pytest.mark.parametrize("content, words", [
@@ -79,53 +99,79 @@ def test_save_and_open_setup_round_trip(qtbot, win, tmp_path):
     ('{"optimizer": {"surface": "mountain"}}', "unknown surface 'mountain'"),
     ('{"optimizer": {"hyper": {"adam": {"lr": -1}}}}', "lr must be in (0, inf), got -1"),
     ('{"optimizer": {"start": [1, 2, 3]}}', "start must be [w1, w2]"),
-    ("[1, 2]", "could not load"),
+    ("[1, 2]", "expected a JSON object"),
+    ('{"format": "descent", "version": 99, "labs": {}}', "newer Descent"),
+    ('{"something": "else"}', "not a Descent setup"),
 ])
 def test_malformed_setup_keeps_state(qtbot, win, tmp_path, content, words):
-    win.lab.set_surface("himmelblau")
-    win.lab.step()
-    before = win.lab.settings.to_dict()
+    lab = win.pages["optimizers"].lab
+    lab.set_surface("himmelblau")
+    lab.step()
+    before = lab.settings_dict()
     path = tmp_path / "bad.json"
     path.write_text(content)
     assert not win.open_setup(str(path))
-    assert words in win.statusBar().currentMessage()
-    assert win.lab.settings.to_dict() == before
-    assert win.lab.race.iteration == 1
+    assert words in shown(win)
+    assert lab.settings_dict() == before
+    assert lab.iteration == 1
 
 
-def test_exports(qtbot, win, tmp_path):
+def test_exports(qtbot, win):
+    lab = win.pages["optimizers"].lab
     for _ in range(3):
-        win.lab.step()
-    csv = tmp_path / "paths.csv"
-    assert win.export_csv(str(csv))
-    rows = csv.read_text().strip().splitlines()
+        lab.step()
+    import tempfile
+    from pathlib import Path
+
+    tmp = Path(tempfile.mkdtemp())
+    assert win.export_csv(str(tmp / "paths.csv"))
+    rows = (tmp / "paths.csv").read_text().strip().splitlines()
     assert rows[0] == "optimizer,iteration,w1,w2,J"
     assert len(rows) == 1 + 4 * 4  # four racers, start + three steps each
-    png = tmp_path / "page.png"
-    assert win.export_picture(str(png))
-    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert "Saved 16 rows" in win.statusBar().currentMessage()
+    assert win.export_picture(str(tmp / "page.png"))
+    assert (tmp / "page.png").read_bytes()[:4] == b"\x89PNG"
+    assert not win.export_csv(str(tmp / "missing" / "dir" / "x.csv"))
+    assert "Could not write" in win.statusBar().currentMessage()
+
+
+def test_every_page_exports_csv_and_a_picture(qtbot, win, tmp_path):
+    for key, page in win.pages.items():
+        win.show_page(key)
+        page.lab.step()
+        csv = tmp_path / f"{key}.csv"
+        assert win.export_csv(str(csv)), key
+        rows = [r for r in csv.read_text().splitlines() if not r.startswith("#")]
+        header = rows[0].split(",")
+        assert len(rows) >= 2 and all(len(r.split(",")) == len(header) for r in rows)
+        png = tmp_path / f"{key}.png"
+        assert win.export_picture(str(png)) and png.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_session_is_saved_and_restored(qtbot, tmp_path):
     session = tmp_path / "cfg" / "session.json"
     w = MainWindow(session_path=session)
     qtbot.addWidget(w)
-    w.lab.set_surface("plateau")
-    w.lab.set_noise(0.25)
-    w.classifier_page.lab.set_config(dataset="xor", hidden=[6])
-    w.classifier_page.lab.add_point(0.5, 0.5)
-    w.batchnorm_page.lab.set_momentum(0.99)
-    w.batchnorm_page.lab.watch(1, 3)
+    w.pages["optimizers"].lab.set_surface("plateau")
+    w.pages["optimizers"].lab.set_noise(0.25)
+    c = w.pages["classifier"].lab
+    c.set_config(dataset="xor", hidden=[6])
+    c.add_point(0.5, 0.5)
+    b = w.pages["batchnorm"].lab
+    b.set_momentum(0.99)
+    b.watch(1, 3)
     w.close()
-    assert json.loads(session.read_text())["optimizer"]["surface"] == "plateau"
+    assert json.loads(session.read_text())["labs"]["optimizers"]["settings"]["surface"] == "plateau"
+    assert not list(session.parent.glob("*.tmp"))  # written atomically, nothing left behind
     w2 = MainWindow(session_path=session)
     qtbot.addWidget(w2)
-    assert w2.lab.settings.surface == "plateau" and w2.lab.settings.noise == 0.25
-    c = w2.classifier_page.lab
+    s = w2.pages["optimizers"].lab.settings_dict()
+    assert s["surface"] == "plateau" and s["noise"] == 0.25
+    c = w2.pages["classifier"].lab
     assert c.config.dataset == "xor" and c.config.hidden == [6]
     assert c.trainer.added == [(0.5, 0.5, 0)]
-    assert w2.classifier_page.dataset_combo.currentData() == "xor"
-    b = w2.batchnorm_page.lab
+    assert w2.pages["classifier"].dataset_combo.currentData() == "xor"
+    b = w2.pages["batchnorm"].lab
     assert b.config.bn_momentum == 0.99 and (b.layer, b.unit) == (1, 3)
     assert all(bn.momentum == 0.99 for bn in b.experiment.model.bn_layers)
     w2.close()
@@ -136,19 +182,6 @@ def test_corrupt_session_is_ignored(qtbot, tmp_path):
     session.write_text("\x00garbage")
     w = MainWindow(session_path=session)
     qtbot.addWidget(w)
-    assert w.lab.settings.surface == "ravine"
+    assert w.pages["optimizers"].lab.settings_dict()["surface"] == "ravine"
     assert "Ignored the saved session" in w.statusBar().currentMessage()
     w.close()
-
-
-def test_every_page_exports_csv_and_a_picture(qtbot, win, tmp_path):
-    for page in win.pages:
-        win.tabs.setCurrentWidget(page)
-        page.lab.step()
-        csv = tmp_path / f"{page.title}.csv"
-        assert win.export_csv(str(csv)), page.title
-        rows = [r for r in csv.read_text().splitlines() if not r.startswith("#")]
-        header = rows[0].split(",")
-        assert len(rows) >= 2 and all(len(r.split(",")) == len(header) for r in rows)
-        png = tmp_path / f"{page.title}.png"
-        assert win.export_picture(str(png)) and png.read_bytes()[:4] == b"\x89PNG"

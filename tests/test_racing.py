@@ -5,16 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.optimizers import make_optimizer
+from simulator.optimizers import OPTIMIZERS, make_optimizer
 from simulator.racing import (
     CONVERGED,
     DIVERGED,
     DIVERGED_LABEL,
+    GAP_FLOOR,
     MOVING_LABEL,
     RUNNING,
+    STUCK,
     Racer,
     basin_map,
+    basin_shares,
+    explained_update,
     momentum_rate_map,
+    narrate,
 )
 from simulator.surfaces import RAVINE_CURVATURES, SURFACES, get_surface
 
@@ -397,3 +402,78 @@ def test_momentum_rate_map_on_other_surfaces_and_starts():
     assert rates.shape == (1, 2)
     assert np.all(rates < 1.0)
     assert rates[0, 1] < rates[0, 0]  # 0.5 per step beats 0.8 per step
+
+
+# -- what the lab reads from a racer --------------------------------------------------------------
+
+
+def test_gaps_are_the_loss_above_the_minimum_floored():
+    r = run(racer("bowl", "sgd", lr=0.5), 3)  # lr 0.5 lands on the minimum in one step
+    np.testing.assert_allclose(r.gaps[0], r.losses[0] - r.surface.f_min)
+    assert np.all(r.gaps[1:] == GAP_FLOOR)
+
+
+def test_outcome_tells_a_minimum_from_a_saddle():
+    r = racer("bowl", "sgd", lr=0.1)
+    assert r.outcome == RUNNING
+    while r.step():
+        pass
+    assert r.status == CONVERGED and r.outcome == CONVERGED
+    stuck = racer("saddle", "sgd", lr=0.1, start=(-2.2, 0.0))
+    while stuck.step():
+        pass
+    assert stuck.status == CONVERGED and stuck.outcome == STUCK
+    wild = run(racer("bowl", "sgd", lr=50.0), 3)
+    assert wild.outcome == DIVERGED
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_narrate_computes_the_next_update_without_moving_the_racer(name):
+    r = run(racer("himmelblau", name, noise=0.3, seed=4), 3)
+    before = r.path.copy()
+    n = narrate(r)
+    np.testing.assert_array_equal(r.path, before)  # the racer itself did not move
+    assert r.optimizer.t == 3 and n["t"] == 4
+    assert n["stages"] == OPTIMIZERS[name].stages and n["index"] == 0 and not n["done"]
+    np.testing.assert_array_equal(n["w"], r.w)
+    r.step()  # the real step, with the same noise draw
+    np.testing.assert_allclose(n["w_next"], r.w)
+    np.testing.assert_allclose(n["values"]["update"], r.last_step)
+    np.testing.assert_allclose(n["values"]["dW"], r.last_grad)
+    assert n["alpha"] == r.optimizer.alpha
+    assert set(n["values"]) == set(OPTIMIZERS[name].state_names)
+
+
+def test_narrate_refuses_a_stopped_racer():
+    wild = run(racer("bowl", "sgd", lr=50.0), 3)
+    with pytest.raises(ValueError, match="stopped"):
+        narrate(wild)
+
+
+def test_explained_update_before_and_after_steps_and_narrated():
+    r = racer("himmelblau", "momentum")
+    w, g, step = explained_update(r)
+    np.testing.assert_array_equal(w, r.w)
+    np.testing.assert_array_equal(g, r.grad)
+    assert step is None
+    run(r, 2)
+    w, g, step = explained_update(r)
+    np.testing.assert_array_equal(w, r.path[-2])
+    np.testing.assert_array_equal(g, r.last_grad)
+    np.testing.assert_allclose(w + step, r.w)
+    n = narrate(r)
+    w, g, step = explained_update(r, n)
+    np.testing.assert_array_equal(g, n["values"]["dW"])
+    assert step is None  # the "step" stage is not reached yet
+    n["index"] = len(n["stages"]) - 1
+    _, _, step = explained_update(r, n)
+    np.testing.assert_allclose(n["w"] + step, n["w_next"])
+
+
+def test_basin_shares_count_every_label():
+    labels = np.array([[0, 0, 1, 3], [DIVERGED_LABEL, MOVING_LABEL, 0, 0]])
+    shares = basin_shares(labels, 4)
+    assert list(shares) == [0, 1, 2, 3, DIVERGED_LABEL, MOVING_LABEL]
+    assert shares[0] == 0.5 and shares[1] == shares[3] == 0.125 and shares[2] == 0.0
+    assert shares[DIVERGED_LABEL] == shares[MOVING_LABEL] == 0.125
+    assert sum(shares.values()) == pytest.approx(1.0)

@@ -28,8 +28,19 @@ def test_main_starts_plays_and_quits(tmp_path):
 def test_help_lists_options(tmp_path):
     proc = run("--help", tmp_path=tmp_path)
     assert proc.returncode == 0
-    for opt in ("--surface", "--preset", "--fresh", "--screenshot"):
+    for opt in ("--page", "--surface", "--preset", "--fresh", "--screenshot"):
         assert opt in proc.stdout
+
+
+def test_page_opens_that_lab_and_a_bad_page_is_a_clear_error(tmp_path):
+    shot = tmp_path / "bn.png"
+    proc = run("--fresh", "--page", "batchnorm", "--screenshot", str(shot), "--quit-after", "0.5",
+               tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert shot.stat().st_size > 20_000
+    proc = run("--fresh", "--page", "nope", tmp_path=tmp_path)
+    assert proc.returncode == 2 and "invalid choice: 'nope'" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_unknown_surface_is_a_clear_error(tmp_path):

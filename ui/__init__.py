@@ -1,6 +1,1 @@
-"""Descent's Qt user interface: one page per lab over the engine in ``simulator``."""
-
-import pyqtgraph as pg
-
-# Light plots read better on a classroom projector than pyqtgraph's default black.
-pg.setConfigOptions(background="w", foreground="k", antialias=True)
+"""Descent's Qt user interface: the main window, the shared framework and one folder per lab."""

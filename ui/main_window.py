@@ -1,4 +1,5 @@
-"""The main window: one tab per lab, a menu, a status bar, presets and the saved session."""
+"""The main window: one tab per lab in LABS, the menus, presets, setups, exports and the saved
+session. It names no lab: everything here loops over the registry."""
 
 from __future__ import annotations
 
@@ -7,21 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
-from .batchnorm_page import BatchNormPage
-from .classifier_page import ClassifierPage
-from .optimizer_page import OptimizerPage
-
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
-PRESETS_DIR = ASSETS / "presets"
-PAGE_PRESETS = {"optimizer": "Optimizers", "classifier": "Classifier"}  # file stem -> menu section
+from . import session
+from .labs import LABS, lab_for
 
 
 def default_session_path() -> Path:
@@ -29,19 +19,9 @@ def default_session_path() -> Path:
     return Path(base or Path.home() / ".config" / "descent") / "session.json"
 
 
-def load_presets(directory: Path = PRESETS_DIR) -> list[dict]:
-    """The classroom presets shipped in assets/presets, each tagged with its page; an unreadable
-    file gives none, not a crash."""
-    out = []
-    for page in PAGE_PRESETS:
-        try:
-            data = json.loads((directory / f"{page}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, list):
-            out += [{**p, "page": page} for p in data
-                    if isinstance(p, dict) and "name" in p and "settings" in p]
-    return out
+def load_presets() -> list[dict]:
+    """Every lab's presets, in LABS order, each tagged with its lab's key as "page"."""
+    return [p for lab in LABS for p in lab.presets()]
 
 
 class MainWindow(QMainWindow):
@@ -53,216 +33,217 @@ class MainWindow(QMainWindow):
         self.session_path = session_path
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.optimizer_page = OptimizerPage()
-        self.classifier_page = ClassifierPage()
-        self.batchnorm_page = BatchNormPage()
-        self.pages = [self.optimizer_page, self.classifier_page, self.batchnorm_page]
-        for page in self.pages:
-            self.tabs.addTab(page, page.title)
+        self.pages = {lab.key: lab.make_page() for lab in LABS}
+        for lab in LABS:
+            self.tabs.addTab(self.pages[lab.key], lab.title)
         # Only the page in front runs: leaving a page pauses it.
         self.tabs.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.tabs)
         self.presets = load_presets()
-        self._build_menus()
-        self.lab = self.optimizer_page.lab
-        for page in self.pages:
-            if not getattr(page, "shows_own_messages", False):  # else it would say it twice
-                page.lab.message.connect(lambda t: self.statusBar().showMessage(t, 6000))
-            page.lab.running_changed.connect(
-                lambda on: self._run_state.setText("running" if on else "paused"))
         self._run_state = QLabel("paused")
         self.statusBar().addPermanentWidget(self._run_state)
-        self.statusBar().showMessage(self.optimizer_page.hint, 10000)
+        for page in self.pages.values():
+            page.lab.running_changed.connect(
+                lambda on: self._run_state.setText("running" if on else "paused"))
+        self._build_menus()
+        self.statusBar().showMessage(self.current_page.hint, 10000)
         self.resize(1280, 800)
         if session_path is not None:
             self._restore_session()
 
+    # -- menus ----------------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _=False: slot())
+        menu.addAction(act)
+        return act
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        act = QAction("&Open setup…", self, shortcut=QKeySequence.StandardKey.Open)
-        act.triggered.connect(self.open_setup)
-        file_menu.addAction(act)
-        act = QAction("&Save setup…", self, shortcut=QKeySequence.StandardKey.Save)
-        act.triggered.connect(self.save_setup)
-        file_menu.addAction(act)
+        self._action(file_menu, "&Open setup…", self.open_setup, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&Save setup…", self.save_setup, QKeySequence.StandardKey.Save)
         file_menu.addSeparator()
-        act = QAction("Export &picture…", self, shortcut=QKeySequence("Ctrl+E"))
-        act.triggered.connect(self.export_picture)
-        file_menu.addAction(act)
-        act = QAction("Export as &CSV…", self)
-        act.triggered.connect(self.export_csv)
-        file_menu.addAction(act)
+        self._action(file_menu, "Export &picture…", self.export_picture, "Ctrl+E")
+        self._action(file_menu, "Export as &CSV…", self.export_csv)
         file_menu.addSeparator()
-        act = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        act.triggered.connect(self.close)
-        file_menu.addAction(act)
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         run = bar.addMenu("&Run")
         for text, name in (("Play / pause\tSpace", "toggle"), ("Step\tRight", "step"),
                            ("Reset\tR", "reset")):
-            act = QAction(text, self)
-            act.triggered.connect(lambda _=False, n=name: getattr(self.current_page.lab, n)())
-            run.addAction(act)
+            self._action(run, text, lambda n=name: getattr(self.current_page.lab, n)())
 
-        presets = bar.addMenu("&Presets")
+        self.presets_menu = bar.addMenu("&Presets")
         if not self.presets:
-            act = presets.addAction("(no presets found in assets/presets)")
-            act.setEnabled(False)
-        section = None
-        for p in self.presets:
-            if p["page"] != section:
-                section = p["page"]
-                presets.addSection(PAGE_PRESETS[section])
-            act = QAction(p["name"], self)
-            act.setStatusTip(p.get("description", ""))
-            act.triggered.connect(lambda _=False, p=p: self.apply_preset(p))
-            presets.addAction(act)
-        self.presets_menu = presets
+            self.presets_menu.addAction("(no presets found)").setEnabled(False)
+        for lab in LABS:
+            mine = [p for p in self.presets if p["page"] == lab.key]
+            if mine:
+                self.presets_menu.addSection(lab.title)
+            for p in mine:
+                act = self._action(self.presets_menu, p["name"], lambda p=p: self.apply_preset(p))
+                act.setStatusTip(p.get("description", ""))
 
         help_menu = bar.addMenu("&Help")
-        act = QAction("&Keyboard shortcuts", self)
-        act.triggered.connect(self.show_shortcuts)
-        help_menu.addAction(act)
-        act = QAction("&About Descent", self)
-        act.triggered.connect(self.show_about)
-        help_menu.addAction(act)
+        self._action(help_menu, "This &lab…", self.show_lab_help)
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action(help_menu, "&About Descent", self.show_about)
+
+    # -- pages ----------------------------------------------------------------------------------
 
     @property
     def current_page(self):
         return self.tabs.currentWidget()
 
+    @property
+    def current_key(self) -> str:
+        return next(k for k, p in self.pages.items() if p is self.current_page)
+
+    def show_page(self, key: str):
+        """Bring the page of lab ``key`` to the front (ValueError for an unknown key)."""
+        page = self.pages[lab_for(key).key]
+        self.tabs.setCurrentWidget(page)
+        return page
+
     def _page_changed(self, _index: int) -> None:
-        for page in self.pages:
+        for page in self.pages.values():
             if page is not self.current_page:
                 page.lab.pause()
-        self.statusBar().showMessage(getattr(self.current_page, "hint", ""), 10000)
+        self.statusBar().showMessage(self.current_page.hint, 10000)
 
-    def _labs(self) -> dict:
-        return {"optimizer": self.lab, "classifier": self.classifier_page.lab,
-                "batchnorm": self.batchnorm_page.lab}
+    def _say(self, text: str, ms: int = 6000) -> None:
+        self.statusBar().showMessage(text, ms)
 
-    def _state(self) -> dict:
-        labs = self._labs()
-        return {"optimizer": self.lab.settings.to_dict(),
-                **{k: lab.state() for k, lab in labs.items() if k != "optimizer"}}
+    # -- state ----------------------------------------------------------------------------------
 
-    def _load_state(self, data) -> bool:
-        """Load a saved setup or session: {"optimizer": ..., "classifier": ..., "batchnorm": ...}
-        (any may be missing; a bare optimizer-settings object is read as the optimizer's)."""
-        labs = self._labs()
-        if not isinstance(data, dict) or not set(data) & set(labs):
-            return self.lab.load(data)  # says why it cannot, if it cannot
+    def _keys(self) -> dict[str, str]:
+        return {k: lab.key for lab in LABS for k in (lab.key, *lab.aliases)}
+
+    def state(self) -> dict:
+        """Every lab's state, in the session file's format."""
+        return session.pack({k: p.lab.state() for k, p in self.pages.items()}, self.current_key)
+
+    def load_state(self, data) -> bool:
+        """Load a saved setup or session, of this version or an older one; True if every lab in
+        it loaded (each lab that fails says why and keeps its state)."""
+        try:
+            # The first setups, from when Descent had one lab, hold that lab's settings alone.
+            states, current = session.unpack(data, self._keys(), first=LABS[0].key)
+        except ValueError as exc:
+            self._say(f"Could not read this setup: {exc}", 10000)
+            return False
         ok = True
-        for key, lab in labs.items():
-            if key in data:
-                ok = lab.load(data[key]) and ok
+        for key, state in states.items():
+            ok = self.pages[key].lab.load(state) and ok
+        if current is not None:
+            self.tabs.setCurrentWidget(self.pages[current])
         return ok
 
     # -- actions --------------------------------------------------------------------------------
 
     def apply_preset(self, preset: dict) -> bool:
-        page = self.classifier_page if preset.get("page") == "classifier" else self.optimizer_page
-        self.tabs.setCurrentWidget(page)
+        page = self.show_page(preset.get("page", LABS[0].key))
         ok = page.lab.load(preset["settings"])
         if ok:
-            self.statusBar().showMessage(f"Preset: {preset['name']}. {preset.get('description', '')}",
-                                         10000)
+            self._say(f"Preset: {preset['name']}. {preset.get('description', '')}", 10000)
         return ok
 
+    def _ask_path(self, save: bool, title: str, default: str, kind: str) -> str:
+        dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        path, _ = dialog(self, title, default, kind)
+        return path
+
     def open_setup(self, path: str | None = None) -> bool:
+        path = path or self._ask_path(False, "Open setup", "", "Descent setup (*.json)")
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open setup", "", "Descent setup (*.json)")
-            if not path:
-                return False
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            self.statusBar().showMessage(f"Could not open {path}: {exc}", 10000)
             return False
-        ok = self._load_state(data)
+        try:
+            data = session.read_json(Path(path))
+        except (OSError, ValueError) as exc:
+            self._say(f"Could not open {path}: {exc}", 10000)
+            return False
+        ok = self.load_state(data)
         if ok:
-            self.statusBar().showMessage(f"Opened {path}", 6000)
+            self._say(f"Opened {path}")
         return ok
 
     def save_setup(self, path: str | None = None) -> bool:
+        path = path or self._ask_path(True, "Save setup", "descent-setup.json",
+                                      "Descent setup (*.json)")
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Save setup", "descent-setup.json",
-                                                  "Descent setup (*.json)")
-            if not path:
-                return False
-        try:
-            Path(path).write_text(json.dumps(self._state(), indent=2), encoding="utf-8")
-        except OSError as exc:
-            self.statusBar().showMessage(f"Could not save {path}: {exc}", 10000)
             return False
-        self.statusBar().showMessage(f"Saved {path}", 6000)
+        try:
+            session.write_atomic(Path(path), json.dumps(self.state(), indent=2))
+        except (OSError, ValueError) as exc:
+            self._say(f"Could not save {path}: {exc}", 10000)
+            return False
+        self._say(f"Saved {path}")
         return True
 
     def export_picture(self, path: str | None = None) -> bool:
+        path = path or self._ask_path(True, "Export picture", "descent.png", "PNG image (*.png)")
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export picture", "descent.png",
-                                                  "PNG image (*.png)")
-            if not path:
-                return False
-        ok = self.current_page.grab().save(path)
-        self.statusBar().showMessage(f"Saved picture {path}" if ok else f"Could not write {path}",
-                                     6000)
+            return False
+        ok = self.current_page.export_png(path)
+        self._say(f"Saved picture {path}" if ok else f"Could not write {path}")
         return ok
 
     def export_csv(self, path: str | None = None) -> bool:
+        path = path or self._ask_path(True, "Export as CSV", "descent.csv", "CSV (*.csv)")
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export as CSV", "descent.csv",
-                                                  "CSV (*.csv)")
-            if not path:
-                return False
-        lines = self.current_page.csv_lines()
-        try:
-            Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-        except OSError as exc:
-            self.statusBar().showMessage(f"Could not write {path}: {exc}", 10000)
             return False
-        self.statusBar().showMessage(f"Saved {len(lines) - 1} rows to {path}", 6000)
+        try:
+            rows = self.current_page.export_csv(path)
+        except OSError as exc:
+            self._say(f"Could not write {path}: {exc}", 10000)
+            return False
+        self._say(f"Saved {rows} rows to {path}")
         return True
 
+    def show_lab_help(self) -> None:
+        page = self.current_page
+        QMessageBox.information(self, page.title, page.help_html or page.hint)
+
     def show_shortcuts(self) -> None:
+        hints = "\n".join(f"{lab.title}: {self.pages[lab.key].hint}" for lab in LABS)
         QMessageBox.information(
             self, "Keyboard shortcuts",
-            "Space: play / pause\nRight arrow: one step (one stage when narrating; one mini-batch "
-            "in the classifier)\nR: reset\n"
+            "Space: play / pause\nRight arrow: one step\nR: reset\n"
             "Ctrl+O / Ctrl+S: open / save a setup\nCtrl+E: export a picture\nCtrl+Q: quit\n\n"
-            "Optimizers: click the surface to move the start point.\n"
-            "Classifier: left-click adds a point, right-click removes the nearest; hover to probe.")
+            + hints)
 
     def show_about(self) -> None:
         QMessageBox.about(
             self, "About Descent",
             "<b>Descent</b> shows how deep networks are made to train well: optimizers racing "
-            "across loss surfaces, with the update rules of the course notes and every number "
-            "computed by a NumPy engine.")
+            "across loss surfaces, softmax classifiers and batch norm, with the formulas of the "
+            "course notes and every number computed by a NumPy engine.")
 
     # -- session --------------------------------------------------------------------------------
 
     def _restore_session(self) -> None:
         try:
-            data = json.loads(self.session_path.read_text(encoding="utf-8"))
+            data = session.read_json(self.session_path)
         except FileNotFoundError:
             return
         except (OSError, ValueError) as exc:
-            self.statusBar().showMessage(f"Ignored the saved session ({exc})", 8000)
+            self._say(f"Ignored the saved session ({exc})", 8000)
             return
-        if isinstance(data, dict):
-            self._load_state(data)
+        if not self.load_state(data):
+            self._say("Parts of the saved session could not be read; see each page's message", 8000)
 
     def _save_session(self) -> None:
         try:
-            self.session_path.parent.mkdir(parents=True, exist_ok=True)
-            self.session_path.write_text(json.dumps(self._state(), indent=2), encoding="utf-8")
-        except OSError:
+            session.write_atomic(self.session_path, json.dumps(self.state(), indent=2))
+        except (OSError, ValueError):
             pass  # a read-only home must not stop the app from closing
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        for page in self.pages:
+        for page in self.pages.values():
             page.shutdown()
         if self.session_path is not None:
             self._save_session()

@@ -1,18 +1,19 @@
-"""The batch-norm lab's engine: recording, the EWA, test time three ways, the twins."""
+"""The batch-norm lab's engine: recording, the EWA, test time three ways, the twins, and the
+numbers the lab's explanation and test-time table show."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pytest
 
-from simulator.bn_experiment import (
+from simulator.batchnorm import (
+    MODES,
     BNExperiment,
     Recorder,
     default_config,
     ewa_stats,
     forward_with_stats,
+    histogram,
 )
 
 
@@ -31,7 +32,7 @@ def test_recorder_grows_and_keeps_rows():
 
 def test_ewa_matches_the_notes_formula_exactly(exp):
     """v := beta v + (1 - beta) mu, started at 0, and v / (1 - beta^t), by a hand loop."""
-    cfg = dataclasses.replace(default_config(), bn_momentum=0.8)
+    cfg = default_config().replace(bn_momentum=0.8)
     exp.apply(cfg)
     exp.reset()
     beta = 0.8
@@ -70,7 +71,7 @@ def test_recorded_batch_stats_are_the_mini_batch_mean_and_var(exp):
     exp.step()
     bs = exp.config.batch_size
     idx = np.random.default_rng(exp.config.seed).permutation(len(exp.bn.y_train))[:bs]
-    z = exp.bn.F_train[idx] @ model.dense[0].W
+    z = exp.bn.F_train[idx] @ model.hidden_layers[0][0].W
     np.testing.assert_allclose(exp.records["batch_mean"].data[0, :exp.units[0]], z.mean(axis=0),
                                rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(exp.records["batch_var"].data[0, :exp.units[0]], z.var(axis=0),
@@ -102,7 +103,7 @@ def test_population_stats_by_hand(exp):
     model = exp.model
     a = exp.bn.F_train
     hand = []
-    for dense, bn in zip(model.dense[:-1], model.norms, strict=True):
+    for dense, bn in model.hidden_layers:
         z = a @ dense.W
         mu = z.sum(axis=0) / len(z)
         var = ((z - mu) ** 2).sum(axis=0) / len(z)
@@ -148,7 +149,7 @@ def test_ewa_and_population_modes_agree_after_training(exp):
 
 
 def test_training_with_a_batch_of_one_stays_finite():
-    cfg = dataclasses.replace(default_config(), batch_size=1)
+    cfg = default_config().replace(batch_size=1)
     exp = BNExperiment(cfg)
     for _ in range(30):
         exp.step()
@@ -165,8 +166,10 @@ def test_twins_share_initialization_and_data_order(exp):
         i = exp.model.param_names.index(name)
         j = exp.plain.model.param_names.index(name)
         assert np.array_equal(exp.model.params[i], exp.plain.model.params[j])
-    exp.step()
-    assert np.array_equal(exp.bn._order, exp.plain._order)
+    # The same seed and the same draws: the same permutation of the training set every epoch.
+    for _ in range(2 * exp.bn.batches_per_epoch):
+        exp.step()
+        assert exp.bn.rng.bit_generator.state == exp.plain.rng.bit_generator.state
     assert exp.model.batchnorm and not exp.plain.model.batchnorm
 
 
@@ -174,19 +177,19 @@ def test_apply_keeps_weights_for_momentum_and_batch_size(exp):
     for _ in range(5):
         exp.step()
     theta = exp.model.theta.copy()
-    assert exp.apply(dataclasses.replace(exp.config, bn_momentum=0.99, batch_size=64)) is False
+    assert exp.apply(exp.config.replace(bn_momentum=0.99, batch_size=64)) is False
     assert np.array_equal(exp.model.theta, theta)
     assert all(bn.momentum == 0.99 for bn in exp.model.bn_layers)
     assert exp.records["batch_mean"].n == 5
-    assert exp.apply(dataclasses.replace(exp.config, hidden=[8, 8, 8])) is True
+    assert exp.apply(exp.config.replace(hidden=[8, 8, 8])) is True
     assert exp.units == [8, 8, 8] and exp.records["batch_mean"].n == 0
 
 
 def test_bad_settings_raise_and_change_nothing(exp):
     with pytest.raises(ValueError, match="momentum"):
-        exp.apply(dataclasses.replace(exp.config, bn_momentum=1.0))
+        exp.apply(exp.config.replace(bn_momentum=1.0))
     with pytest.raises(ValueError, match="hidden layer"):
-        exp.apply(dataclasses.replace(exp.config, hidden=[]))
+        exp.apply(exp.config.replace(hidden=[]))
     with pytest.raises(ValueError, match="unit"):
         exp.series("batch_mean", 0, 99)
     with pytest.raises(ValueError, match="mode"):
@@ -204,7 +207,7 @@ def test_uncorrected_ewa_starts_at_zero(exp):
 
 
 def test_a_diverged_twin_stops_and_records_stay_finite():
-    exp = BNExperiment(dataclasses.replace(default_config(), activation="relu", lr=50.0))
+    exp = BNExperiment(default_config().replace(activation="relu", lr=50.0))
     for _ in range(100):
         exp.step()
     # At this alpha the BN twin blows up and stops; the plain one goes on.
@@ -216,3 +219,70 @@ def test_a_diverged_twin_stops_and_records_stay_finite():
     assert np.all(np.diff(its) == 1)  # one record per iteration, no repeats
     for r in exp.records.values():
         assert np.all(np.isfinite(r.data))
+
+
+def test_explain_values_are_the_notes_formulas_for_the_first_example(exp):
+    before = exp.explain_values(0, 2)
+    assert np.isnan(before["z"]) and before["t"] == 0  # no mini-batch yet: nothing to show
+    for _ in range(7):
+        exp.step()
+    v = exp.explain_values(1, 2, corrected=False)
+    _, bn = exp.model.hidden_layers[1]
+    assert v["mu"] == bn.batch_mean[2] and v["var"] == bn.batch_var[2]
+    assert v["m"] == 32 and v["t"] == 7 and v["momentum"] == 0.9
+    assert v["decay"] == pytest.approx(0.9**7)
+    z = exp.model.hidden[1].z[0, 2]
+    z_norm = (z - v["mu"]) / np.sqrt(v["var"] + bn.eps)
+    assert v["z"] == z and v["z_norm"] == pytest.approx(z_norm, rel=1e-12)
+    assert v["z_tilde"] == pytest.approx(bn.gamma[2] * z_norm + bn.beta[2], rel=1e-12)
+    (raw_mu, raw_var), (cor_mu, cor_var) = ewa_stats(exp.model, False)[1], ewa_stats(exp.model, True)[1]
+    assert (v["ewa_mu"], v["ewa_var"]) == (raw_mu[2], raw_var[2])
+    assert (v["ewa_mu_corrected"], v["ewa_var_corrected"]) == (cor_mu[2], cor_var[2])
+    assert (v["used_mu"], v["used_var"]) == (raw_mu[2], raw_var[2])  # uncorrected asked
+    assert exp.explain_values(1, 2, corrected=True)["used_mu"] == cor_mu[2]
+    assert v["pop_mu"] == exp.snap.pop_mean.data[-1, exp.column(1, 2)]
+    with pytest.raises(ValueError, match="unit"):
+        exp.explain_values(0, 16)
+
+
+def test_test_time_table_is_one_example_three_ways(exp):
+    for _ in range(40):
+        exp.step()
+    t = exp.test_time_table(4, 0, 3)
+    ex = exp.example(4)
+    assert t["index"] == 4 and t["label"] == ex["label"] and t["x"] == list(ex["x"])
+    _, bn = exp.model.hidden_layers[0]
+    assert t["gamma"] == bn.gamma[3] and t["beta"] == bn.beta[3]
+    for mode in MODES:
+        row, layer = t["modes"][mode], ex[mode]["layers"][0]
+        for key in ("mu", "var", "z", "z_norm", "z_tilde"):
+            assert row[key] == pytest.approx(layer[key][0, 3], rel=1e-12, abs=1e-15), (mode, key)
+        assert row["predicted"] == ex[mode]["predicted"]
+        assert row["p"] == pytest.approx(ex[mode]["proba"].max())
+        assert row["accuracy"] == pytest.approx(exp.test_accuracy(mode))
+    # A batch of one: sigma^2 = 0, z_norm = 0, z_tilde = beta exactly.
+    single = t["modes"]["single"]
+    assert single["var"] == 0.0 and single["z_norm"] == 0.0 and single["z_tilde"] == t["beta"]
+    # The EWA column uses the EWA, the population column the training set's statistics.
+    assert t["modes"]["ewa"]["mu"] == pytest.approx(exp.ewa(True)[0][0][3])
+    assert t["modes"]["population"]["var"] == pytest.approx(exp.population_stats()[0][1][3])
+
+
+def test_histogram_counts_finite_values_in_range():
+    edges, counts = histogram(np.array([0.1, 0.2, 0.9, np.nan, np.inf, 5.0]), 0.0, 1.0, 10)
+    assert len(edges) == 11 and edges[0] == 0.0 and edges[-1] == 1.0
+    assert counts.sum() == 3 and counts[1] == 1 and counts[2] == 1 and counts[9] == 1
+    assert [len(a) for a in histogram(np.array([np.nan]), 0.0, 1.0, 10)] == [0, 0]
+
+
+def test_unit_values_are_the_training_set_z_and_z_tilde(exp):
+    for _ in range(5):
+        exp.step()
+    z, z_tilde = exp.unit_values(1, 4)
+    hv = exp.model.hidden_values(exp.bn.F_train, training=True)[1]
+    assert np.array_equal(z, hv.z[:, 4]) and np.array_equal(z_tilde, hv.z_tilde[:, 4])
+    # With BN, z_tilde over the training set has mean beta and variance ~gamma^2.
+    _, bn = exp.model.hidden_layers[1]
+    assert z_tilde.mean() == pytest.approx(bn.beta[4], abs=1e-9)
+    np.testing.assert_allclose(exp.snapshot_series("shift_bn_mean", 1, 4),
+                               exp.snap.shift_bn_mean.data[:, exp.column(1, 4)])

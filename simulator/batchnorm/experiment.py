@@ -1,4 +1,4 @@
-"""The batch-norm lab's engine: twin training runs and what they teach, recorded per iteration.
+"""Twin training runs, with and without batch norm, and what they teach, recorded per iteration.
 
 ``BNExperiment`` trains two ``ClassifierTrainer`` runs side by side, the same network with and
 without batch norm (same initialization: the weights are drawn in the same order; same data order:
@@ -15,30 +15,27 @@ every unit of every BN layer of the BN twin (the course's notation):
   layer sees); with BN their mean and variance are beta and gamma^2, whatever the earlier layers
   do.
 
-``forward_with_stats`` runs a test-time forward pass with the notes' formulas written out, three
-ways (``MODES``): with the EWA estimates, with each example's own "batch" of one (sigma^2 = 0, so
-z_norm = 0 and z_tilde = beta exactly), or with the population statistics.
-
-Qt-free and deterministic, like the rest of ``simulator``.
+It also computes what the lab's panels show: ``explain_values`` (the notes' equations for one
+unit, with live values) and ``test_time_table`` (one test example normalized three ways).
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import math
 from typing import Any
 
 import numpy as np
 
-from .nn import MLP, batch_statistics
-from .training import DIVERGED, ClassifierConfig, ClassifierTrainer
-from .validation import check_range
+from ..nn import MLP, BatchNorm, batch_statistics
+from ..training import DIVERGED, ClassifierConfig, ClassifierTrainer
+from ..validation import check_range
+from . import test_time
+from .records import Recorder, Snapshot
+from .test_time import MODES, Stats, ewa_stats
 
-MODES = ("ewa", "single", "population")
-MODE_LABELS = {"ewa": "EWA estimates", "single": "own batch of one", "population": "population",
-               "batch": "own test batch"}
-MOMENTUM_RANGE = (0.5, 0.999)
-BATCH_RANGE = (1, 512)
+RECORDS = ("batch_mean", "batch_var", "ewa_mean", "ewa_var", "ewa_mean_corrected",
+           "ewa_var_corrected", "gamma", "beta")
 
 
 def default_config() -> ClassifierConfig:
@@ -48,121 +45,6 @@ def default_config() -> ClassifierConfig:
     return ClassifierConfig(dataset="spiral", n=300, classes=3, noise=0.05, hidden=[16, 16],
                             activation="tanh", optimizer="momentum", lr=0.3, batch_size=32,
                             batchnorm=True, bn_momentum=0.9)
-
-
-# --- statistics ---------------------------------------------------------------------------------
-
-
-def ewa_stats(model: MLP, corrected: bool) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(mu, sigma^2) per BN layer from the EWA, as the course defines it: started at 0.
-
-    The model's running statistics start at mean 0 and variance 1 (Keras' and PyTorch's choice),
-    so the zero-started EWA of sigma^2 is running_var - momentum^t (see ``BatchNorm``); the EWA
-    of mu started at 0 already. ``corrected`` divides by (1 - momentum^t), the bias correction.
-    Before any batch (t = 0) both give the model's running statistics.
-    """
-    out = []
-    for bn in model.bn_layers:
-        if corrected or bn.decay >= 1.0:
-            out.append((bn.running_mean_corrected, bn.running_var_corrected))
-        else:
-            out.append((bn.running_mean.copy(), bn.running_var - bn.decay))
-    return out
-
-
-def _activation(model: MLP, z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0) if model.activation == "relu" else np.tanh(z)
-
-
-def forward_with_stats(
-    model: MLP,
-    X: np.ndarray,
-    mode: str,
-    stats: list[tuple[np.ndarray, np.ndarray]] | None = None,
-) -> tuple[np.ndarray, list[dict[str, np.ndarray]]]:
-    """Test-time logits (m, C) of X and, per hidden layer, z, mu, sigma^2, z_norm, z_tilde, a.
-
-    mode "ewa" or "population": normalize with ``stats`` (one (mu, sigma^2) per BN layer).
-    mode "single": each example is its own batch of one, so mu = z and sigma^2 = 0, z_norm = 0 and
-    z_tilde = beta exactly. mode "batch": X is one batch, normalized with its own statistics.
-    The formulas are written out as in the notes (z_norm = (z - mu) / sqrt(sigma^2 + eps), z_tilde
-    = gamma z_norm + beta) rather than folded into the weights, so the values shown are the ones
-    computed.
-    """
-    if mode not in (*MODES, "batch"):
-        raise ValueError(f"mode must be one of {', '.join((*MODES, 'batch'))}, got {mode!r}")
-    if mode in ("ewa", "population") and stats is None:
-        raise ValueError(f"mode {mode!r} needs statistics")
-    a = np.asarray(X, dtype=np.float64)
-    layers: list[dict[str, np.ndarray]] = []
-    k = 0
-    for dense, bn in zip(model.dense[:-1], model.norms, strict=True):
-        z = dense.forward(a)
-        if bn is None:
-            a = _activation(model, z)
-            layers.append({"z": z, "z_tilde": z, "a": a})
-            continue
-        if mode == "single":
-            mu, var = z.copy(), np.zeros_like(z)
-        elif mode == "batch":
-            mu, var = batch_statistics(z)
-        else:
-            mu, var = (np.asarray(s, dtype=np.float64) for s in stats[k])
-        k += 1
-        # A zero-started, uncorrected EWA of sigma^2 can dip a hair below 0 by rounding.
-        var = np.maximum(var, 0.0)
-        z_norm = (z - mu) / np.sqrt(var + bn.eps)
-        z_tilde = bn.gamma * z_norm + bn.beta
-        a = _activation(model, z_tilde)
-        layers.append({"z": z, "mu": np.broadcast_to(mu, z.shape), "var": np.broadcast_to(var, z.shape),
-                       "z_norm": z_norm, "z_tilde": z_tilde, "a": a})
-    return model.dense[-1].forward(a), layers
-
-
-def softmax_rows(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-# --- growing buffers ----------------------------------------------------------------------------
-
-
-class Recorder:
-    """Rows of a fixed width appended one at a time into NumPy arrays that double when full."""
-
-    def __init__(self, width: int, capacity: int = 256) -> None:
-        self.width = width
-        self._data = np.empty((capacity, width))
-        self.n = 0
-
-    def append(self, row: np.ndarray) -> None:
-        if self.n == len(self._data):
-            grown = np.empty((2 * len(self._data), self.width))
-            grown[: self.n] = self._data[: self.n]
-            self._data = grown
-        self._data[self.n] = row
-        self.n += 1
-
-    @property
-    def data(self) -> np.ndarray:
-        """The rows so far, (n, width): a view, valid until the next append."""
-        return self._data[: self.n]
-
-
-@dataclass
-class Snapshot:
-    """What the covariate-shift and population views read every ``pop_every`` iterations."""
-
-    iteration: Recorder = field(default_factory=lambda: Recorder(1))
-    pop_mean: Recorder | None = None  # BN twin, all BN units, population mu
-    pop_var: Recorder | None = None
-    shift_bn_mean: Recorder | None = None  # every hidden unit's z_tilde, mean over the train set
-    shift_bn_std: Recorder | None = None
-    shift_plain_mean: Recorder | None = None
-    shift_plain_std: Recorder | None = None
-
-
-# --- the experiment -----------------------------------------------------------------------------
 
 
 class BNExperiment:
@@ -186,8 +68,8 @@ class BNExperiment:
         if not config.hidden:
             raise ValueError("batch norm needs at least one hidden layer, got none")
         check_range("bn_momentum", config.bn_momentum, low=0.0, high=1.0, high_open=True)
-        bn = ClassifierTrainer(_with(config, batchnorm=True))
-        plain = ClassifierTrainer(_with(config, batchnorm=False))
+        bn = ClassifierTrainer(config.replace(batchnorm=True))
+        plain = ClassifierTrainer(config.replace(batchnorm=False))
         self.bn, self.plain, self.config = bn, plain, config
         self.reset()
 
@@ -197,12 +79,12 @@ class BNExperiment:
         if not config.hidden:
             raise ValueError("batch norm needs at least one hidden layer, got none")
         # The twins set batchnorm themselves: compare the rest.
-        rebuilds = _with(config, batchnorm=True).needs_rebuild(_with(self.config, batchnorm=True))
+        rebuilds = config.replace(batchnorm=True).needs_rebuild(self.config.replace(batchnorm=True))
         if rebuilds:
             self.rebuild(config)
             return True
         check_range("bn_momentum", config.bn_momentum, low=0.0, high=1.0, high_open=True)
-        new_bn, new_plain = _with(config, batchnorm=True), _with(config, batchnorm=False)
+        new_bn, new_plain = config.replace(batchnorm=True), config.replace(batchnorm=False)
         new_bn.validate()
         self.bn.apply(new_bn)
         self.plain.apply(new_plain)
@@ -218,9 +100,7 @@ class BNExperiment:
         width = int(self._offsets[-1])
         self.iterations = Recorder(1)
         self.batch_size = Recorder(1)
-        names = ("batch_mean", "batch_var", "ewa_mean", "ewa_var", "ewa_mean_corrected",
-                 "ewa_var_corrected", "gamma", "beta")
-        self.records = {name: Recorder(width) for name in names}
+        self.records = {name: Recorder(width) for name in RECORDS}
         self.loss_bn = Recorder(1)
         self.loss_plain = Recorder(1)
         self.snap = Snapshot(pop_mean=Recorder(width), pop_var=Recorder(width),
@@ -250,17 +130,27 @@ class BNExperiment:
         return self.offset(layer) + unit
 
     def series(self, name: str, layer: int, unit: int) -> np.ndarray:
-        """One unit's recorded values of ``name`` (see ``reset``), one per iteration."""
+        """One unit's recorded values of ``name`` (see ``RECORDS``), one per iteration."""
         return self.records[name].data[:, self.column(layer, unit)]
 
-    def population_stats(self) -> list[tuple[np.ndarray, np.ndarray]]:
+    def snapshot_series(self, name: str, layer: int, unit: int) -> np.ndarray:
+        """One unit's values of a ``Snapshot`` field (e.g. "pop_mean"), one per snapshot; the
+        iterations they were taken at are ``snap.iteration``."""
+        return getattr(self.snap, name).data[:, self.column(layer, unit)]
+
+    def norm_layer(self, layer: int) -> BatchNorm:
+        """The BN twin's batch norm of hidden layer ``layer`` (from 0)."""
+        self.column(layer, 0)
+        return self.model.hidden_layers[layer][1]
+
+    def population_stats(self) -> Stats:
         """(mu, sigma^2) per BN layer over the training set under the current weights."""
         return self.model.population_stats(self.bn.F_train)
 
-    def ewa(self, corrected: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    def ewa(self, corrected: bool) -> Stats:
         return ewa_stats(self.model, corrected)
 
-    def stats_for(self, mode: str, corrected: bool = True) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    def stats_for(self, mode: str, corrected: bool = True) -> Stats | None:
         if mode == "ewa":
             return self.ewa(corrected)
         if mode == "population":
@@ -272,47 +162,86 @@ class BNExperiment:
         training set's own statistics (the population ones)."""
         return self.model.hidden_values(self.bn.F_train, training=True)
 
+    def unit_values(self, layer: int, unit: int) -> tuple[np.ndarray, np.ndarray]:
+        """z and z_tilde of one unit over the training set (for the histograms)."""
+        self.column(layer, unit)
+        hv = self.hidden_train()[layer]
+        return hv.z[:, unit], hv.z_tilde[:, unit]
+
+    # -- test time ------------------------------------------------------------------------------
+
+    def _test_set(self) -> tuple[np.ndarray, np.ndarray]:
+        """The test set, or the training set when there is no test set."""
+        if len(self.bn.data.y_test):
+            return self.bn.F_test, self.bn.data.y_test
+        return self.bn.F_train, self.bn.y_train
+
     def test_accuracy(self, mode: str, corrected: bool = True) -> float:
         """Accuracy on the test set with BN normalized one of the ways in ``MODES``."""
-        y = self.bn.data.y_test
-        if len(y) == 0:
-            return float("nan")
-        with np.errstate(all="ignore"):
-            logits, _ = forward_with_stats(self.model, self.bn.F_test, mode,
-                                           self.stats_for(mode, corrected))
-        return float(np.mean(np.argmax(logits, axis=1) == y))
+        return test_time.accuracy(self.model, self.bn.F_test, self.bn.data.y_test, mode,
+                                  self.stats_for(mode, corrected))
 
     def test_batches(self, batch_size: int, layer: int, unit: int) -> dict[str, Any]:
         """The test set in batches of ``batch_size`` (fixed order), each normalized with its own
         statistics: per batch, mu and sigma^2 of the watched unit, and the overall accuracy."""
-        F, y = self.bn.F_test, self.bn.data.y_test
-        bs = int(check_range("test batch size", batch_size, low=1))
-        col_layer = self.column(layer, unit) - self.offset(layer)
-        mus, vars_, correct = [], [], 0
-        with np.errstate(all="ignore"):
-            for start in range(0, len(y), bs):
-                logits, layers = forward_with_stats(self.model, F[start:start + bs], "batch")
-                mus.append(float(layers[layer]["mu"][0, col_layer]))
-                vars_.append(float(layers[layer]["var"][0, col_layer]))
-                correct += int(np.sum(np.argmax(logits, axis=1) == y[start:start + bs]))
-        acc = correct / len(y) if len(y) else float("nan")
-        return {"mu": np.array(mus), "var": np.array(vars_), "accuracy": acc}
+        self.column(layer, unit)
+        return test_time.own_batches(self.model, self.bn.F_test, self.bn.data.y_test, batch_size,
+                                     layer, unit)
 
-    def example(self, index: int, corrected: bool = True) -> dict[str, Any]:
+    def example(self, index: int, corrected: bool = True,
+                stats: dict[str, Stats | None] | None = None) -> dict[str, Any]:
         """Test example ``index`` normalized three ways: per mode the hidden values, the class
         probabilities and the predicted class."""
-        F, y = self.bn.F_test, self.bn.data.y_test
-        if len(y) == 0:
-            F, y = self.bn.F_train, self.bn.y_train
+        F, y = self._test_set()
         index = int(index) % len(y)
-        out: dict[str, Any] = {"index": index, "label": int(y[index]), "x": F[index]}
-        for mode in MODES:
-            with np.errstate(all="ignore"):
-                logits, layers = forward_with_stats(self.model, F[index:index + 1], mode,
-                                                    self.stats_for(mode, corrected))
-            p = softmax_rows(logits)[0]
-            out[mode] = {"layers": layers, "proba": p, "predicted": int(np.argmax(p))}
-        return out
+        stats = stats or {mode: self.stats_for(mode, corrected) for mode in MODES}
+        return {"index": index, "label": int(y[index]), "x": F[index],
+                **test_time.three_ways(self.model, F[index], stats)}
+
+    def test_time_table(self, index: int, layer: int, unit: int,
+                        corrected: bool = True) -> dict[str, Any]:
+        """What the test-time table shows: test example ``index`` (its number, x and label),
+        gamma and beta of unit (layer, unit), and per mode (``MODES``) that unit's mu and
+        sigma^2 used, z, z_norm, z_tilde, the prediction, its probability and the test accuracy."""
+        bn = self.norm_layer(layer)
+        self.column(layer, unit)
+        stats = {mode: self.stats_for(mode, corrected) for mode in MODES}
+        ex = self.example(index, corrected, stats)
+        F, y = self.bn.F_test, self.bn.data.y_test
+        acc = {mode: test_time.accuracy(self.model, F, y, mode, stats[mode]) for mode in MODES}
+        return {"index": ex["index"], "label": ex["label"], "x": [float(v) for v in ex["x"]],
+                "gamma": float(bn.gamma[unit]), "beta": float(bn.beta[unit]),
+                "modes": test_time.table_values(ex, acc, layer, unit)}
+
+    def explain_values(self, layer: int, unit: int, corrected: bool = True) -> dict[str, Any]:
+        """The numbers of the notes' equations for unit (layer, unit), live: the last mini-batch's
+        mu and sigma^2 and its size m; z of its first example, its z_norm and z_tilde; gamma and
+        beta; the EWA zero-started and bias-corrected (and which one test time uses), the EWA
+        momentum, t, momentum^t ("decay"); the last population mu and sigma^2. Values that do
+        not exist yet (before the first batch) are NaN."""
+        bn = self.norm_layer(layer)
+        col = self.column(layer, unit)
+        mu, var = float(bn.batch_mean[unit]), float(bn.batch_var[unit])
+        z = z_norm = z_tilde = math.nan
+        hidden = self.model.hidden
+        if bn.t > 0 and len(hidden) > layer and len(hidden[layer].z):
+            z = float(hidden[layer].z[0, unit])
+            z_norm = (z - mu) / math.sqrt(var + bn.eps)
+            z_tilde = float(bn.gamma[unit] * z_norm + bn.beta[unit])
+        raw, cor = self.ewa(False)[layer], self.ewa(True)[layer]
+        used = cor if corrected else raw
+        return {
+            "mu": mu, "var": var, "m": min(int(self.config.batch_size), len(self.bn.y_train)),
+            "z": z, "z_norm": z_norm, "z_tilde": z_tilde,
+            "gamma": float(bn.gamma[unit]), "beta": float(bn.beta[unit]), "eps": float(bn.eps),
+            "ewa_mu": float(raw[0][unit]), "ewa_var": float(raw[1][unit]),
+            "ewa_mu_corrected": float(cor[0][unit]), "ewa_var_corrected": float(cor[1][unit]),
+            "corrected": bool(corrected), "used_mu": float(used[0][unit]),
+            "used_var": float(used[1][unit]),
+            "momentum": float(bn.momentum), "t": int(bn.t), "decay": float(bn.decay),
+            "pop_mu": float(self.snap.pop_mean.data[-1, col]),
+            "pop_var": float(self.snap.pop_var.data[-1, col]),
+        }
 
     # -- training -------------------------------------------------------------------------------
 
@@ -373,13 +302,3 @@ class BNExperiment:
             s.shift_plain_mean.append(mean[2 * w:])
             s.shift_plain_std.append(np.sqrt(var[2 * w:]))
 
-
-def _with(config: ClassifierConfig, **changes: Any) -> ClassifierConfig:
-    new = copy.deepcopy(config)
-    for k, v in changes.items():
-        setattr(new, k, v)
-    return new
-
-
-__all__ = ["BNExperiment", "Recorder", "ewa_stats", "forward_with_stats", "default_config",
-           "MODES", "MODE_LABELS", "MOMENTUM_RANGE", "BATCH_RANGE"]

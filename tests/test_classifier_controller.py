@@ -1,0 +1,178 @@
+"""The classifier lab's controller alone: settings, points, presets, saved states, divergence."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ui.labs import lab_for
+
+
+@pytest.fixture
+def lab(make_controller):
+    return make_controller("classifier")
+
+
+def messages(lab) -> list[str]:
+    out: list[str] = []
+    lab.error.connect(out.append)
+    lab.message.connect(out.append)
+    return out
+
+
+def test_speed_is_mini_batches_per_frame(lab):
+    assert lab.speed == 2 and lab.MAX_SPEED == 50
+    lab.set_speed(500)
+    assert lab.speed == 50
+    lab.tick()
+    assert lab.iteration == 50
+
+
+def test_every_preset_loads_and_trains_an_epoch(lab):
+    for p in lab_for("classifier").presets():
+        assert lab.load(p["settings"]), p["name"]
+        assert lab.config.dataset == p["settings"]["dataset"]
+        lab.step_epoch()
+        assert lab.trainer.epoch == 1 and lab.trainer.status == "running"
+
+
+def test_classifier_presets_teach_what_they_say(lab):
+    by_name = {p["name"]: p for p in lab_for("classifier").presets()}
+    lab.load(by_name["Spiral: straight lines are not enough"]["settings"])
+    lab.trainer.run_epochs(40)
+    flat = lab.trainer.history.test_acc[-1]
+    lab.load(by_name["Circles: add x1^2 and x2^2"]["settings"])
+    lab.trainer.run_epochs(60)
+    assert flat < 0.75 and lab.trainer.history.test_acc[-1] > 0.95
+
+
+def test_added_points_survive_retraining_and_are_saved(make_controller, lab):
+    assert lab.add_point(-1.2, 1.2)
+    lab.set_config(hidden=[8])  # a new network: training starts over
+    assert lab.trainer.added == [(-1.2, 1.2, 0)]
+    saved = json.loads(json.dumps(lab.state()))
+    assert lab.load({"dataset": "moons", "classes": 2})
+    assert not lab.trainer.added
+    assert lab.load(saved)
+    assert len(lab.trainer.added) == 1 and lab.config.hidden == [8]
+
+
+def test_session_state_round_trips_into_a_new_controller(make_controller, lab):
+    lab.set_config(dataset="xor", hidden=[6])
+    lab.add_point(0.5, 0.5)
+    saved = json.loads(json.dumps(lab.state()))
+    assert saved["settings"]["added"] == [[0.5, 0.5, 0]]
+    c = make_controller("classifier")
+    assert c.load(saved)
+    assert c.config.dataset == "xor" and c.config.hidden == [6]
+    assert c.trainer.added == [(0.5, 0.5, 0)]
+
+
+def test_a_state_saved_before_versions_loads_unchanged(lab):
+    old = {"dataset": "spiral", "n": 200, "classes": 4, "noise": 0.1, "test_fraction": 0.2,
+           "data_seed": 3, "hidden": [16], "activation": "relu", "features": ["x1", "x2"],
+           "l2": 0.001, "l1": 0.0, "optimizer": "momentum", "lr": 0.02, "hyper": {"beta": 0.8},
+           "schedule": "constant", "schedule_params": {}, "batch_size": 16, "seed": 5,
+           "batchnorm": False, "bn_momentum": 0.9, "added": [[0.1, 0.2, 3]]}
+    assert lab.load(old)
+    assert lab.settings_dict() == old | {"added": [[0.1, 0.2, 3]]}
+    assert lab.trainer.added == [(0.1, 0.2, 3)]
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"dataset": "mountain"}, "unknown data set 'mountain'"),
+    ({"added": [[0.0, float("nan"), 0]]}, "finite coordinates"),
+    ({"added": [[0.0, 0.0, -1]]}, "class must be an integer >= 0"),
+    ({"added": [[0.0, 0.0]]}, "could not load"),
+    ({"colour": "red"}, "unknown classifier setting 'colour'"),
+])
+def test_a_malformed_state_changes_nothing(lab, bad, words):
+    lab.add_point(0.3, 0.3)
+    lab.run(3)
+    before = lab.state()
+    said = messages(lab)
+    assert not lab.load(bad)
+    assert any(words in m for m in said), said
+    assert lab.state() == before and lab.iteration == 3
+
+
+def test_bad_value_gives_message_and_keeps_settings(lab):
+    said = messages(lab)
+    assert not lab.set_config(lr=0.0)
+    assert lab.config.lr == 0.03
+    assert "lr must be in (0, inf), got 0" in said[-1]
+
+
+def test_a_new_data_set_keeps_the_classes_it_allows(lab):
+    lab.set_config(classes=5)
+    lab.set_config(dataset="spiral")
+    assert lab.config.classes == 5
+    lab.add_class = 4
+    lab.set_config(dataset="moons")
+    assert lab.config.classes == 2 and lab.add_class == 1
+
+
+def test_features_regularization_and_optimizer_setters(lab):
+    assert lab.set_feature("x1^2", True)
+    assert lab.set_feature("x1*x2", True)
+    assert lab.config.features == ["x1", "x2", "x1^2", "x1*x2"]
+    assert lab.set_feature("x1", False)
+    assert lab.config.features == ["x2", "x1^2", "x1*x2"]
+    said = messages(lab)
+    assert not lab.set_feature("x3", True) and "unknown feature 'x3'" in said[-1]
+    assert lab.set_regularization("L2", 0.01)
+    assert (lab.config.l2, lab.config.l1) == (0.01, 0.0) and lab.regularization == ("L2", 0.01)
+    assert lab.set_regularization("L1", 0.02) and lab.regularization == ("L1", 0.02)
+    assert lab.config.l2 == 0.0
+    assert not lab.set_regularization("L3", 1.0) and "unknown regularization" in said[-1]
+    assert lab.set_hyper("beta1", 0.8) and lab.config.hyper == {"beta1": 0.8}
+    assert lab.set_optimizer("momentum") and lab.config.hyper == {}  # its own defaults
+
+
+def test_learning_rate_that_blows_up_keeps_last_good_weights(lab):
+    said = messages(lab)
+    lab.set_config(hidden=[8, 8], optimizer="sgd")
+    lab.step_epoch()
+    lab.step_epoch()
+    good = lab.trainer.proba_grid(50)
+    lab.set_config(lr=999.0)
+    for _ in range(3):
+        lab.step_epoch()
+    assert lab.trainer.status == "diverged"
+    assert sum("Diverged" in m for m in said) == 1  # said once
+    np.testing.assert_allclose(lab.trainer.proba_grid(50), good, atol=1e-6)
+    lab.play()
+    assert not lab.running and "the run diverged" in said[-1]
+
+
+def test_removing_every_point_says_why(lab):
+    lab.set_config(n=20, test_fraction=0.0)
+    said = messages(lab)
+    t = lab.trainer
+    while len(t.y_train):
+        x, y = t.X_train[0]
+        assert lab.remove_nearest(x, y)
+    assert not lab.remove_nearest(0.0, 0.0)
+    assert "No training point close enough" in said[-1]
+    lab.step()
+    assert "no training points" in said[-1]
+
+
+def test_regenerate_draws_the_next_seed_and_keeps_added_points(lab):
+    lab.add_point(0.1, 0.1)
+    before = lab.trainer.data.X_train.copy()
+    changed = []
+    lab.data_changed.connect(lambda: changed.append(1))
+    lab.regenerate()
+    assert lab.config.data_seed == 1 and changed
+    assert not np.array_equal(lab.trainer.data.X_train, before)
+    assert lab.trainer.added == [(0.1, 0.1, 0)]
+
+
+def test_step_epoch_and_reset(lab):
+    lab.step_epoch()
+    assert lab.trainer.epoch == 1 and lab.iteration == lab.trainer.batches_per_epoch
+    lab.reset()
+    assert lab.iteration == 0 and lab.trainer.epoch == 0

@@ -1,0 +1,70 @@
+"""The classifier lab's text, from engine state alone (no widgets, no QApplication)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.classifier.softmax import parse_z, softmax_steps
+from simulator.training import ClassifierConfig, ClassifierTrainer
+from ui.labs.classifier import explain
+
+
+def test_the_notes_worked_example():
+    html = explain.softmax_html(softmax_steps(parse_z(explain.NOTES_Z)))
+    assert "z = [5.00, 2.00, -1.00, 3.00]" in html
+    assert "t = e<sup>z</sup> = [148.4, 7.4, 0.368, 20.1]" in html
+    assert "Σ t = 176.3" in html
+    assert "<b>[0.842, 0.042, 0.002, 0.114]</b>" in html
+    assert "hardmax(z) = [1, 0, 0, 0]" in html
+    assert "loss" not in html  # no true class given
+
+
+def test_the_loss_and_dz_for_a_true_class():
+    html = explain.softmax_html(softmax_steps(np.array([5.0, 2.0, -1.0, 3.0]), label=3))
+    assert "true class 3: loss = −log a<sub>3</sub> = 2.1719" in html
+    assert "dz = ŷ − y = [0.842, 0.042, 0.002, -0.886]" in html
+
+
+def test_worked_example_text_and_its_errors():
+    html, ok = explain.worked_example_html("5, 2, -1, 3")
+    assert ok and "[0.842, 0.042, 0.002, 0.114]" in html
+    html, ok = explain.worked_example_html("1, 2, x")
+    assert not ok and "'x' is not a number" in html
+    html, ok = explain.worked_example_html("7")
+    assert not ok and "at least two numbers" in html
+    html, ok = explain.worked_example_html("1000, -1000")
+    assert ok and "[1.000, 0.000]" in html and "overflows" in html
+    assert "Σ t = ∞" in html and "inf" not in html and "nan" not in html
+
+
+def test_probe_text_says_where_and_what():
+    t = ClassifierTrainer(ClassifierConfig())
+    t.run_epochs(2)
+    r = t.probe(0.3, -0.2, label=1)
+    html = explain.probe_html(0.3, -0.2, r)
+    assert html.startswith(f"<b>Probe at (0.30, -0.20)</b>: predicted class {r['predicted']}")
+    assert f"{r['loss']:.4f}" in html
+
+
+def test_epoch_line():
+    t = ClassifierTrainer(ClassifierConfig(test_fraction=0.0))
+    t.run_epochs(3)
+    text = explain.epoch_html(t)
+    assert text.startswith(f"Epoch 3 (iteration {t.iteration}): train loss "
+                           f"{t.history.train_loss[-1]:.3f}")
+    assert "test accuracy —" in text and "nan" not in text  # no test set
+    assert "agree on 97.5% of the plane" in explain.epoch_html(t, agreement=0.975)
+    t.status = "diverged"
+    assert "<b>Diverged</b></span>: last good weights. Epoch 3" in explain.epoch_html(t)
+
+
+def test_a_loss_that_is_not_a_number_is_never_shown():
+    t = ClassifierTrainer(ClassifierConfig())
+    t.history.train_loss[-1] = float("nan")
+    t.history.train_acc[-1] = float("nan")
+    text = explain.epoch_html(t)
+    assert "nan" not in text and "train loss —, accuracy —" in text
+
+
+def test_warp_labels_count_from_one():
+    assert explain.warp_labels(0, 0, 2) == ("a1 of hidden layer 1", "a3 of hidden layer 1")

@@ -1,0 +1,136 @@
+"""Every lab in LABS gets these checks for free: build, step, save and load, export, presets, and
+every input widget driven to both ends of its range with nothing raised and no NaN on screen."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+)
+
+from ui.labs import LAB_KEYS, LABS, lab_for
+
+NAN = re.compile(r"\b(nan|NaN|inf)\b")
+
+
+def screen_text(page) -> str:
+    """Every number the page shows (labels, text panels, fields), apart from the message line,
+    whose messages name ranges such as "(0, inf)"."""
+    parts = [w.text() for w in page.findChildren(QLabel)
+             if w.isVisibleTo(page) and w is not page.message_line]
+    parts += [w.toPlainText() for w in page.findChildren(QTextBrowser) if w.isVisibleTo(page)]
+    parts += [w.text() for w in page.findChildren(QLineEdit) if w.isVisibleTo(page)]
+    return "\n".join(parts)
+
+
+def input_widgets(page) -> list:
+    kinds = (QAbstractSpinBox, QAbstractSlider, QComboBox, QLineEdit)
+    widgets = [w for kind in kinds for w in page.findChildren(kind) if w.isEnabled()
+               and not isinstance(w.parent(), (QAbstractSpinBox, QComboBox))]  # their own edits
+    widgets += [w for w in page.findChildren(QAbstractButton)
+                if w.isCheckable() and not isinstance(w, QPushButton) and w.isEnabled()]
+    return widgets
+
+
+def drive_to(widget, end: str) -> None:
+    """Set a widget as a user would, to its low or high end."""
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox, QAbstractSlider)):
+        widget.setValue(widget.minimum() if end == "low" else widget.maximum())
+        if isinstance(widget, QAbstractSpinBox):
+            widget.editingFinished.emit()
+    elif isinstance(widget, QComboBox):
+        if widget.count():
+            widget.setCurrentIndex(0 if end == "low" else widget.count() - 1)
+    elif isinstance(widget, QLineEdit):
+        widget.setText("" if end == "low" else "9" * 40)
+        widget.editingFinished.emit()
+    elif isinstance(widget, QAbstractButton):
+        widget.setChecked(end == "high")
+
+
+def test_registry_keys_are_unique_and_have_presets_files():
+    assert len(set(LAB_KEYS)) == len(LAB_KEYS) == len(LABS)
+    for lab in LABS:
+        assert lab.presets_path.exists(), lab.presets_path
+        assert isinstance(json.loads(lab.presets_path.read_text(encoding="utf-8")), list)
+    with pytest.raises(ValueError, match="unknown page"):
+        lab_for("nope")
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_controller_steps_resets_and_round_trips_its_state(make_controller, key):
+    lab = make_controller(key)
+    lab.run(3)
+    saved = lab.state()
+    assert saved["version"] >= 1 and isinstance(saved["settings"], dict)
+    json.dumps(saved)  # JSON-ready
+    other = make_controller(key)
+    assert other.load(json.loads(json.dumps(saved)))
+    assert other.state()["settings"] == saved["settings"]
+    lab.reset()
+    errors = []
+    lab.error.connect(errors.append)
+    assert not lab.load({"version": 99, "settings": {}})
+    assert not lab.load(["not", "a", "state"])
+    assert errors and lab.state()["settings"] == saved["settings"]  # refused: unchanged
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_page_plays_steps_exports_and_shuts_down(qtbot, make_page, key, tmp_path):
+    page = make_page(key)
+    page.show()
+    page.lab.play()
+    assert page.lab.running
+    qtbot.waitUntil(lambda: page.lab.iteration >= 3, timeout=5000)
+    page.lab.pause()
+    it = page.lab.iteration
+    page.lab.step()
+    assert page.lab.iteration == it + 1 and not page.lab.running
+    page.lab.reset()
+    assert page.lab.iteration == 0
+    page.lab.run(5)
+    assert not NAN.search(screen_text(page)), screen_text(page)
+    lines = page.csv_lines()
+    assert "," in lines[0] and len(lines) >= 2
+    assert page.export_csv(tmp_path / "out.csv") >= 1
+    assert page.export_png(tmp_path / "out.png") and (tmp_path / "out.png").stat().st_size > 1000
+    page.shutdown()
+    assert not page.lab.busy
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_every_input_widget_to_both_ends(qtbot, make_page, key):
+    page = make_page(key)
+    page.show()
+    widgets = input_widgets(page)
+    assert len(widgets) >= 5
+    for end in ("low", "high"):
+        for w in input_widgets(page):
+            drive_to(w, end)
+            page.lab.run(2)
+        qtbot.wait(10)
+        text = screen_text(page)
+        assert not NAN.search(text), f"{end}: {NAN.search(text).group()} in {text[:2000]}"
+    page.lab.reset()
+    page.lab.run(1)
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_every_preset_loads_and_runs(make_controller, key):
+    lab = make_controller(key)
+    for preset in lab_for(key).presets():
+        assert preset["name"] and preset.get("description"), preset
+        assert lab.load(preset["settings"]), preset["name"]
+        lab.run(2)

@@ -1,0 +1,68 @@
+"""Colours, names and the course's notation, shared by every page."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from simulator.optimizers import OPTIMIZERS
+
+# Okabe-Ito, colour-blind safe.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+OPTIMIZER_COLORS = {
+    "sgd": OKABE_ITO["orange"],
+    "momentum": OKABE_ITO["sky_blue"],
+    "rmsprop": OKABE_ITO["bluish_green"],
+    "adam": OKABE_ITO["reddish_purple"],
+}
+CLASS_COLORS = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion",
+                                        "reddish_purple", "sky_blue", "yellow", "black")]
+ERROR_COLOR = "#a00"
+NOTE_STYLE = "color: #444;"
+HINT_STYLE = "color: #666; font-size: 11px;"
+INVALID_BACKGROUND = "#ffd6d6"
+HIGHLIGHT_BACKGROUND = "#fff3c4"
+
+# Display names of the optimizers, from the engine's classes.
+LABELS = {name: cls.title for name, cls in OPTIMIZERS.items()}
+# Which hyperparameter a single "β" field edits, per optimizer (Adam's is β1).
+BETA_KEY = {"momentum": "beta", "rmsprop": "beta", "adam": "beta1"}
+
+
+def class_color(k: int) -> str:
+    return CLASS_COLORS[int(k) % len(CLASS_COLORS)]
+
+
+def fmt(v, digits: int = 4) -> str:
+    """A number or small vector in a short, readable form."""
+    a = np.atleast_1d(np.asarray(v, dtype=float))
+    parts = [f"{x:.{digits}g}" for x in a]
+    return parts[0] if np.ndim(v) == 0 else "[" + ", ".join(parts) + "]"
+
+
+def num(v: float, digits: int = 4) -> str:
+    """A number for the text panels; never 'nan' on screen."""
+    v = float(v)
+    return f"{v:.{digits}g}" if math.isfinite(v) else "—"
+
+
+_SUBSCRIPT = re.compile(r"\b([vs])_(dW|db)\b")
+_SUPERSCRIPT = re.compile(r"\^(corrected|t|\{[^}]*\})")
+
+
+def notation_html(text: str) -> str:
+    """The engine's plain notation ('v_dW^corrected', 'β1^t') as HTML (sub- and superscripts)."""
+    text = _SUBSCRIPT.sub(r"\1<sub>\2</sub>", text)
+    text = _SUPERSCRIPT.sub(lambda m: f"<sup>{m.group(1).strip('{}')}</sup>", text)
+    return text.replace("z_norm", "z<sub>norm</sub>").replace("W_new", "W<sub>new</sub>")

@@ -1,0 +1,210 @@
+"""Small shared widgets: signal blocking, number fields, the schedule editor, run buttons, the
+three-column layout and the speed control."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QWidget,
+)
+
+from simulator.schedules import SCHEDULES
+
+from .style import HINT_STYLE, INVALID_BACKGROUND, NOTE_STYLE
+
+# The parameter fields of the learning-rate schedules: lo, hi, decimals, step, default.
+SCHEDULE_FIELDS = {
+    "decay_rate": (0.0, 100.0, 4, 0.1, 1.0),
+    "base": (0.0, 1.0, 4, 0.01, 0.95),
+    "k": (0.0, 100.0, 3, 0.1, 1.0),
+    "factor": (0.0, 1.0, 3, 0.05, 0.5),
+    "every": (0.0, 100000.0, 0, 10.0, 100.0),
+}
+
+
+@contextmanager
+def blocked(*objects: QObject) -> Iterator[None]:
+    """Block the objects' signals while the model is reflected into them, so nothing loops."""
+    old = [o.blockSignals(True) for o in objects]
+    try:
+        yield
+    finally:
+        for o, was in zip(objects, old, strict=True):
+            o.blockSignals(was)
+
+
+def note_label(text: str = "", hint: bool = False) -> QLabel:
+    """A word-wrapped grey note (smaller for a hint)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE if hint else NOTE_STYLE)
+    return label
+
+
+class NumberField(QDoubleSpinBox):
+    """A spin box for a hyperparameter that reports ``edited(value)`` only when the user commits.
+
+    It lets through values the engine will refuse (lr = 0, beta = 1), so the engine's message is what
+    the user sees, and it turns red until a valid value is set again.
+    """
+
+    edited = Signal(float)
+
+    def __init__(self, lo: float, hi: float, decimals: int, step: float,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(lo, hi)
+        self.setDecimals(decimals)
+        self.setSingleStep(step)
+        self.setKeyboardTracking(False)
+        self.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.valueChanged.connect(self.edited.emit)
+
+    def set_value(self, v: float) -> None:
+        """Show the model's value without emitting ``edited``."""
+        with blocked(self):
+            self.setValue(float(v))
+        self.set_invalid(False)
+
+    def set_invalid(self, bad: bool, why: str = "") -> None:
+        self.setStyleSheet(f"QDoubleSpinBox {{ background: {INVALID_BACKGROUND}; }}" if bad else "")
+        self.setToolTip(why)
+
+
+class ScheduleEditor(QWidget):
+    """Learning-rate decay: a schedule picker, the fields of its parameters and its formula.
+
+    Emits ``edited(name, params)`` when the user changes anything; ``show_schedule`` reflects the
+    model without emitting.
+    """
+
+    edited = Signal(str, dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.combo = QComboBox()
+        for name in SCHEDULES:
+            self.combo.addItem(name.replace("_", " "), name)
+        self.combo.currentIndexChanged.connect(lambda _: self._emit())
+        form.addRow("Schedule", self.combo)
+        self.fields: dict[str, NumberField] = {}
+        for key, (lo, hi, dec, step, default) in SCHEDULE_FIELDS.items():
+            f = NumberField(lo, hi, dec, step)
+            f.set_value(default)
+            f.edited.connect(lambda _v: self._emit())
+            self.fields[key] = f
+            form.addRow(key.replace("_", " "), f)
+        self.formula = note_label()
+        form.addRow(self.formula)
+        self._form = form
+
+    def _emit(self) -> None:
+        name = self.combo.currentData()
+        self.edited.emit(name, {k: self.fields[k].value() for k in SCHEDULES[name].params})
+
+    def show_schedule(self, name: str, params: dict) -> None:
+        with blocked(self.combo):
+            self.combo.setCurrentIndex(self.combo.findData(name))
+        for key, f in self.fields.items():
+            visible = key in SCHEDULES[name].params
+            if key in params:
+                f.set_value(params[key])
+            f.setVisible(visible)
+            self._form.labelForField(f).setVisible(visible)
+        self.formula.setText(SCHEDULES[name].formula)
+
+
+def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
+                  sizes: tuple[int, int, int]) -> QSplitter:
+    """The labs' layout: scrollable controls, the main view, and a column of readouts."""
+    scroll = QScrollArea()
+    scroll.setWidget(controls)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setMinimumWidth(max(controls.minimumSizeHint().width(), controls.sizeHint().width()) + 20)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    for w in (scroll, centre, right):
+        split.addWidget(w)
+    split.setStretchFactor(0, 0)
+    split.setStretchFactor(1, 3)
+    split.setStretchFactor(2, 2)
+    split.setSizes(list(sizes))
+    return split
+
+
+def run_shortcuts(page: QWidget, lab) -> None:
+    """Space plays or pauses, Right steps, R resets: the same keys on every page."""
+    for key, slot in ((Qt.Key.Key_Space, lab.toggle), (Qt.Key.Key_Right, lab.step),
+                      (Qt.Key.Key_R, lab.reset)):
+        sc = QShortcut(QKeySequence(key), page)
+        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sc.activated.connect(slot)
+
+
+class RunBox(QWidget):
+    """Play/Pause, Step and Reset (plus any extra buttons), and the speed slider of ``lab``.
+
+    The Play button's text follows the lab's running state; the slider sets ``lab.speed`` in
+    [1, lab.MAX_SPEED] with ``unit`` naming what a frame runs ("steps", "mini-batches").
+    """
+
+    def __init__(self, lab, step_tip: str, reset_tip: str, unit: str,
+                 extra: tuple[QPushButton, ...] = ()) -> None:
+        super().__init__()
+        self.lab, self.unit = lab, unit
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.play_button = _button("Play", "Play / pause (Space)", lab.toggle)
+        lab.running_changed.connect(lambda on: self.play_button.setText("Pause" if on else "Play"))
+        self.step_button = _button("Step", f"{step_tip} (Right arrow)", lab.step)
+        self.reset_button = _button("Reset", f"{reset_tip} (R)", lab.reset)
+        buttons = (self.play_button, self.step_button, *extra, self.reset_button)
+        for i, b in enumerate(buttons):
+            grid.addWidget(b, 0, i)
+            grid.setColumnStretch(i, 1)  # buttons of one width
+        self.speed_label = QLabel()
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(1, lab.MAX_SPEED)
+        self.speed_slider.valueChanged.connect(lab.set_speed)
+        grid.addWidget(self.speed_label, 1, 0, 1, 2)
+        grid.addWidget(self.speed_slider, 1, 2, 1, max(1, len(buttons) - 2))
+        lab.speed_changed.connect(self.show_speed)
+        self.show_speed(lab.speed)
+
+    def show_speed(self, speed: int) -> None:
+        with blocked(self.speed_slider):
+            self.speed_slider.setValue(speed)
+        self.speed_label.setText(f"{speed} {self.unit}/frame")
+
+
+def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+    b = QPushButton(text)
+    b.setToolTip(tip)
+    b.clicked.connect(slot)
+    return b
+
+
+def row(*widgets: QWidget | str, stretch: int | None = None) -> QHBoxLayout:
+    """A horizontal row of widgets (strings become labels); ``stretch`` widens that index."""
+    lay = QHBoxLayout()
+    for i, w in enumerate(widgets):
+        lay.addWidget(QLabel(w) if isinstance(w, str) else w, 1 if i == stretch else 0)
+    return lay

@@ -1,0 +1,200 @@
+"""The batch-norm lab's controller: owns the twin experiment and the timer; the page subscribes.
+
+Widgets call the setters here. Settings the engine refuses emit ``error`` with its message and
+leave the experiment as it was; settings that are allowed but teach a lesson the hard way (a
+mini-batch of one) are adopted and explained with ``message``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from simulator.batchnorm import BNExperiment, default_config
+from simulator.training import ClassifierConfig
+from ui.framework.controller import LabController
+
+# The page's slider ranges: the EWA momentum and the mini-batch size it offers.
+MOMENTUM_RANGE = (0.5, 0.999)
+BATCH_RANGE = (1, 512)
+TEST_BATCH_RANGE = (1, 512)
+
+
+def check_momentum(momentum: float) -> float:
+    """The EWA momentum if this page offers it, else ValueError saying why."""
+    lo, hi = MOMENTUM_RANGE
+    if not lo <= momentum <= hi:  # also refuses NaN
+        raise ValueError(f"EWA momentum must be in [{lo}, {hi}], got {momentum:g}: at 1 the "
+                         "average never moves, near 0 it is just the last batch")
+    return float(momentum)
+
+
+def check_batch_size(size: int) -> int:
+    lo, hi = BATCH_RANGE
+    if not lo <= int(size) <= hi:
+        raise ValueError(f"mini-batch size must be in [{lo}, {hi}], got {size}")
+    return int(size)
+
+
+def parse_hidden(text: str) -> list[int]:
+    """'16, 16' -> [16, 16]; ValueError with a clear message for anything else."""
+    try:
+        return [int(s) for s in str(text).replace(",", " ").split()]
+    except ValueError:
+        raise ValueError(f"hidden layers must be whole numbers like 16, 16; got {text!r}") from None
+
+
+class BatchNormController(LabController):
+    """The twins (``experiment``), the watched unit (``layer``, ``unit``, from 0), whether the
+    EWA is bias-corrected (``corrected``), and the test-time tab's example and batch size."""
+
+    key = "batchnorm"
+    MAX_SPEED = 50
+    DEFAULT_SPEED = 2
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
+        super().__init__(parent, interval_ms)
+        # Population statistics and the covariate-shift band every 2nd mini-batch: a forward
+        # pass of both twins over the training set is a third of a step's cost.
+        self.experiment = BNExperiment(pop_every=2)
+        self.corrected = True  # show (and test with) the bias-corrected EWA
+        # The first hidden layer: its batch statistics come straight from the data. (Deeper, a
+        # batch of 2 normalizes to +-1, so every pair gives the next layer the same mean.)
+        self.layer = 0
+        self.unit = 0
+        self.test_batch_size = 16
+        self.example_index = 0
+        self._announced = False  # a twin's divergence was reported
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def config(self) -> ClassifierConfig:
+        return self.experiment.config
+
+    @property
+    def momentum(self) -> float:
+        """The EWA momentum of every BN layer (the settings' ``bn_momentum``)."""
+        return float(self.config.bn_momentum)
+
+    @property
+    def iteration(self) -> int:
+        return self.experiment.iteration
+
+    @property
+    def n_test(self) -> int:
+        """Test examples (at least 1, for the example picker)."""
+        return max(1, len(self.experiment.bn.data.y_test))
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def set_config(self, **changes: Any) -> bool:
+        """Change settings; True if adopted. Data or architecture changes restart both twins."""
+        return self.change(lambda: self._adopt(changes))
+
+    def _adopt(self, changes: dict[str, Any]) -> None:
+        self.experiment.apply(self.config.replace(**changes))
+        self._announced = False
+        self.layer = min(self.layer, len(self.experiment.units) - 1)
+        self.unit = min(self.unit, self.experiment.units[self.layer] - 1)
+
+    def set_hidden(self, text: str | list[int]) -> bool:
+        """Units per hidden layer, as a list or as text like '16, 16'."""
+        return self.change(lambda: self._adopt_hidden(text))
+
+    def _adopt_hidden(self, text: str | list[int]) -> None:
+        hidden = parse_hidden(text) if isinstance(text, str) else [int(u) for u in text]
+        if hidden != list(self.config.hidden):
+            self._adopt({"hidden": hidden})
+
+    def set_momentum(self, momentum: float) -> bool:
+        """The EWA momentum of every BN layer, in MOMENTUM_RANGE on this page."""
+        return self.change(lambda: self._adopt({"bn_momentum": check_momentum(momentum)}))
+
+    def set_batch_size(self, size: int) -> bool:
+        if not self.change(lambda: self._adopt({"batch_size": check_batch_size(size)})):
+            return False
+        m = len(self.experiment.bn.y_train)
+        if size == 1:
+            self.message.emit("Mini-batch of 1: σ² = 0, so z_norm = 0 and z̃ = β for every "
+                              "example. Batch norm then passes nothing on; use at least 2.")
+        elif size > m:
+            self.message.emit(f"The training set has {m} examples: each mini-batch is all of "
+                              "them (batch gradient descent), so μ and σ² are not noisy.")
+        else:
+            self.message.emit("")  # clear an earlier note
+        return True
+
+    def set_corrected(self, on: bool) -> bool:
+        """Show (and test with) the bias-corrected EWA, or the one started at zero."""
+        return self.change(lambda: setattr(self, "corrected", bool(on)))
+
+    def watch(self, layer: int, unit: int) -> bool:
+        """Watch hidden layer ``layer`` (from 0) and its unit ``unit``, clipped to what exists."""
+        return self.change(lambda: self._watch(layer, unit))
+
+    def _watch(self, layer: int, unit: int) -> None:
+        units = self.experiment.units
+        self.layer = int(min(max(int(layer), 0), len(units) - 1))
+        self.unit = int(min(max(int(unit), 0), units[self.layer] - 1))
+
+    def set_test_batch_size(self, size: int) -> bool:
+        lo, hi = TEST_BATCH_RANGE
+        return self.change(lambda: setattr(self, "test_batch_size", int(min(max(int(size), lo), hi))))
+
+    def set_example(self, index: int) -> bool:
+        """The test example the test-time table follows (from 0; wraps around)."""
+        return self.change(lambda: setattr(self, "example_index", int(index) % self.n_test))
+
+    def next_example(self) -> bool:
+        return self.set_example(self.example_index + 1)
+
+    # -- saved state ----------------------------------------------------------------------------
+
+    def settings_dict(self) -> dict[str, Any]:
+        """The settings (as saved before states had versions): the config, "corrected", "watch"."""
+        return {**self.config.to_dict(), "corrected": self.corrected, "watch": [self.layer, self.unit]}
+
+    def _load_settings(self, data: dict[str, Any]) -> None:
+        """Adopt saved settings; settings it does not name keep the lab's defaults."""
+        data = dict(data)
+        corrected = data.pop("corrected", True)
+        if not isinstance(corrected, bool):
+            raise TypeError(f"corrected must be true or false, got {corrected!r}")
+        watch = data.pop("watch", [0, 0])
+        if not isinstance(watch, (list, tuple)) or len(watch) != 2:
+            raise ValueError(f"watch must be [layer, unit], got {watch!r}")
+        layer, unit = (int(v) for v in watch)
+        config = ClassifierConfig.from_dict({**default_config().to_dict(), **data})
+        check_momentum(config.bn_momentum)
+        experiment = BNExperiment(config, pop_every=self.experiment.pop_every)
+        self.experiment = experiment
+        self.corrected = corrected
+        self._announced = False
+        self._watch(layer, unit)
+        self.example_index %= self.n_test
+
+    # -- running --------------------------------------------------------------------------------
+
+    def _ready_to_play(self) -> bool:
+        if self.experiment.diverged:
+            self.error.emit("Both runs diverged; lower α or press Reset")
+            return False
+        return True
+
+    def _advance(self, k: int) -> None:
+        """k mini-batches for each twin; a twin that diverges is reported once."""
+        e = self.experiment
+        for _ in range(k):
+            e.step()
+        for name, trainer in (("with BN", e.bn), ("without BN", e.plain)):
+            if trainer.reason and not self._announced:
+                self._announced = True
+                self.error.emit(f"The run {name} diverged: {trainer.reason}")
+        if e.diverged:
+            self.pause()
+
+    def _reset(self) -> None:
+        self.experiment.reset()
+        self._announced = False

@@ -1,0 +1,96 @@
+"""The batch-norm lab page: mini-batch statistics, their EWA, test time three ways, and twins.
+
+Left, the controls (``panel``); centre, three tabs ("Statistics", "Test time", "Twins"); right,
+the notes' equations with the watched unit's live values. Only the visible tab is redrawn, and
+the slow-changing parts (histograms, γ and β, test time, the text) at most ten times a second
+while playing, so a frame stays well inside 16.7 ms.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QTextBrowser, QWidget
+
+from simulator.batchnorm import RECORDS
+from ui.framework.binder import Binder
+from ui.framework.page import LabPage
+from ui.framework.plots import Throttle
+
+from .controller import BatchNormController
+from .explain import HELP_HTML, explain_html
+from .panel import BatchNormPanel
+from .views import StatsView, TestTimeView, TwinsView
+
+EXPLAIN_WIDTH = 330
+
+
+class BatchNormPage(LabPage):
+    """The batch-norm lab: a view over ``BatchNormController``."""
+
+    title = "Batch norm"
+    hint = ("Space: play/pause   Right: one mini-batch   R: reset   Watch a unit's batch statistics "
+            "against the EWA used at test time")
+    help_html = HELP_HTML
+
+    def __init__(self, lab: BatchNormController, parent: QWidget | None = None) -> None:
+        super().__init__(lab, parent)
+        self.binder = Binder(lab)
+        self.panel = BatchNormPanel(lab, self.binder)
+        run = self.panel.run_box
+        self.play_button, self.step_button = run.play_button, run.step_button
+        self.reset_button, self.speed_slider = run.reset_button, run.speed_slider
+
+        self.stats = StatsView(lab)
+        self.test_time = TestTimeView(lab, self.binder)
+        self.twins = TwinsView(lab)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.stats, "Statistics")
+        self.tabs.addTab(self.test_time, "Test time")
+        self.tabs.addTab(self.twins, "Twins")
+        self.tabs.currentChanged.connect(lambda _: self.redraw(force=True))
+
+        self.explain = QTextBrowser()
+        self.explain.setMinimumWidth(260)
+        self.explain_html = ""
+        self.throttle = Throttle(hz=10.0)
+
+        left = max(self.panel.minimumSizeHint().width(), self.panel.sizeHint().width()) + 24
+        self.assemble(self.panel, self.tabs, self.explain,
+                      (left, 1280 - left - EXPLAIN_WIDTH, EXPLAIN_WIDTH))
+        lab.settings_changed.connect(self.throttle.expire)  # a change is drawn in full
+        lab.stepped.connect(self.redraw)
+        lab.running_changed.connect(lambda running: running or self.redraw(force=True))
+        self.redraw(force=True)
+
+    def redraw(self, force: bool = False) -> None:
+        """Draw the visible tab: the noisy mini-batch statistics every frame, the rest when the
+        throttle allows (always when paused)."""
+        self.panel.show_iteration()
+        tab = self.tabs.currentWidget()
+        rich = self.throttle.ready(self.lab.running, force)
+        if tab is self.stats:
+            self.stats.draw(rich)
+        elif tab is self.twins:
+            self.twins.draw()
+        if rich:
+            if tab is self.test_time:
+                self.test_time.draw()
+            self._draw_explain()
+
+    def _draw_explain(self) -> None:
+        lab = self.lab
+        values = lab.experiment.explain_values(lab.layer, lab.unit, lab.corrected)
+        self.explain_html = explain_html(values, lab.layer, lab.unit)
+        self.explain.setHtml(self.explain_html)
+
+    def csv_lines(self) -> list[str]:
+        """The watched unit's recorded statistics, one row per iteration, for File > Export."""
+        lab, e = self.lab, self.lab.experiment
+        cols = [e.series(n, lab.layer, lab.unit) for n in RECORDS]
+        its = e.iterations.data[:, 0]
+        lb, lp = e.loss_bn.data[:, 0], e.loss_plain.data[:, 0]
+        lines = [f"# layer {lab.layer + 1}, unit {lab.unit + 1}",
+                 "iteration," + ",".join(RECORDS) + ",loss_with_bn,loss_without_bn"]
+        for i, it in enumerate(its):
+            vals = [f"{c[i]:.10g}" for c in cols] + [f"{lb[i]:.10g}", f"{lp[i]:.10g}"]
+            lines.append(f"{int(it)}," + ",".join(vals))
+        return lines

@@ -1,0 +1,118 @@
+"""The Statistics tab: the watched unit's mini-batch μ and σ² (points) against their EWA (line)
+and the population values (dashed), histograms of z and z̃ over the training set, and γ and β."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from simulator.batchnorm import histogram
+from ui.framework.plots import PlotRanges, SteppedRange, add_plot
+from ui.framework.style import OKABE_ITO
+
+from .common import C_BATCH, C_EWA, C_POP, dots, iteration_window, legend
+
+HIST_BINS = 30
+
+
+class StatsView(pg.GraphicsLayoutWidget):
+    """Three rows: μ and σ² against the iterations; the z and z̃ histograms; γ and β."""
+
+    def __init__(self, lab) -> None:
+        super().__init__()
+        self.lab = lab
+        self.ranges = PlotRanges()
+        self._build_statistics()
+        self._build_histograms()
+        self.gb_plot = add_plot(self, 2, 0, "value", "iteration", "learned γ and β of the watched unit",
+                                colspan=2)
+        legend(self.gb_plot)
+        self.gamma_curve = self.gb_plot.plot(pen=pg.mkPen(OKABE_ITO["bluish_green"], width=2), name="γ")
+        self.beta_curve = self.gb_plot.plot(pen=pg.mkPen(OKABE_ITO["orange"], width=2), name="β")
+        for row, stretch in enumerate((3, 2, 2)):
+            self.ci.layout.setRowStretchFactor(row, stretch)
+
+    def _build_statistics(self) -> None:
+        self.mu_plot = add_plot(self, 0, 0, "μ", "iteration", "mini-batch μ, its EWA, population μ")
+        self.var_plot = add_plot(self, 0, 1, "σ²", "iteration", "mini-batch σ², its EWA, population σ²")
+        legend(self.mu_plot)
+        # Hundreds of small dots: without antialiasing they draw in about half the time.
+        batch = dots(C_BATCH, antialias=False)
+        ewa = pg.mkPen(C_EWA, width=2)
+        pop = pg.mkPen(C_POP, width=1.5, style=Qt.PenStyle.DashLine)
+        self.batch_mu = self.mu_plot.plot(name="mini-batch", **batch)
+        self.ewa_mu = self.mu_plot.plot(pen=ewa, name="EWA")
+        self.pop_mu = self.mu_plot.plot(pen=pop, name="population")
+        self.batch_var = self.var_plot.plot(**batch)
+        self.ewa_var = self.var_plot.plot(pen=ewa)
+        self.pop_var = self.var_plot.plot(pen=pop)
+
+    def _build_histograms(self) -> None:
+        self.hist_z_plot = add_plot(self, 1, 0, "count", "z (before BN), training set")
+        self.hist_zt_plot = add_plot(self, 1, 1, "count", "z̃ = γ z_norm + β (after BN)")
+        self.hist_z = self.hist_z_plot.plot(stepMode="center", fillLevel=0,
+                                            brush=pg.mkBrush(86, 180, 233, 120),
+                                            pen=pg.mkPen(C_BATCH, width=1))
+        self.hist_zt = self.hist_zt_plot.plot(stepMode="center", fillLevel=0,
+                                              brush=pg.mkBrush(0, 158, 115, 110),
+                                              pen=pg.mkPen(OKABE_ITO["bluish_green"], width=1))
+        self.hist_z_mu = pg.InfiniteLine(angle=90, pen=pg.mkPen(C_POP, style=Qt.PenStyle.DashLine))
+        self.hist_z_plot.addItem(self.hist_z_mu)
+        self.hist_zt_beta = pg.InfiniteLine(angle=90, pen=pg.mkPen(OKABE_ITO["orange"], width=2))
+        self.hist_zt_plot.addItem(self.hist_zt_beta)
+        self._hist_x = {"hz": SteppedRange(), "hzt": SteppedRange()}
+
+    def draw(self, rich: bool = True) -> None:
+        """The statistics every frame; histograms and γ, β only when ``rich`` (they change slowly
+        and cost a pass over the training set)."""
+        lab, e = self.lab, self.lab.experiment
+        layer, unit = lab.layer, lab.unit
+        it = e.iterations.data[:, 0]
+        i0, x0, x1 = iteration_window(len(it))
+        x = it[i0:]
+        bm = e.series("batch_mean", layer, unit)[i0:]
+        bv = e.series("batch_var", layer, unit)[i0:]
+        suffix = "_corrected" if lab.corrected else ""
+        em = e.series("ewa_mean" + suffix, layer, unit)[i0:]
+        ev = e.series("ewa_var" + suffix, layer, unit)[i0:]
+        self.batch_mu.setData(x, bm)
+        self.batch_var.setData(x, bv)
+        self.ewa_mu.setData(x, em)
+        self.ewa_var.setData(x, ev)
+        px = e.snap.iteration.data[:, 0]
+        j0 = int(np.searchsorted(px, x0 - 1))
+        pm = e.snapshot_series("pop_mean", layer, unit)[j0:]
+        pv = e.snapshot_series("pop_var", layer, unit)[j0:]
+        self.pop_mu.setData(px[j0:], pm)
+        self.pop_var.setData(px[j0:], pv)
+        for plot, key in ((self.mu_plot, "mu"), (self.var_plot, "var"), (self.gb_plot, "gb")):
+            self.ranges.fit_x(plot, key, x0, x1)
+        self.ranges.fit_y(self.mu_plot, "mu", bm, em, pm)
+        self.ranges.fit_y(self.var_plot, "var", bv, ev, pv, zero=True)
+        if not rich:
+            return
+        g = e.series("gamma", layer, unit)[i0:]
+        b = e.series("beta", layer, unit)[i0:]
+        self.gamma_curve.setData(x, g)
+        self.beta_curve.setData(x, b)
+        self.ranges.fit_y(self.gb_plot, "gb", g, b, np.array([0.0, 1.0]))
+        z, z_tilde = e.unit_values(layer, unit)
+        self._hist(self.hist_z, self.hist_z_plot, "hz", z)
+        self._hist(self.hist_zt, self.hist_zt_plot, "hzt", z_tilde)
+        if len(pm):
+            self.hist_z_mu.setValue(float(pm[-1]))
+        self.hist_zt_beta.setValue(float(e.norm_layer(layer).beta[unit]))
+
+    def _hist(self, item: pg.PlotDataItem, plot: pg.PlotItem, key: str, values: np.ndarray) -> None:
+        xr = self._hist_x[key]
+        new = xr.fit(values)
+        if new is not None:
+            plot.setXRange(*new, padding=0)
+        if xr.current is None:
+            item.setData([], [])
+            return
+        edges, counts = histogram(values, *xr.current, HIST_BINS)
+        item.setData(edges, counts)
+        if len(counts):
+            self.ranges.fit_y(plot, key + "y", counts, zero=True)

@@ -1,0 +1,1 @@
+"""The classifier lab: a softmax classifier's decision regions forming live (see README)."""

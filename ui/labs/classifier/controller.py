@@ -1,0 +1,162 @@
+"""The classifier lab's controller: owns the trainer, the logistic comparison and the timer; the
+page's views subscribe.
+
+Every settings change goes through ``set_config`` (or a setter built on it), which validates in the
+engine: a bad value emits ``error`` with the engine's message and leaves the trainer as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from simulator.classifier.plane import LogisticComparison
+from simulator.training import DIVERGED, FEATURES, ClassifierConfig, ClassifierTrainer
+from ui.framework.controller import LabController
+
+REGULARIZATION = ("none", "L2", "L1")
+
+
+class ClassifierController(LabController):
+    """A softmax classifier training on a 2D data set, one mini-batch per engine step.
+
+    ``data_changed``: the points changed (a new data set, a point added or removed). The saved
+    settings are the ``ClassifierConfig`` plus the points the user added ("added").
+    """
+
+    key = "classifier"
+    MAX_SPEED = 50
+    DEFAULT_SPEED = 2
+
+    data_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
+        super().__init__(parent, interval_ms)
+        self.trainer = ClassifierTrainer(ClassifierConfig())
+        self.logistic = LogisticComparison()
+        self.add_class = 0  # the class a click on the plane adds
+        self._announced = False  # the divergence message was shown
+
+    @property
+    def config(self) -> ClassifierConfig:
+        return self.trainer.config
+
+    @property
+    def iteration(self) -> int:
+        return self.trainer.iteration
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def set_config(self, **changes: Any) -> bool:
+        """Change settings; True if adopted. Data and architecture changes restart training; the
+        others keep the weights."""
+        return self.change(lambda: self._adopt(self.config.replace(**changes)))
+
+    def _adopt(self, config: ClassifierConfig) -> None:
+        rebuilt = self.trainer.apply(config)
+        self._announced = False
+        self.add_class = min(self.add_class, self.trainer.data.n_classes - 1)
+        if rebuilt:
+            self.data_changed.emit()
+
+    def set_optimizer(self, name: str) -> bool:
+        """Another optimizer starts from its own default hyperparameters."""
+        if name == self.config.optimizer:
+            return self.set_config(optimizer=name)
+        return self.set_config(optimizer=name, hyper={})
+
+    def set_hyper(self, key: str, value: float) -> bool:
+        """One hyperparameter of the optimizer (β, β1, β2, ε)."""
+        return self.set_config(hyper={**self.config.hyper, key: value})
+
+    def set_feature(self, name: str, on: bool) -> bool:
+        """Use input feature ``name`` or not; the features keep FEATURES' order."""
+        chosen = set(self.config.features) - {name} | ({name} if on else set())
+        return self.set_config(features=[n for n in dict.fromkeys([*FEATURES, name]) if n in chosen])
+
+    def set_regularization(self, kind: str, rate: float) -> bool:
+        """"none", "L2" or "L1" with its rate λ."""
+
+        def adopt() -> None:
+            if kind not in REGULARIZATION:
+                raise ValueError(f"unknown regularization {kind!r}; choose one of "
+                                 f"{', '.join(REGULARIZATION)}")
+            self._adopt(self.config.replace(l2=rate if kind == "L2" else 0.0,
+                                            l1=rate if kind == "L1" else 0.0))
+
+        return self.change(adopt)
+
+    @property
+    def regularization(self) -> tuple[str, float]:
+        """The kind of regularization in force and its rate (("none", 0.0) without)."""
+        c = self.config
+        return ("L2", c.l2) if c.l2 else ("L1", c.l1) if c.l1 else ("none", 0.0)
+
+    def regenerate(self) -> None:
+        """New points: the next data seed (the seed box shows it)."""
+        self.set_config(data_seed=self.config.data_seed + 1)
+
+    def set_add_class(self, label: int) -> None:
+        self.add_class = int(min(max(int(label), 0), self.trainer.data.n_classes - 1))
+
+    # -- points ---------------------------------------------------------------------------------
+
+    def add_point(self, x: float, y: float) -> bool:
+        """Add a training point of class ``add_class`` at (x, y)."""
+        try:
+            self.trainer.add_point(x, y, self.add_class)
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return False
+        self.data_changed.emit()
+        return True
+
+    def remove_nearest(self, x: float, y: float) -> bool:
+        if not self.trainer.remove_nearest(x, y):
+            self.message.emit("No training point close enough to remove there")
+            return False
+        self.data_changed.emit()
+        return True
+
+    # -- saved state ----------------------------------------------------------------------------
+
+    def settings_dict(self) -> dict[str, Any]:
+        """The settings and the added points, as the unversioned state of earlier versions."""
+        return {**self.config.to_dict(), "added": [list(p) for p in self.trainer.added]}
+
+    def _load_settings(self, data: dict[str, Any]) -> None:
+        data = dict(data)
+        added = [(x, y, c) for x, y, c in data.pop("added", [])]
+        trainer = ClassifierTrainer(ClassifierConfig.from_dict(data), added=added)
+        self.trainer = trainer
+        self._announced = False
+        self.add_class = min(self.add_class, trainer.data.n_classes - 1)
+        self.data_changed.emit()
+
+    # -- running --------------------------------------------------------------------------------
+
+    def _ready_to_play(self) -> bool:
+        if self.trainer.status == DIVERGED:
+            self.error.emit(f"the run diverged ({self.trainer.reason}); lower α or press Reset")
+            return False
+        return True
+
+    def _advance(self, k: int) -> None:
+        for _ in range(k):
+            self.trainer.step()
+        if self.trainer.status == DIVERGED:
+            self.pause()
+            if not self._announced:
+                self._announced = True
+                self.error.emit(f"Diverged: {self.trainer.reason}. Showing the last good weights.")
+
+    def _reset(self) -> None:
+        self.trainer.reset()
+        self._announced = False
+
+    @Slot()
+    def step_epoch(self) -> None:
+        """One whole epoch of mini-batches, paused."""
+        self.pause()
+        self.run(self.trainer.batches_per_epoch)

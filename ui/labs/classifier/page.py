@@ -1,0 +1,135 @@
+"""The classifier lab's page: a softmax classifier's decision regions forming live.
+
+Left, the controls (``panel``); centre, the plane coloured by the predicted class and the network
+tab; right, the loss and accuracy curves, the probe with the notes' softmax computation, and the
+worked example box. The page assembles these and routes the mouse; it computes nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from simulator.classifier.plane import label_under, point_rows
+from ui.framework.page import LabPage
+from ui.framework.plots import Throttle
+
+from . import explain
+from .controller import ClassifierController
+from .panel import ClassifierPanel
+from .views import CurvesView, NetworkView, ProbeView, RegionView, WorkedExample
+
+
+class ClassifierPage(LabPage):
+    """The softmax classifier lab."""
+
+    title = "Classifier"
+    hint = ("Space: play/pause   Right: one mini-batch   R: reset   Click: add a point   "
+            "Right-click: remove   Hover: probe")
+    help_html = explain.HELP_HTML
+
+    def __init__(self, lab: ClassifierController, parent: QWidget | None = None) -> None:
+        super().__init__(lab, parent)
+        self.lab: ClassifierController = lab
+        self.probe_at: tuple[float, float] | None = None  # the probed point, and its true class
+        self.probe_label = 0
+        self.throttle = Throttle(hz=10)
+
+        self.panel = ClassifierPanel(lab)
+        run = self.panel.run_box
+        self.play_button, self.step_button = run.play_button, run.step_button
+        self.reset_button, self.speed_slider = run.reset_button, run.speed_slider
+        self.epoch_button = self.panel.epoch_button
+        self.dataset_combo = self.panel.dataset_combo  # the lab's main choice, for the window's tests
+
+        self.regions = RegionView()
+        self.network = NetworkView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.regions, "Decision regions")
+        self.tabs.addTab(self.network, "Network")
+
+        self.curves = CurvesView()
+        self.probe = ProbeView()
+        self.worked = WorkedExample()
+        right = QWidget()
+        col = QVBoxLayout(right)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.curves, 5)
+        col.addWidget(self.probe, 4)
+        col.addWidget(self.worked)
+        self.assemble(self.panel, self.tabs, right, (310, 530, 440))
+        self._connect()
+        self._data_changed()
+
+    def _connect(self) -> None:
+        lab, panel, regions = self.lab, self.panel, self.regions
+        lab.stepped.connect(self.redraw)
+        lab.data_changed.connect(self._data_changed)
+        lab.settings_changed.connect(self.throttle.expire)  # the text follows a change at once
+        lab.running_changed.connect(self._running_changed)
+        panel.discretize_box.toggled.connect(lambda on: self._set_view(discretize=on))
+        panel.test_box.toggled.connect(lambda on: self._set_view(show_test=on))
+        panel.logistic_box.toggled.connect(lambda on: self._set_view(compare_logistic=on))
+        self.tabs.currentChanged.connect(lambda _: self.redraw(force=True))
+        self.network.warp_changed.connect(lambda: self.redraw(force=True))
+        regions.add_requested.connect(self._add_point)
+        regions.remove_requested.connect(lab.remove_nearest)
+        regions.hovered.connect(self.set_probe)
+
+    # -- the user on the plane ------------------------------------------------------------------
+
+    def _add_point(self, x: float, y: float) -> None:
+        if self.lab.add_point(x, y):
+            self.set_probe(x, y, label=self.lab.add_class)
+
+    def set_probe(self, x: float, y: float, label: int | None = None) -> None:
+        """Probe a point: its probabilities and the worked computation. Without a label, a
+        training point under the cursor lends its own, else the "Click adds" class is used."""
+        if label is None:
+            label = label_under(self.lab.trainer, x, y, self.lab.add_class)
+        self.probe_at, self.probe_label = (x, y), int(label)
+        self._draw_probe()
+
+    def _set_view(self, **options: bool) -> None:
+        for name, on in options.items():
+            setattr(self.regions, name, on)
+        self.regions.show_data(self.lab.trainer)
+        self.redraw(force=True)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _running_changed(self, running: bool) -> None:
+        if not running:
+            self.redraw(force=True)  # the text as it stands when paused
+
+    def _data_changed(self) -> None:
+        self.regions.show_data(self.lab.trainer)
+        self.redraw(force=True)
+
+    def redraw(self, force: bool = False) -> None:
+        """Regions and curves every frame; the text, the probe and the network tab at most ten
+        times a second while playing."""
+        t = self.lab.trainer
+        self.regions.draw(t, self.lab.logistic)
+        self.curves.draw(t.history, len(t.data.y_test) > 0)
+        if self.throttle.ready(self.lab.running, force):
+            self.panel.epoch_label.setText(explain.epoch_html(t, self.regions.agreement))
+            self._draw_probe()
+            if self.tabs.currentWidget() is self.network:
+                self.network.draw(t)
+
+    def _draw_probe(self) -> None:
+        t = self.lab.trainer
+        C = t.data.n_classes
+        self.regions.show_probe(self.probe_at)
+        if self.probe_at is None:
+            self.probe.clear(C)
+            return
+        label = self.probe_label if self.probe_label < C else None
+        self.probe.draw(*self.probe_at, t.probe(*self.probe_at, label))
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def csv_lines(self) -> list[str]:
+        """Every point with its set, class and the model's prediction."""
+        return ["set,x1,x2,class,predicted"] + [
+            f"{kind},{a:.10g},{b:.10g},{c},{p}" for kind, a, b, c, p in point_rows(self.lab.trainer)]

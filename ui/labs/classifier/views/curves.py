@@ -1,0 +1,81 @@
+"""Loss and accuracy per epoch, train (solid) and test (dashed)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from simulator.training import History
+from ui.framework.plots import fixed_plot, power_of_two_span
+from ui.framework.style import OKABE_ITO
+
+TRAIN, TEST = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+
+
+def _plot(left: str) -> pg.PlotWidget:
+    w = pg.PlotWidget()
+    p = fixed_plot(w.getPlotItem())
+    p.setLabel("left", left)
+    p.setLabel("bottom", "epoch")
+    return w
+
+
+def _curves(plot: pg.PlotItem, names: tuple[str | None, str | None]) -> tuple:
+    train = plot.plot(pen=pg.mkPen(TRAIN, width=2), name=names[0])
+    test = plot.plot(pen=pg.mkPen(TEST, width=2, style=Qt.PenStyle.DashLine), name=names[1])
+    for c in (train, test):
+        # A run left playing for an hour has thousands of epochs: draw at most a few per pixel.
+        c.setDownsampling(auto=True, method="peak")
+        c.setClipToView(True)
+    return train, test
+
+
+class CurvesView(QWidget):
+    """The loss plot over the accuracy plot. The x axis grows in powers of two and the loss
+    axis in quarters, so the cached axes are rarely redrawn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.loss_plot = _plot("loss J")
+        lp = self.loss_plot.getPlotItem()
+        lp.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210))
+        self.train_loss, self.test_loss = _curves(lp, ("train", "test"))
+        lay.addWidget(self.loss_plot, 3)
+        self.acc_plot = _plot("accuracy")
+        ap = self.acc_plot.getPlotItem()
+        ap.setYRange(0, 1.02, padding=0)
+        self.train_acc, self.test_acc = _curves(ap, (None, None))
+        lay.addWidget(self.acc_plot, 2)
+        self._ranges: tuple[float, float] | None = None
+
+    def draw(self, history: History, has_test: bool) -> None:
+        ep = np.asarray(history.epoch, dtype=float)
+        train_loss = np.asarray(history.train_loss, dtype=float)
+        self.train_loss.setData(ep, train_loss)
+        self.train_acc.setData(ep, np.asarray(history.train_acc, dtype=float))
+        if has_test:
+            test_loss = np.asarray(history.test_loss, dtype=float)
+            self.test_loss.setData(ep, test_loss)
+            self.test_acc.setData(ep, np.asarray(history.test_acc, dtype=float))
+            losses = np.concatenate([train_loss, test_loss])
+        else:
+            self.test_loss.setData([], [])
+            self.test_acc.setData([], [])
+            losses = train_loss
+        self._fit_ranges(ep[-1], losses[np.isfinite(losses)])
+
+    def _fit_ranges(self, last_epoch: float, losses: np.ndarray) -> None:
+        xmax = power_of_two_span(last_epoch)
+        ymax = float(losses.max()) if len(losses) else 1.0
+        target = (xmax, math.ceil(ymax * 4) / 4 + 0.25)
+        if target != self._ranges:
+            self._ranges = target
+            self.loss_plot.getPlotItem().setRange(xRange=(0, xmax), yRange=(0, target[1]),
+                                                  padding=0)
+            self.acc_plot.getPlotItem().setXRange(0, xmax, padding=0)

@@ -1,0 +1,1 @@
+"""The optimizer lab: SGD, momentum, RMSprop and Adam racing across 2D loss surfaces."""

@@ -1,0 +1,269 @@
+"""The optimizer lab's controller: owns the race, the timer, the settings and the two maps.
+
+Widgets never touch the engine. They call the setters here, which build the new race through the
+engine (a bad value raises ValueError there) and adopt it, or report the engine's message and keep
+everything as it was (``LabController.change``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from simulator.race_settings import RaceSettings, build_race, check_optimizer, check_start
+from simulator.racing import RUNNING, Racer, basin_map, basin_shares, momentum_rate_map, narrate
+from simulator.specs import OptimizerSpec, SurfaceSpec
+from simulator.surfaces import Surface
+from ui.framework.controller import LabController
+from ui.framework.style import LABELS
+
+from .explain import stop_message
+
+# The momentum map: convergence rate of momentum per (α, β) on the ravine.
+MOMENTUM_MAP_SURFACE = SurfaceSpec("ravine")
+MOMENTUM_MAP_ALPHAS = np.logspace(-3, 1, 120)
+MOMENTUM_MAP_BETAS = np.linspace(0.0, 0.99, 100)
+
+
+@dataclass(frozen=True)
+class BasinResult:
+    """A finished basin map: labels per start [iy, ix], on which surface, for which racer, and
+    the share of the starts that reach each minimum (or diverge, or keep moving)."""
+
+    labels: np.ndarray
+    surface: Surface
+    optimizer: str
+    shares: dict[int, float]
+
+
+class OptimizerController(LabController):
+    """SGD, momentum, RMSprop and Adam racing on one surface from one start.
+
+    ``narration_changed``: a narrated update moved to its next stage (or was dropped).
+    ``basin_changed``: the basin map started, finished or was cleared; ``basin_progress`` (0..1)
+    while it is computed in the worker.
+    """
+
+    key = "optimizers"
+    MAX_SPEED = 100
+    DEFAULT_SPEED = 5
+
+    narration_changed = Signal()
+    basin_changed = Signal()
+    basin_progress = Signal(float)
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
+        super().__init__(parent, interval_ms)
+        self.settings = RaceSettings()
+        self.surface: Surface = self.settings.surface.build()
+        self.race = build_race(self.settings, self.surface)
+        self.narrate = False
+        self.narration: dict[str, Any] | None = None
+        self.basin: BasinResult | None = None
+        self._momentum_rates: np.ndarray | None = None
+        self._announced: set[str] = set()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def start(self) -> tuple[float, float]:
+        return self.settings.start_point(self.surface)
+
+    @property
+    def racers(self) -> dict[str, Racer]:
+        return self.race.racers
+
+    @property
+    def selected_racer(self) -> Racer | None:
+        return self.race.racers.get(self.settings.selected)
+
+    @property
+    def selected_spec(self) -> OptimizerSpec:
+        """The explained racer's optimizer, as its settings describe it."""
+        return self.settings.optimizer_spec(self.settings.selected)
+
+    @property
+    def iteration(self) -> int:
+        return self.race.iteration
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def _adopt(self, new: RaceSettings) -> None:
+        """Build ``new``'s race (ValueError: nothing changes), then make it the lab's."""
+        same = new.surface == self.settings.surface
+        surface = self.surface if same else new.surface.build()
+        race = build_race(new, surface)
+        self.settings, self.surface, self.race = new, surface, race
+        self.narration = None
+        self._announced = set()
+        if not same:
+            self._clear_basin()
+
+    def set_surface(self, name: str) -> bool:
+        """Switch surface; the start and the learning rates go to that surface's own."""
+        return self.change(lambda: self._adopt(self.settings.with_surface(SurfaceSpec(str(name)))))
+
+    def set_start(self, x: float, y: float) -> bool:
+        return self.change(lambda: self._adopt(
+            self.settings.changed(start=check_start(self.surface, x, y))))
+
+    def set_enabled(self, name: str, on: bool) -> bool:
+        return self.change(lambda: self._adopt(self.settings.with_enabled(name, on)))
+
+    def set_hyper(self, name: str, key: str, value: Any) -> bool:
+        return self.change(lambda: self._adopt(self.settings.with_hyper(name, key, value)))
+
+    def set_momentum_pair(self, alpha: float, beta: float) -> bool:
+        """The Momentum racer's (α, β), kept inside the momentum map's grid (a click on it)."""
+        a = round(float(np.clip(alpha, MOMENTUM_MAP_ALPHAS[0], MOMENTUM_MAP_ALPHAS[-1])), 5)
+        b = round(float(np.clip(beta, MOMENTUM_MAP_BETAS[0], MOMENTUM_MAP_BETAS[-1])), 4)
+        return self.change(lambda: self._adopt(
+            self.settings.with_hyper("momentum", "lr", a).with_hyper("momentum", "beta", b)))
+
+    def set_schedule(self, name: str, **params: float) -> bool:
+        return self.change(lambda: self._adopt(
+            self.settings.changed(schedule=str(name), schedule_params=dict(params))))
+
+    def set_noise(self, noise: float) -> bool:
+        return self.change(lambda: self._adopt(self.settings.changed(noise=float(noise))))
+
+    def set_seed(self, seed: int) -> bool:
+        return self.change(lambda: self._adopt(self.settings.changed(seed=int(seed))))
+
+    def select(self, name: str) -> bool:
+        """The racer that the explanation, the arrows, α_t and the basin map follow."""
+        return self.change(lambda: self._select(name))
+
+    def _select(self, name: str) -> None:
+        if check_optimizer(name) != self.settings.selected:
+            self.settings = self.settings.changed(selected=name)
+            self.narration = None
+            self.narration_changed.emit()
+
+    def set_narrate(self, on: bool) -> bool:
+        """Narrated mode: each Step shows one stage of the explained racer's next update."""
+        return self.change(lambda: self._set_narrate(bool(on)))
+
+    def _set_narrate(self, on: bool) -> None:
+        self.narrate = on
+        self.narration = None
+        if on:
+            self.pause()
+        self.narration_changed.emit()
+
+    # -- saved state ---------------------------------------------------------------------------
+
+    def settings_dict(self) -> dict[str, Any]:
+        return {**self.settings.to_dict(), "speed": self.speed}
+
+    def _load_settings(self, data: dict[str, Any]) -> None:
+        if not isinstance(data, dict):
+            raise TypeError("expected a JSON object with the race settings")
+        speed = data.get("speed")
+        speed = None if speed is None else int(speed)  # presets and older files keep it here
+        self._adopt(RaceSettings.from_dict(data))
+        if speed is not None:
+            self.set_speed(speed)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def _ready_to_play(self) -> bool:
+        if not self.race.running:  # every racer has stopped: play runs the race again
+            self.reset()
+        self.narration = None
+        return True
+
+    def _advance(self, k: int) -> None:
+        self.race.step(k)
+        self._announce_stops()
+        if not self.race.running:
+            self.pause()
+
+    def _reset(self) -> None:
+        self.race.reset(self.start)
+        self.narration = None
+        self._announced = set()
+        self.narration_changed.emit()
+
+    @Slot()
+    def step(self) -> None:
+        """One update of every racer; narrated, one stage of the explained racer's update."""
+        if self.narrate and self.selected_racer is not None:
+            self.pause()
+            self._narrate_next()
+        else:
+            super().step()
+
+    def _announce_stops(self) -> None:
+        for r in self.race.racers.values():
+            if r.status != RUNNING and r.name not in self._announced:
+                self._announced.add(r.name)
+                self.message.emit(stop_message(r))
+
+    def _narrate_next(self) -> None:
+        """The next stage of the narrated update; its last stage ("step") moves every racer."""
+        racer, n = self.selected_racer, self.narration
+        if n is None or n["done"]:
+            if racer.status != RUNNING:
+                self.error.emit(f"{LABELS[racer.name]} has stopped ({racer.status}); press R to reset")
+                return
+            self.narration = narrate(racer)
+        else:
+            n["index"] += 1
+            if n["stages"][n["index"]] == "step":
+                n["done"] = True
+                self.race.step(1)
+                self._announce_stops()
+                self.stepped.emit()
+        self.narration_changed.emit()
+
+    # -- the maps ------------------------------------------------------------------------------
+
+    @property
+    def basin_running(self) -> bool:
+        return self.jobs().busy
+
+    def compute_basin_map(self, n: int = 200, steps: int = 500) -> bool:
+        """Start the explained racer's basin map on an n x n grid in the worker (False if one
+        is running already). ``basin_changed`` says when it is done."""
+        surface, name = self.surface, self.settings.selected
+        make_optimizer = self.settings.optimizer_spec(name).build  # valid: the race has one
+
+        def work(report):
+            return basin_map(surface, make_optimizer, int(n), int(steps), progress=report)
+
+        def done(labels) -> None:
+            if labels is None:
+                self.message.emit("Basin map cancelled")
+            elif surface is self.surface:
+                self.basin = BasinResult(labels, surface, name, basin_shares(labels, len(surface.minima)))
+            self.basin_changed.emit()
+
+        def failed(text: str) -> None:
+            self.error.emit(f"basin map failed: {text}")
+            self.basin_changed.emit()
+
+        started = self.jobs().start(work, done, on_progress=self.basin_progress.emit, on_failed=failed)
+        if started:
+            self.basin_progress.emit(0.0)
+            self.basin_changed.emit()
+        return started
+
+    def cancel_basin_map(self) -> None:
+        self.jobs().cancel()
+
+    def _clear_basin(self) -> None:
+        self.cancel_basin_map()
+        self.basin = None
+        self.basin_changed.emit()
+
+    def momentum_map(self) -> np.ndarray:
+        """Momentum's convergence rate per (β, α) on ``MOMENTUM_MAP_BETAS`` x
+        ``MOMENTUM_MAP_ALPHAS`` (computed once, about 0.1 s)."""
+        if self._momentum_rates is None:
+            self._momentum_rates = momentum_rate_map(
+                MOMENTUM_MAP_SURFACE.build(), MOMENTUM_MAP_ALPHAS, MOMENTUM_MAP_BETAS)
+        return self._momentum_rates

@@ -1,0 +1,101 @@
+"""The optimizer lab's page: SGD, momentum, RMSprop and Adam racing across a 2D loss surface.
+
+Controls at the left; the surface, its 3D view, the basin map and the momentum map in the middle;
+the losses, α_t and the explanation at the right.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ui.framework.page import LabPage
+
+from .controller import OptimizerController
+from .panel import OptimizerPanel
+from .views.basin import BasinView
+from .views.explanation import ExplainView
+from .views.losses import AlphaView, LossView
+from .views.momentum import MomentumView
+from .views.surface import SurfaceView
+from .views.view3d import View3D
+
+HELP = """<p>Four optimizers of the course notes race from one start point down a 2D loss surface:
+SGD, momentum, RMSprop and Adam, each with its own α and β.</p>
+<p>Pick a surface and click it to move the start. Play, step or reset with Space, Right and R.
+Learning-rate decay and mini-batch noise apply to every racer. <i>Explain</i> picks the racer
+whose update the right column reads out, beside the notes' rule; <i>Narrate</i> shows that update
+one stage at a time.</p>
+<p>The basin map colours every start by the minimum the explained optimizer reaches from it; the
+momentum map shows how fast momentum converges on the ravine for each (α, β).</p>"""
+
+
+class OptimizerPage(LabPage):
+    title = "Optimizers"
+    hint = "Space: play/pause   Right: one step   R: reset   Click the surface to set the start"
+    help_html = HELP
+
+    def __init__(self, lab: OptimizerController, parent: QWidget | None = None) -> None:
+        super().__init__(lab, parent)
+        self.panel = OptimizerPanel(lab)
+        run = self.panel.run_box
+        self.play_button, self.step_button = run.play_button, run.step_button
+        self.reset_button, self.speed_slider = run.reset_button, run.speed_slider
+        self.surface_combo = self.panel.surface_combo  # the lab's main choice, for the window's tests
+
+        self.surface_view = SurfaceView(lab)
+        self.view3d = View3D(lab)
+        self.basin_view = BasinView(lab)
+        self.momentum_view = MomentumView(lab)
+        self.views = QTabWidget()
+        for view, text in ((self.surface_view, "Surface"), (self.view3d, "3D"),
+                           (self.basin_view, "Basin map"), (self.momentum_view, "Momentum map")):
+            self.views.addTab(view, text)
+        self.views.currentChanged.connect(self._view_changed)
+
+        self.losses = LossView(lab)
+        self.alpha_view = AlphaView(lab)
+        self.explain = ExplainView(lab)
+        right = QWidget()
+        col = QVBoxLayout(right)
+        col.setContentsMargins(0, 0, 0, 0)
+        for w, stretch in ((self.losses, 5), (self.alpha_view, 2), (self.explain, 5)):
+            col.addWidget(w, stretch)
+        self.assemble(self.panel, self.views, right, (330, 560, 390))
+
+        lab.settings_changed.connect(self._settings_changed)
+        lab.stepped.connect(self.draw)
+        lab.narration_changed.connect(self.draw)
+        lab.running_changed.connect(lambda on: None if on else self.draw())  # text catches up
+        self._settings_changed()
+        self.basin_view.draw()
+
+    def _settings_changed(self) -> None:
+        self.surface_view.show_surface()
+        self.view3d.show_surface()
+        self.losses.configure()
+        self.alpha_view.draw_curve()
+        self.momentum_view.draw_marker()
+
+    def _view_changed(self, _index: int) -> None:
+        view = self.views.currentWidget()
+        if view is self.view3d:
+            self.view3d.activate()
+        elif view is self.momentum_view:
+            self.momentum_view.activate()
+
+    def draw(self) -> None:
+        """One frame: every view that moves with the race."""
+        self.surface_view.draw()
+        self.losses.draw()
+        self.alpha_view.draw()
+        self.panel.draw()
+        self.explain.draw()
+        self.view3d.draw()
+
+    def csv_lines(self) -> list[str]:
+        """The racers' paths."""
+        lines = ["optimizer,iteration,w1,w2,J"]
+        for name, r in self.lab.racers.items():
+            for i, ((x, y), j) in enumerate(zip(r.path, r.losses, strict=True)):
+                lines.append(f"{name},{i},{x:.10g},{y:.10g},{j:.10g}")
+        return lines

@@ -1,0 +1,137 @@
+"""The loss surface seen from above: its colours and contours, the minima, every racer's path and
+position, the start, and the explained racer's −dW and ΔW arrows. A click moves the start."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QGraphicsItem
+
+from simulator.race_settings import OPTIMIZER_NAMES
+from simulator.racing import DIVERGED, explained_update
+from simulator.surfaces import Surface
+from ui.framework.plots import (
+    LogScale,
+    PathTrace,
+    arrow_polyline,
+    contour_polyline,
+    fixed_plot,
+    surface_lut,
+    view_point,
+)
+from ui.framework.style import OPTIMIZER_COLORS
+
+from ..explain import NOISY_TRAIL
+
+NO_LINE = (np.array([np.nan]), np.array([np.nan]))
+
+
+def minima_marker() -> pg.ScatterPlotItem:
+    """White stars at a surface's minima (the surface view and the basin map)."""
+    return pg.ScatterPlotItem(symbol="star", size=18, brush="w", pen=pg.mkPen("k", width=1.2))
+
+
+def show_minima(item: pg.ScatterPlotItem, surface: Surface) -> None:
+    m = np.asarray(surface.minima)
+    item.setData(m[:, 0], m[:, 1])
+
+
+class SurfaceView(pg.PlotWidget):
+    """Built once; ``show_surface`` when the surface changes, ``draw`` every frame."""
+
+    def __init__(self, lab) -> None:
+        super().__init__()
+        self.lab = lab
+        p = self.getPlotItem()
+        p.setAspectLocked(True)
+        fixed_plot(p)
+        p.setLabel("bottom", "w1")
+        p.setLabel("left", "w2")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        p.addItem(self.image)
+        self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
+        self.contours.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        p.addItem(self.contours)
+        self.minima_item = minima_marker()
+        p.addItem(self.minima_item)
+        self.paths: dict[str, PathTrace] = {}
+        self.heads: dict[str, pg.ScatterPlotItem] = {}
+        for name in OPTIMIZER_NAMES:
+            c = OPTIMIZER_COLORS[name]
+            self.paths[name] = PathTrace(p, c)
+            self.heads[name] = pg.ScatterPlotItem(size=11, brush=c, pen=pg.mkPen("k", width=1.5))
+            p.addItem(self.heads[name])
+        self.start_item = pg.ScatterPlotItem(symbol="o", size=12, brush="w", pen=pg.mkPen("k", width=2))
+        p.addItem(self.start_item)
+        self.grad_arrow = pg.PlotDataItem(pen=pg.mkPen("#000000", width=2.5), connect="finite")
+        self.step_arrow = pg.PlotDataItem(
+            pen=pg.mkPen("#FFFFFF", width=2.5, style=Qt.PenStyle.SolidLine), connect="finite",
+            shadowPen=pg.mkPen("k", width=4.5))
+        p.addItem(self.grad_arrow)
+        p.addItem(self.step_arrow)
+        self.surface: Surface | None = None
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    def _clicked(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton and (pt := view_point(self, ev)) is not None:
+            self.lab.set_start(*pt)
+
+    def show_surface(self) -> None:
+        """Colour map, contours, minima and range of the lab's surface (only when it changed)."""
+        surface = self.lab.surface
+        if surface is self.surface:
+            return
+        self.surface = surface
+        xs, ys, z = surface.grid(200)
+        img = LogScale(z, surface.f_min)(z)
+        self.image.setImage((img * 255).astype(np.uint8), lut=surface_lut(), levels=(0, 255))
+        x0, x1, y0, y1 = surface.domain
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.contours.setData(*contour_polyline(xs, ys, img, np.linspace(0.04, 0.96, 14)))
+        show_minima(self.minima_item, surface)
+        self.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.getPlotItem().setTitle(surface.title)
+
+    def draw(self) -> None:
+        """Paths, heads, the start and the arrows: one frame."""
+        lab = self.lab
+        racers = lab.racers
+        noisy = lab.settings.noise > 0
+        for name in OPTIMIZER_NAMES:
+            r = racers.get(name)
+            path, head = self.paths[name], self.heads[name]
+            path.setVisible(r is not None)
+            head.setVisible(r is not None)
+            if r is None:
+                continue
+            p = r.path
+            # With mini-batch noise the path is a scribble that never ends: show a trail.
+            path.set_path(p[-NOISY_TRAIL:] if noisy else p)
+            head.setData([p[-1, 0]], [p[-1, 1]], symbol="x" if r.status == DIVERGED else "o")
+        sx, sy = lab.start
+        self.start_item.setData([sx], [sy])
+        self._draw_arrows()
+
+    def _draw_arrows(self) -> None:
+        """For the explained racer: the direction −dW (its length shrinks only as dW vanishes near
+        a minimum) and the step ΔW taken."""
+        r = self.lab.selected_racer
+        if r is None:
+            self.grad_arrow.setData(*NO_LINE)
+            self.step_arrow.setData(*NO_LINE)
+            return
+        surface = self.lab.surface
+        w, g, step = explained_update(r, self.lab.narration)
+        head = 0.025 * surface.span
+        gn = np.hypot(*g)
+        if gn > 0 and np.isfinite(gn):
+            length = 0.12 * surface.span * min(1.0, gn / (1e-3 * surface.grad_scale))
+            self.grad_arrow.setData(*arrow_polyline(w, -g / gn * length, head))
+        else:
+            self.grad_arrow.setData(*NO_LINE)
+        if step is not None and np.all(np.isfinite(step)):
+            self.step_arrow.setData(*arrow_polyline(w, step, head))
+        else:
+            self.step_arrow.setData(*NO_LINE)
