@@ -25,8 +25,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
     ap = argparse.ArgumentParser(
         prog="descent",
-        description="Descent: see how deep networks are made to train well: optimizers on loss "
-        "surfaces, softmax classifiers and batch norm, with the course notes' formulas.",
+        description="Descent: see how deep networks are made to train well, one lab per lesson of "
+        "the course notes.",
     )
     ap.add_argument("--page", choices=LAB_KEYS, help="open on this lab's page")
     for lab in LABS:
@@ -35,7 +35,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--preset", help="load a classroom preset by name (see the Presets menu)")
     ap.add_argument("--fresh", action="store_true",
                     help="ignore the saved session and start from the defaults")
-    ap.add_argument("--play", action="store_true", help="start the race at once")
+    ap.add_argument("--play", action="store_true", help="start the page in front at once")
     ap.add_argument("--screenshot", metavar="PNG",
                     help="render the window to this PNG file and quit")
     ap.add_argument("--quit-after", type=float, metavar="SECONDS",

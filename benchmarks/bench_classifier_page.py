@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from frames import time_ticks  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ui.main_window import MainWindow  # noqa: E402
@@ -41,16 +41,7 @@ def frame_times(app: QApplication, settings: dict, speed: int, frames: int = 250
     lab = page.lab
     lab.set_config(**settings)
     lab.set_speed(speed)
-    lab.play()
-    lab.timer.setInterval(10**8)  # active, but the ticks are driven by hand below
-    lab.timer.start()
-    out = []
-    for _ in range(frames):
-        t0 = time.perf_counter()
-        lab.tick()
-        app.processEvents()
-        out.append(time.perf_counter() - t0)
-    lab.pause()
+    out = time_ticks(app, lab, frames)
     win.close()
     return out[20:]
 

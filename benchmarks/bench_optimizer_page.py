@@ -13,13 +13,13 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from frames import time_ticks  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ui.main_window import MainWindow  # noqa: E402
@@ -40,21 +40,13 @@ def frame_times(app: QApplication, settings: dict, frames: int = 300) -> list[fl
     win.show_page("optimizers")
     lab = win.pages["optimizers"].lab
     lab.load(settings)
-    # Play, but drive the ticks by hand: the timer is active (so the page behaves as while
-    # playing) with an interval too long to fire during the measurement.
-    lab.play()
-    lab.timer.setInterval(10**8)
-    lab.timer.start()
-    out = []
-    for _ in range(frames):
-        t0 = time.perf_counter()
-        lab.tick()  # what the QTimer calls: k steps, then the redraw
-        app.processEvents()  # the event loop's share: scene updates and the repaint they post
-        out.append(time.perf_counter() - t0)
+
+    def restart_when_all_stopped() -> None:
         if not lab.race.running:
             lab.reset()
             lab.timer.start()
-    lab.pause()
+
+    out = time_ticks(app, lab, frames, restart_when_all_stopped)
     win.close()
     return out[20:]  # drop warm-up
 

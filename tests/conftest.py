@@ -40,16 +40,20 @@ def make_controller(qtbot):
 
 @pytest.fixture
 def make_page(qtbot):
-    """make_page(key) -> a lab's page with its own controller, no main window."""
+    """make_page(key, shown=False) -> a lab's page with its own controller, no main window
+    (shown on screen, offscreen, if ``shown``)."""
     from ui.labs import lab_for
 
     made = []
 
-    def make(key: str, size=(1280, 800)):
+    def make(key: str, size=(1280, 800), shown: bool = False):
         page = lab_for(key).make_page()
         qtbot.addWidget(page)
         page.resize(*size)
         made.append(page)
+        if shown:
+            page.show()
+            qtbot.waitExposed(page)
         return page
 
     yield make

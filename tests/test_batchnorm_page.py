@@ -10,12 +10,8 @@ from ui.labs.batchnorm.panel import momentum_from_slider, slider_from_momentum
 
 
 @pytest.fixture
-def page(qtbot, make_page):
-    p = make_page("batchnorm")
-    p.show()
-    qtbot.waitExposed(p)
-    yield p
-    assert not p.lab.timer.isActive(), "the test left the batch-norm timer running"
+def page(make_page):
+    return make_page("batchnorm", shown=True)  # make_page fails a test that leaves it running
 
 
 def y_of(item) -> np.ndarray:

@@ -9,11 +9,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 
 @pytest.fixture
-def page(qtbot, make_page):
-    p = make_page("classifier")
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+def page(make_page):
+    return make_page("classifier", shown=True)  # make_page fails a test that leaves it running
 
 
 def click(qtbot, page, x, y, button=Qt.MouseButton.LeftButton):

@@ -102,6 +102,10 @@ def test_a_refused_change_keeps_the_settings_and_says_why(lab):
     assert not lab.set_size(11)
     assert lab.size == 4 and errors == ["size must be in [1, 10], got 11"]
     assert reflected == [4, 4]  # the widgets are told the value in force both times
+    messages = []
+    lab.message.connect(messages.append)
+    assert lab.set_size(5) and messages == [""]  # a good value takes the refusal's message down
+    assert lab.set_size(6) and messages == [""]  # and only then
 
 
 def test_state_round_trip_versions_and_migration(lab):
@@ -139,6 +143,7 @@ def test_binder_ties_widgets_both_ways_without_loops(qtbot, lab):
     binder.bind(combo, lambda: lab.name, lambda n: setattr(lab, "name", n))
     binder.bind(edit, lambda: f"size {lab.size}", lambda t: None)
     assert spin.value() == 1 and field.value() == 1 and not box.isEnabled()
+    assert not spin.keyboardTracking()  # a typed number is written once, when committed
     spin.setValue(6)  # the user
     assert lab.size == 6 and field.value() == 6 and box.isEnabled() and edit.text() == "size 6"
     assert writes == []  # the model's write to the other widgets did not loop back

@@ -12,11 +12,8 @@ from simulator.surfaces import SURFACES
 
 
 @pytest.fixture
-def page(qtbot, make_page):
-    p = make_page("optimizers")
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+def page(make_page):
+    return make_page("optimizers", shown=True)  # make_page fails a test that leaves it running
 
 
 def click_data(qtbot, plot, x: float, y: float, button=Qt.MouseButton.LeftButton) -> None:

@@ -47,6 +47,8 @@ def _show(widget: QWidget, value: Any) -> None:
 
 def _connect(widget: QWidget, write: Callable[[Any], Any]) -> None:
     """Call ``write(value)`` when the user commits a new value."""
+    if isinstance(widget, QSpinBox):
+        widget.setKeyboardTracking(False)  # typing 1000 is one value, not 1, 10, 100, 1000
     if isinstance(widget, NumberField):
         widget.edited.connect(write)
     elif isinstance(widget, QComboBox):

@@ -48,6 +48,7 @@ class LabController(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)
         self._speed = self.DEFAULT_SPEED
+        self._refused = False  # the last settings change was refused, and said so
 
     # -- running --------------------------------------------------------------------------------
 
@@ -147,9 +148,13 @@ class LabController(QObject):
         try:
             adopt()
         except (TypeError, ValueError) as exc:
+            self._refused = True
             self.error.emit(str(exc))
             self.settings_changed.emit()  # put the widgets back to the settings in force
             return False
+        if self._refused:  # the earlier refusal no longer applies: take its message down
+            self._refused = False
+            self.message.emit("")
         self.settings_changed.emit()
         self.stepped.emit()
         return True

@@ -83,6 +83,8 @@ LABS: tuple[Lab, ...] = (
         "ui.labs.classifier.page:ClassifierPage"),
     Lab("batchnorm", "Batch norm", "ui.labs.batchnorm.controller:BatchNormController",
         "ui.labs.batchnorm.page:BatchNormPage"),
+    Lab("tuning", "Tuning", "ui.labs.tuning.controller:TuningController",
+        "ui.labs.tuning.page:TuningPage"),
 )
 LAB_KEYS = tuple(lab.key for lab in LABS)
 

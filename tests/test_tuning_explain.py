@@ -1,0 +1,106 @@
+"""The tuning lab's text, from the engine's numbers, without any window."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from simulator.tuning import ScaleRun, ScaleSettings
+from ui.labs.tuning.explain import (
+    HELP_HTML,
+    draws_text,
+    explain_html,
+    headline,
+    last_draw_text,
+    pct,
+    pct_html,
+    r_formula,
+    range_text,
+    sensitivity_html,
+    shares_sentence,
+    value_text,
+)
+
+NAN = re.compile(r"\b(nan|NaN|inf)\b")
+
+
+def plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.fixture(scope="module")
+def full() -> ScaleRun:
+    run = ScaleRun(ScaleSettings(draws=1000))
+    while not run.done:
+        run.step()
+    return run
+
+
+def test_numbers():
+    assert [pct(s) for s in (0.9, 0.25, 0.09, 0.009, 0.0009, 0.0, 1.0)] == \
+        ["90%", "25%", "9%", "0.9%", "0.09%", "0%", "100%"]
+    assert pct(math.nan) == "—" and pct(math.inf) == "—"
+    assert [value_text(v) for v in (1e-4, 1.0, 0.999, 1e-5, 1e-7, 1e5, -2.5)] == \
+        ["0.0001", "1", "0.999", "10⁻⁵", "10⁻⁷", "10⁵", "−2.5"]
+    assert pct(9e-7) == "<0.01%" and pct_html(9e-7) == "&lt;0.01%"
+    assert range_text((0.1, 1.0)) == "[0.1, 1]"
+    assert draws_text(1000, 1000, 50) == "Draws: 1,000 of 1,000 of each kind (50 batches)"
+
+
+def test_shares_sentence_and_titles_say_the_notes_numbers(full):
+    top = full.decade_table("alpha")[0]
+    u, g = pct(top["uniform"]["share"]), pct(top["log"]["share"])
+    assert shares_sentence("alpha", top) == f"uniform: {u} of α in [0.1, 1]; log scale: {g}"
+    assert headline("alpha", "uniform", top) == f"α uniform: {u} in [0.1, 1]"
+    assert headline("beta", "log", full.decade_table("beta")[0], "<br>").startswith("β log scale<br>")
+    assert "[0.9, 0.99]" in headline("beta", "log", full.decade_table("beta")[0])
+
+
+def test_before_any_draw_the_shares_are_dashes_not_nan():
+    run = ScaleRun()
+    top = run.decade_table("alpha")[0]
+    assert shares_sentence("alpha", top) == "uniform: — of α in [0.1, 1]; log scale: —"
+    assert last_draw_text("alpha", run.last_draw("alpha", "log")) == "no draw yet"
+    text = plain(explain_html(run))
+    assert not NAN.search(text) and "Draws: 0 of 1,000" in text
+
+
+def test_r_formula_is_the_notes():
+    assert r_formula("alpha", (-4.0, 0.0)).startswith("r = −4 · rand; α = 10<sup>r</sup>")
+    beta = r_formula("beta", (-3.0, -1.0))
+    assert beta.startswith("r = −1 − 2 · rand;") and "β = 1 − 10<sup>r</sup>" in beta
+    assert last_draw_text("alpha", {"r": -2.5, "value": 10**-2.5}) == "r = −2.5 → α = 0.003162"
+
+
+def test_sensitivity_table_and_sentence():
+    text = plain(sensitivity_html((0.9, 0.999)))
+    for cell in ("0.9", "0.9005", "10.05", "0.999", "0.9995", "1,000", "2,000", "×1.005", "×2"):
+        assert cell in text
+    assert "no change" in text and "more sensitive" in text and "close to 1" in text
+    assert "averages 10 to 1,000 values" in text
+    assert "averages 1 to 10,000 values" in plain(sensitivity_html((0.0, 0.9999)))
+    assert "averages 1 to 100 values" in plain(sensitivity_html((0.0, 0.99)))
+
+
+def test_explain_html_for_a_full_run(full):
+    text = plain(explain_html(full))
+    assert not NAN.search(text)
+    alpha = full.decade_table("alpha")
+    for row in alpha:
+        assert range_text(row["range"]) in text
+        assert pct(row["uniform"]["share"]) in text and pct(row["log"]["expected"]) in text
+    assert "[0.99, 0.999]" in text and "latest r = −" in text
+
+
+def test_help_names_the_lesson():
+    text = plain(HELP_HTML)
+    assert "log scale" in text and "r = −4 · rand" in text and "1/(1 − β)" in text
+
+
+def test_tiny_expected_shares_survive_as_text():
+    run = ScaleRun(ScaleSettings(alpha=(1e-8, 10.0), draws=20))
+    run.step()
+    text = plain(explain_html(run))
+    assert "/ <0.01%" in text.replace("&lt;", "<") and "[10⁻⁸, 0.001]" in text

@@ -1,0 +1,117 @@
+"""The Scale tab: histograms of α and β drawn uniformly (left) and on a log scale (right), on a
+log axis (log10 α, and log10(1 − β) with β growing to the right), one bar per fifth of a decade.
+
+Bars grow as the draws come in; the dashed outline is what each bar should hold on average after
+as many draws, and the shaded band is the top decade whose share the title gives.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+
+from simulator.tuning import PARAMS, SCALES, LogAxis, ScaleSettings
+from ui.framework.plots import add_plot
+from ui.framework.style import HIGHLIGHT_BACKGROUND, OKABE_ITO
+
+from ..explain import headline, value_text
+
+COLORS = {"uniform": OKABE_ITO["orange"], "log": OKABE_ITO["blue"]}
+X_LABELS = {"alpha": "α (log scale)", "beta": "β (log scale of 1 − β)"}
+TITLE_SIZE = "13pt"
+AXIS_PT = 11  # tick labels and axis titles: readable from the back, 0.0001 beside 0.001
+
+
+def _big_axes(plot: pg.PlotItem) -> None:
+    font = QFont()
+    font.setPointSize(AXIS_PT)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTickFont(font)
+        axis.label.setFont(font)
+    # The end decades' labels (0.0001, 0.999) sit at the plot's edges: show them, not hide them.
+    plot.getAxis("bottom").setStyle(hideOverlappingLabels=40)  # pixels they may reach past
+
+
+def _fill(color: str, alpha: int) -> pg.QtGui.QColor:
+    c = pg.mkColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+class ScaleView(pg.GraphicsLayoutWidget):
+    """Four histograms: rows α and β, columns uniform and log scale. ``draw`` only calls
+    ``setData`` (and, at most ten times a second, ``setTitle``); ranges and ticks change only
+    with the settings."""
+
+    def __init__(self, lab) -> None:
+        super().__init__()
+        self.lab = lab
+        self.plots: dict[tuple[str, str], pg.PlotItem] = {}
+        self.bars: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.outlines: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self.bands: dict[tuple[str, str], pg.LinearRegionItem] = {}
+        self.titles: dict[tuple[str, str], str] = {}
+        for row, param in enumerate(PARAMS):
+            for col, scale in enumerate(SCALES):
+                self._build((param, scale), row, col)
+        self.ci.setContentsMargins(2, 2, 22, 2)  # room for the last tick label (0.999)
+        self._settings: ScaleSettings | None = None
+
+    def _build(self, kind: tuple[str, str], row: int, col: int) -> None:
+        param, scale = kind
+        plot = add_plot(self, row, col, "count" if col == 0 else "", X_LABELS[param])
+        _big_axes(plot)
+        plot.showGrid(x=False, y=True, alpha=0.2)
+        band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(HIGHLIGHT_BACKGROUND),
+                                   pen=pg.mkPen(None))
+        band.setZValue(-10)
+        plot.addItem(band)
+        color = COLORS[scale]
+        self.bars[kind] = plot.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush(_fill(color, 190)),
+                                    pen=pg.mkPen(color, width=1.5))
+        self.outlines[kind] = plot.plot(stepMode="center", pen=pg.mkPen(
+            "k", width=1.5, style=Qt.PenStyle.DashLine))
+        self.plots[kind], self.bands[kind] = plot, band
+
+    def configure(self) -> None:
+        """Ranges, ticks and the top-decade band for the settings in force."""
+        run = self.lab.scale
+        self._settings = run.settings
+        for (param, scale), plot in self.plots.items():
+            axis: LogAxis = run.axes[param]
+            u0, u1 = axis.u_range
+            pad = 0.04 * (u1 - u0)
+            plot.setXRange(u0 - pad, u1 + pad, padding=0)
+            plot.invertX(param == "beta")  # β grows to the right
+            ticks = [(u, value_text(v)) for u, v in axis.ticks()]
+            plot.getAxis("bottom").setTicks([ticks, [(u, "") for u in axis.minor_ticks()]])
+            peak = float(run.expected_counts(param, scale, run.settings.draws).max())
+            plot.setYRange(0, 1.15 * peak + 3 * math.sqrt(peak) + 2, padding=0)
+            edges = axis.decade_edges()
+            self.bands[(param, scale)].setRegion((edges[-2], edges[-1]))
+        self.titles.clear()
+
+    def draw(self, rich: bool = True) -> None:
+        """The bars and outlines every frame; the titles (with the top decade's share) when
+        ``rich``."""
+        run = self.lab.scale
+        if run.settings != self._settings:
+            self.configure()
+        for kind in self.plots:
+            tally = run.bins[kind]
+            self.bars[kind].setData(tally.edges, tally.counts)
+            self.outlines[kind].setData(tally.edges, run.expected_counts(*kind))
+        if rich:
+            for param in PARAMS:
+                top = run.decade_table(param)[0]
+                for scale in SCALES:
+                    self._title((param, scale), headline(param, scale, top, "<br>"))
+
+    def _title(self, kind: tuple[str, str], text: str) -> None:
+        if self.titles.get(kind) != text:  # a title change re-lays out the plot
+            self.titles[kind] = text
+            self.plots[kind].setTitle(text, size=TITLE_SIZE, color=COLORS[kind[1]], bold=True)
