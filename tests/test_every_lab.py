@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -91,8 +92,9 @@ def test_controller_steps_resets_and_round_trips_its_state(make_controller, key)
 def test_page_plays_steps_exports_and_shuts_down(qtbot, make_page, key, tmp_path):
     page = make_page(key)
     page.show()
-    page.lab.play()
-    assert page.lab.running
+    assert page.play_button.isVisible() and page.speed_slider.isVisible()
+    qtbot.mouseClick(page.play_button, Qt.MouseButton.LeftButton)
+    assert page.lab.running and page.play_button.text() == "Pause"
     qtbot.waitUntil(lambda: page.lab.iteration >= 3, timeout=5000)
     page.lab.pause()
     it = page.lab.iteration

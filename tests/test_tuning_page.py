@@ -28,14 +28,14 @@ def plain(html: str) -> str:
 
 
 def test_play_builds_the_histograms_up_to_the_total(qtbot, page):
-    page.panel.run_box.speed_slider.setValue(5)
+    page.speed_slider.setValue(5)
     assert page.lab.speed == 5
-    click(qtbot, page.panel.run_box.play_button)
-    assert page.panel.run_box.play_button.text() == "Pause"
+    click(qtbot, page.play_button)
+    assert page.play_button.text() == "Pause"
     qtbot.waitUntil(lambda: 0 < page.lab.scale.drawn < 1000 and bar_counts(page, KINDS[0]).sum() > 0,
                     timeout=5000)  # drawn live, part way
     qtbot.waitUntil(lambda: not page.lab.running, timeout=10000)
-    assert page.panel.run_box.play_button.text() == "Play"
+    assert page.play_button.text() == "Play"
     for kind in KINDS:
         counts = bar_counts(page, kind)
         assert counts.sum() == 1000
@@ -45,14 +45,14 @@ def test_play_builds_the_histograms_up_to_the_total(qtbot, page):
 
 
 def test_step_adds_one_batch_and_reset_starts_over(qtbot, page):
-    click(qtbot, page.panel.run_box.step_button)
+    click(qtbot, page.step_button)
     assert [bar_counts(page, k).sum() for k in KINDS] == [BATCH] * 4
     press(qtbot, page.scale_view, Qt.Key.Key_Right)
     assert [bar_counts(page, k).sum() for k in KINDS] == [2 * BATCH] * 4
     first = page.lab.scale.values("alpha", "log").copy()
     press(qtbot, page.scale_view, Qt.Key.Key_R)
     assert page.lab.iteration == 0 and bar_counts(page, KINDS[1]).sum() == 0
-    click(qtbot, page.panel.run_box.reset_button)
+    click(qtbot, page.reset_button)
     page.lab.run(2)
     np.testing.assert_array_equal(page.lab.scale.values("alpha", "log"), first)  # same seed
 

@@ -38,12 +38,20 @@ class LabPage(QWidget):
 
     def assemble(self, controls: QWidget, centre: QWidget, right: QWidget,
                  sizes: tuple[int, int, int]) -> None:
-        """Lay out the three columns over the message line and install the run keys."""
+        """Lay out the three columns over the message line and install the run keys. The
+        controls' ``run_box`` (a ``RunBox``) gives the page its ``play_button`` and the rest."""
+        self.run_box = getattr(controls, "run_box", None)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(three_columns(controls, centre, right, sizes), 1)
         lay.addWidget(self.message_line)
         run_shortcuts(self, self.lab)
+
+    # Play, Step, Reset and the speed slider, wherever the panel put its run box.
+    play_button = property(lambda self: self.run_box.play_button)
+    step_button = property(lambda self: self.run_box.step_button)
+    reset_button = property(lambda self: self.run_box.reset_button)
+    speed_slider = property(lambda self: self.run_box.speed_slider)
 
     @property
     def message(self) -> str:

@@ -35,9 +35,6 @@ class BatchNormPage(LabPage):
         super().__init__(lab, parent)
         self.binder = Binder(lab)
         self.panel = BatchNormPanel(lab, self.binder)
-        run = self.panel.run_box
-        self.play_button, self.step_button = run.play_button, run.step_button
-        self.reset_button, self.speed_slider = run.reset_button, run.speed_slider
 
         self.stats = StatsView(lab)
         self.test_time = TestTimeView(lab, self.binder)

@@ -35,9 +35,6 @@ class ClassifierPage(LabPage):
         self.throttle = Throttle(hz=10)
 
         self.panel = ClassifierPanel(lab)
-        run = self.panel.run_box
-        self.play_button, self.step_button = run.play_button, run.step_button
-        self.reset_button, self.speed_slider = run.reset_button, run.speed_slider
         self.epoch_button = self.panel.epoch_button
         self.dataset_combo = self.panel.dataset_combo  # the lab's main choice, for the window's tests
 

@@ -37,9 +37,6 @@ class OptimizerPage(LabPage):
     def __init__(self, lab: OptimizerController, parent: QWidget | None = None) -> None:
         super().__init__(lab, parent)
         self.panel = OptimizerPanel(lab)
-        run = self.panel.run_box
-        self.play_button, self.step_button = run.play_button, run.step_button
-        self.reset_button, self.speed_slider = run.reset_button, run.speed_slider
         self.surface_combo = self.panel.surface_combo  # the lab's main choice, for the window's tests
 
         self.surface_view = SurfaceView(lab)

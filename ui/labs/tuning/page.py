@@ -29,7 +29,7 @@ class TuningPage(LabPage):
 
     def __init__(self, lab: TuningController, parent: QWidget | None = None) -> None:
         super().__init__(lab, parent)
-        self.panel = TuningPanel(lab)  # its run_box holds Play, Step, Reset and the speed
+        self.panel = TuningPanel(lab)
         self.scale_view = ScaleView(lab)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.scale_view, "Scale")
