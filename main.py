@@ -29,8 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "the course notes.",
     )
     ap.add_argument("--page", choices=LAB_KEYS, help="open on this lab's page")
-    for lab in LABS:
-        for opt in lab.options:
+    for entry in LABS:
+        for opt in entry.options:
             ap.add_argument(opt.flag, metavar=opt.metavar, help=opt.help)
     ap.add_argument("--preset", help="load a classroom preset by name (see the Presets menu)")
     ap.add_argument("--fresh", action="store_true",
@@ -78,13 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     install_error_hook(win)
     if args.page:
         win.show_page(args.page)
-    for lab in LABS:
-        for opt in lab.options:
+    for entry in LABS:
+        for opt in entry.options:
             value = getattr(args, opt.flag.lstrip("-").replace("-", "_"))
             if value is None:
                 continue
             errors: list[str] = []
-            page = win.pages[lab.key]
+            page = win.pages[entry.key]
             page.lab.error.connect(errors.append)
             if not opt.apply(page.lab, value):
                 print(f"descent: {opt.flag} {value}: {'; '.join(errors) or 'refused'}",

@@ -22,7 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
 
-from ui.labs import lab_for  # noqa: E402
+from ui.labs import entry_for  # noqa: E402
 
 
 def time_ticks(app: QApplication, lab, frames: int, after_tick: Callable[[], None] | None = None
@@ -49,7 +49,7 @@ def page_frame_times(key: str, prepare: Callable[[object], None], frames: int = 
     """Seconds per frame of lab ``key``'s page, after ``prepare(page)`` set it up."""
     app = QApplication.instance() or QApplication([])
     win = QMainWindow()
-    page = lab_for(key).make_page()
+    page = entry_for(key).make_page()
     win.setCentralWidget(page)
     win.resize(*size)
     win.show()

@@ -22,12 +22,12 @@ def _leaks(controllers) -> list[str]:
 @pytest.fixture
 def make_controller(qtbot):
     """make_controller(key) -> a lab's controller with no page."""
-    from ui.labs import lab_for
+    from ui.labs import entry_for
 
     made = []
 
     def make(key: str):
-        c = lab_for(key).controller()
+        c = entry_for(key).controller()
         made.append(c)
         return c
 
@@ -42,12 +42,12 @@ def make_controller(qtbot):
 def make_page(qtbot):
     """make_page(key, shown=False) -> a lab's page with its own controller, no main window
     (shown on screen, offscreen, if ``shown``)."""
-    from ui.labs import lab_for
+    from ui.labs import entry_for
 
     made = []
 
     def make(key: str, size=(1280, 800), shown: bool = False):
-        page = lab_for(key).make_page()
+        page = entry_for(key).make_page()
         qtbot.addWidget(page)
         page.resize(*size)
         made.append(page)

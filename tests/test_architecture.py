@@ -68,9 +68,9 @@ def test_nothing_outside_a_labs_folder_names_the_lab():
     from ui.labs import LABS
 
     names = set()
-    for lab in LABS:
-        names |= {lab.controller_path.split(":")[1], lab.page_path.split(":")[1],
-                  f"labs.{lab.key}", f'"{lab.key}"'}
+    for entry in LABS:
+        names |= {entry.controller_path.split(":")[1], entry.page_path.split(":")[1],
+                  f"labs.{entry.key}", f'"{entry.key}"'}
     shared = [ROOT / "main.py", ROOT / "ui" / "main_window.py", ROOT / "ui" / "session.py",
               *sorted((ROOT / "ui" / "framework").glob("*.py"))]
     offenders = [f"{path.relative_to(ROOT)}: {name}" for path in shared
@@ -82,7 +82,7 @@ def test_explanations_are_pure_functions_that_load_no_qt():
     """Each lab's explain.py turns engine state into HTML without Qt, so it is tested without it."""
     from ui.labs import LABS
 
-    modules = [f"ui.labs.{lab.key}.explain" for lab in LABS]
+    modules = [f"ui.labs.{entry.key}.explain" for entry in LABS]
     code = ("import importlib, json, sys\n"
             f"for m in {modules!r}: importlib.import_module(m)\n"
             "print(json.dumps(sorted(sys.modules)))")

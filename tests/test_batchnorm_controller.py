@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from simulator.batchnorm import default_config
-from ui.labs import lab_for
+from ui.labs import entry_for
 
 
 @pytest.fixture
@@ -146,11 +146,11 @@ def test_timer_plays_and_pauses(qtbot, lab):
 
 
 def preset(name: str) -> dict:
-    return next(p for p in lab_for("batchnorm").presets() if p["name"] == name)
+    return next(p for p in entry_for("batchnorm").presets() if p["name"] == name)
 
 
 def test_presets_are_there():
-    names = [p["name"] for p in lab_for("batchnorm").presets()]
+    names = [p["name"] for p in entry_for("batchnorm").presets()]
     assert len(names) >= 2 and len(set(names)) == len(names)
 
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from ui.labs import lab_for
+from ui.labs import entry_for
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_speed_is_mini_batches_per_frame(lab):
 
 
 def test_every_preset_loads_and_trains_an_epoch(lab):
-    for p in lab_for("classifier").presets():
+    for p in entry_for("classifier").presets():
         assert lab.load(p["settings"]), p["name"]
         assert lab.config.dataset == p["settings"]["dataset"]
         lab.step_epoch()
@@ -39,7 +39,7 @@ def test_every_preset_loads_and_trains_an_epoch(lab):
 
 
 def test_classifier_presets_teach_what_they_say(lab):
-    by_name = {p["name"]: p for p in lab_for("classifier").presets()}
+    by_name = {p["name"]: p for p in entry_for("classifier").presets()}
     lab.load(by_name["Spiral: straight lines are not enough"]["settings"])
     lab.trainer.run_epochs(40)
     flat = lab.trainer.history.test_acc[-1]

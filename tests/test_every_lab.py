@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
 )
 
-from ui.labs import LAB_KEYS, LABS, lab_for
+from ui.labs import LAB_KEYS, LABS, entry_for
 
 NAN = re.compile(r"\b(nan|NaN|inf)\b")
 
@@ -63,11 +63,11 @@ def drive_to(widget, end: str) -> None:
 
 def test_registry_keys_are_unique_and_have_presets_files():
     assert len(set(LAB_KEYS)) == len(LAB_KEYS) == len(LABS)
-    for lab in LABS:
-        assert lab.presets_path.exists(), lab.presets_path
-        assert isinstance(json.loads(lab.presets_path.read_text(encoding="utf-8")), list)
+    for entry in LABS:
+        assert entry.presets_path.exists(), entry.presets_path
+        assert isinstance(json.loads(entry.presets_path.read_text(encoding="utf-8")), list)
     with pytest.raises(ValueError, match="unknown page"):
-        lab_for("nope")
+        entry_for("nope")
 
 
 @pytest.mark.parametrize("key", LAB_KEYS)
@@ -132,7 +132,7 @@ def test_every_input_widget_to_both_ends(qtbot, make_page, key):
 @pytest.mark.parametrize("key", LAB_KEYS)
 def test_every_preset_loads_and_runs(make_controller, key):
     lab = make_controller(key)
-    for preset in lab_for(key).presets():
+    for preset in entry_for(key).presets():
         assert preset["name"] and preset.get("description"), preset
         assert lab.load(preset["settings"]), preset["name"]
         lab.run(2)

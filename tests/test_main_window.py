@@ -17,7 +17,7 @@ def shown(win) -> str:
 
 
 def test_one_tab_per_lab_in_registry_order(win):
-    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == [lab.title for lab in LABS]
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == [entry.title for entry in LABS]
     assert list(win.pages) == list(LAB_KEYS)
     for key in LAB_KEYS:
         assert win.show_page(key) is win.pages[key] is win.current_page

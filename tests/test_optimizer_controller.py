@@ -11,7 +11,7 @@ import pytest
 from simulator.race_settings import OPTIMIZER_NAMES
 from simulator.racing import CONVERGED, DIVERGED, RUNNING
 from simulator.surfaces import SURFACES
-from ui.labs import lab_for
+from ui.labs import entry_for
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def record(signal) -> list:
 
 
 def preset(name_start: str) -> dict:
-    return next(p for p in lab_for("optimizers").presets() if p["name"].startswith(name_start))
+    return next(p for p in entry_for("optimizers").presets() if p["name"].startswith(name_start))
 
 
 # -- defaults and setters -------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_speed_is_clamped(lab):
 
 
 def test_surface_option_of_the_command_line(lab):
-    (option,) = lab_for("optimizers").options
+    (option,) = entry_for("optimizers").options
     assert option.flag == "--surface" and option.apply(lab, "rosenbrock")
     assert lab.surface.name == "rosenbrock"
     assert not option.apply(lab, "nope")
@@ -183,7 +183,7 @@ def test_saddle_presets_show_noise_escaping(lab):
 
 
 def test_every_preset_loads_its_surface_and_speed_and_steps(lab):
-    for p in lab_for("optimizers").presets():
+    for p in entry_for("optimizers").presets():
         assert lab.load(p["settings"]), p["name"]
         assert lab.settings.surface.name == p["settings"]["surface"]
         assert lab.speed == p["settings"]["speed"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simulator.tuning import BATCH, ScaleSettings
-from ui.labs import lab_for
+from ui.labs import entry_for
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_state_round_trip_and_refused_states(make_controller, lab):
 
 
 def test_every_preset_teaches_what_it_says(lab):
-    presets = {p["name"]: p for p in lab_for("tuning").presets()}
+    presets = {p["name"]: p for p in entry_for("tuning").presets()}
     assert len(presets) >= 3
     assert lab.load(presets["Learning rate α on a log scale"]["settings"])
     lab.run(50)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from . import session
-from .labs import LABS, lab_for
+from .labs import LABS, entry_for
 
 
 def default_session_path() -> Path:
@@ -21,7 +21,7 @@ def default_session_path() -> Path:
 
 def load_presets() -> list[dict]:
     """Every lab's presets, in LABS order, each tagged with its lab's key as "page"."""
-    return [p for lab in LABS for p in lab.presets()]
+    return [p for entry in LABS for p in entry.presets()]
 
 
 class MainWindow(QMainWindow):
@@ -33,9 +33,9 @@ class MainWindow(QMainWindow):
         self.session_path = session_path
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.pages = {lab.key: lab.make_page() for lab in LABS}
-        for lab in LABS:
-            self.tabs.addTab(self.pages[lab.key], lab.title)
+        self.pages = {entry.key: entry.make_page() for entry in LABS}
+        for entry in LABS:
+            self.tabs.addTab(self.pages[entry.key], entry.title)
         # Only the page in front runs: leaving a page pauses it.
         self.tabs.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.tabs)
@@ -80,10 +80,10 @@ class MainWindow(QMainWindow):
         self.presets_menu = bar.addMenu("&Presets")
         if not self.presets:
             self.presets_menu.addAction("(no presets found)").setEnabled(False)
-        for lab in LABS:
-            mine = [p for p in self.presets if p["page"] == lab.key]
+        for entry in LABS:
+            mine = [p for p in self.presets if p["page"] == entry.key]
             if mine:
-                self.presets_menu.addSection(lab.title)
+                self.presets_menu.addSection(entry.title)
             for p in mine:
                 act = self._action(self.presets_menu, p["name"], lambda p=p: self.apply_preset(p))
                 act.setStatusTip(p.get("description", ""))
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str):
         """Bring the page of lab ``key`` to the front (ValueError for an unknown key)."""
-        page = self.pages[lab_for(key).key]
+        page = self.pages[entry_for(key).key]
         self.tabs.setCurrentWidget(page)
         return page
 
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
     # -- state ----------------------------------------------------------------------------------
 
     def _keys(self) -> dict[str, str]:
-        return {k: lab.key for lab in LABS for k in (lab.key, *lab.aliases)}
+        return {k: entry.key for entry in LABS for k in (entry.key, *entry.aliases)}
 
     def state(self) -> dict:
         """Every lab's state, in the session file's format."""
@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, page.title, page.help_html or page.hint)
 
     def show_shortcuts(self) -> None:
-        hints = "\n".join(f"{lab.title}: {self.pages[lab.key].hint}" for lab in LABS)
+        hints = "\n".join(f"{entry.title}: {self.pages[entry.key].hint}" for entry in LABS)
         QMessageBox.information(
             self, "Keyboard shortcuts",
             "Space: play / pause\nRight arrow: one step\nR: reset\n"

@@ -2,7 +2,7 @@
 command line loop over it; nothing outside a lab's folder names the lab.
 
 Adding a lab: a folder ``ui/labs/<key>/`` (controller, page, panel, explain, views, presets.json),
-its engine modules under ``simulator/``, and one ``Lab`` entry below. See CONTRIBUTING.md.
+its engine modules under ``simulator/``, and one ``LabEntry`` below. See CONTRIBUTING.md.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Option:
 
 
 @dataclass(frozen=True)
-class Lab:
+class LabEntry:
     """One lab: its key (in files and on the command line), title, its controller and page
     classes (as "module:Class", imported when first used), command-line options, and older keys
     its saved states used. Its presets are ``presets.json`` in its folder."""
@@ -73,25 +73,25 @@ def _load(path: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
-LABS: tuple[Lab, ...] = (
-    Lab("optimizers", "Optimizers", "ui.labs.optimizers.controller:OptimizerController",
+LABS: tuple[LabEntry, ...] = (
+    LabEntry("optimizers", "Optimizers", "ui.labs.optimizers.controller:OptimizerController",
         "ui.labs.optimizers.page:OptimizerPage",
         options=(Option("--surface", "start the optimizer lab on this loss surface (e.g. ravine, "
                                      "rosenbrock)", lambda lab, v: lab.set_surface(v), "NAME"),),
         aliases=("optimizer",)),
-    Lab("classifier", "Classifier", "ui.labs.classifier.controller:ClassifierController",
+    LabEntry("classifier", "Classifier", "ui.labs.classifier.controller:ClassifierController",
         "ui.labs.classifier.page:ClassifierPage"),
-    Lab("batchnorm", "Batch norm", "ui.labs.batchnorm.controller:BatchNormController",
+    LabEntry("batchnorm", "Batch norm", "ui.labs.batchnorm.controller:BatchNormController",
         "ui.labs.batchnorm.page:BatchNormPage"),
-    Lab("tuning", "Tuning", "ui.labs.tuning.controller:TuningController",
+    LabEntry("tuning", "Tuning", "ui.labs.tuning.controller:TuningController",
         "ui.labs.tuning.page:TuningPage"),
 )
-LAB_KEYS = tuple(lab.key for lab in LABS)
+LAB_KEYS = tuple(entry.key for entry in LABS)
 
 
-def lab_for(key: str) -> Lab:
+def entry_for(key: str) -> LabEntry:
     """The lab with this key (or an older alias of it); ValueError naming the keys otherwise."""
-    for lab in LABS:
-        if key == lab.key or key in lab.aliases:
-            return lab
+    for entry in LABS:
+        if key == entry.key or key in entry.aliases:
+            return entry
     raise ValueError(f"unknown page {key!r}; choose one of {', '.join(LAB_KEYS)}")
