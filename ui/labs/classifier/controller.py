@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.classifier.plane import LogisticComparison
 from simulator.training import DIVERGED, FEATURES, ClassifierConfig, ClassifierTrainer
+from simulator.validation import check_choice
 from ui.framework.controller import LabController
 
 REGULARIZATION = ("none", "L2", "L1")
@@ -79,9 +80,7 @@ class ClassifierController(LabController):
         """"none", "L2" or "L1" with its rate λ."""
 
         def adopt() -> None:
-            if kind not in REGULARIZATION:
-                raise ValueError(f"unknown regularization {kind!r}; choose one of "
-                                 f"{', '.join(REGULARIZATION)}")
+            check_choice("regularization", kind, REGULARIZATION)
             self._adopt(self.config.replace(l2=rate if kind == "L2" else 0.0,
                                             l1=rate if kind == "L1" else 0.0))
 

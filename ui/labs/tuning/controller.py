@@ -40,7 +40,7 @@ class TuningController(LabController):
         """New settings: the draws start over (from the seed)."""
         if settings != self.settings:
             self.scale = ScaleRun(settings, self.scale.batch)
-        self.message.emit("")  # an earlier error no longer holds
+        self.message.emit("")  # a note about the old draws ("all are in") no longer holds
 
     def set_range(self, param: str, end: str, value: float) -> bool:
         """One end ("low" or "high") of α's or β's range (``param`` "alpha" or "beta")."""
