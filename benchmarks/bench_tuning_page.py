@@ -2,22 +2,31 @@
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_tuning_page.py
 
-A frame: one batch of 20 draws of each kind (at speed 1; more at higher speeds), the tallies,
-the four histograms and the readouts, and the repaint (see frames.py). The draws per run are set
-high enough that no run ends during the measurement, so the last frames show tall histograms.
+A frame is what one timer tick does while playing (see frames.py), then the repaint:
+- Scale: one batch of 20 draws of each kind (more at higher speeds), the tallies, the four
+  histograms and the readouts; the draws per run are set high enough that no run ends.
+- Search: the frame while grid and random search (25 trials each) train in the worker; the GUI
+  thread only draws the partial results that arrive after each epoch (each sub-tab in turn). The
+  frames are paced at the timer's interval (50 ms, not timed), so that each has new trials to draw.
+- Caviar: one epoch of every model (trained on the GUI thread) and every learning curve redrawn.
+- Panda: one epoch of one model, its three plots and the marks.
+- Population: one epoch of 16 members (and a copy every 5), their α histories and curves.
+
+Two tables: wall-clock time, and the GUI thread's CPU time (what the frame itself costs, without
+the time other processes or the worker thread hold the cores).
 """
 
 from __future__ import annotations
 
-from frames import page_frame_times, print_table
+import statistics
+import time
 
-SCENARIOS = [
-    ("Scale: 1 batch of 20 per frame", 1),
-    ("Scale: 25 batches of 20 per frame (max)", 25),
-]
+from frames import QApplication, QMainWindow, entry_for, print_table
+
+LONG = 10_000  # epochs (the most a trial may train): no run ends while it is measured
 
 
-def prepare(speed: int):
+def scale(speed: int):
     def set_up(page) -> None:
         page.lab.set_draws(100_000)
         page.lab.set_speed(speed)
@@ -25,6 +34,86 @@ def prepare(speed: int):
     return set_up
 
 
+def search(tab: int):
+    def set_up(page) -> None:
+        page.lab.set_lesson("search")
+        page.lab.set_search("search", epochs=LONG)
+        page.views["search"].setCurrentIndex(tab)
+    return set_up
+
+
+def caviar(models: int):
+    def set_up(page) -> None:
+        page.lab.set_lesson("caviar")
+        page.lab.set_caviar(models=models, epochs=LONG)
+    return set_up
+
+
+def panda(page) -> None:
+    page.lab.set_lesson("panda")
+    page.lab.set_panda_run(epochs=LONG)
+
+
+def population(page) -> None:
+    page.lab.set_lesson("population")
+    page.lab.set_population(epochs=LONG)
+
+
+SCENARIOS = [
+    ("Scale: 1 batch of 20 per frame", scale(1), 270),
+    ("Scale: 24 batches of 20 per frame", scale(24), 180),  # 4,320 of the 5,000 batches
+    ("Search running: Grid vs random tab", search(0), 150),
+    ("Search running: Views tab", search(1), 150),
+    ("Search running: Table tab", search(2), 150),
+    ("Caviar: 64 models, 1 epoch per frame", caviar(64), 120),
+    ("Caviar: 256 models, 1 epoch per frame", caviar(256), 60),
+    ("Panda: 1 model, 1 epoch per frame", panda, 270),
+    ("Population: 16 members, 1 epoch per frame", population, 120),
+]
+
+
+def frame_times(prepare, frames: int, warmup: int = 20) -> tuple[list[float], list[float]]:
+    """Wall-clock and GUI-thread CPU seconds per frame (a tick, then the event loop's pass) while
+    the page plays. The CPU time leaves out what other processes (and the worker thread) take."""
+    app = QApplication.instance() or QApplication([])
+    win = QMainWindow()
+    page = entry_for("tuning").make_page()
+    win.setCentralWidget(page)
+    win.resize(1280, 800)
+    win.show()
+    app.processEvents()
+    prepare(page)
+    lab = page.lab
+    lab.play()
+    lab.timer.setInterval(10**8)  # playing, but the ticks are called here
+    lab.timer.start()
+    wall, cpu = [], []
+    pace = lab.lesson.interval_ms / 1000 if getattr(lab.lesson, "worker", False) else 0.0
+    for _ in range(frames):
+        if pace:  # as the timer would: the worker trains meanwhile, so each frame has new trials
+            time.sleep(pace)
+        t0, c0 = time.perf_counter(), time.thread_time()
+        lab.tick()
+        app.processEvents()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+    if not (lab.running or lab.busy):
+        raise RuntimeError(f"the {lab.lesson_key} run ended while it was measured, at {lab.iteration}: "
+                           f"{page.message}")
+    page.shutdown()
+    win.close()
+    return wall[warmup:], cpu[warmup:]
+
+
 if __name__ == "__main__":
-    print_table("tuning page frame (1280x800, offscreen)",
-                [(name, page_frame_times("tuning", prepare(speed))) for name, speed in SCENARIOS])
+    rows, cpu_rows = [], []
+    for name, prepare, frames in SCENARIOS:
+        wall, cpu = frame_times(prepare, frames)
+        rows.append((name, wall))
+        cpu_rows.append((name, cpu))
+    print_table("tuning page frame (1280x800, offscreen), wall clock", rows)
+    print()
+    print_table("the same frames, GUI-thread CPU time", cpu_rows)
+    print("median ratios (wall / CPU):", ", ".join(
+        f"{statistics.median(w) / max(statistics.median(c), 1e-9):.1f}" for (_, w), (_, c) in
+        zip(rows, cpu_rows, strict=True)))

@@ -24,6 +24,8 @@ DOMAIN = (-1.5, 1.5, -1.5, 1.5)
 MIN_POINTS, MAX_POINTS = 10, 100_000
 MAX_NOISE = 1.0
 MAX_TEST_FRACTION = 0.9
+DEFAULT_TURNS = 2 / np.pi  # the spiral's turns: CS231n's 4 radians
+TURNS_RANGE = (0.25, 3.0)  # 1.75 is TensorFlow Playground's spiral, a fight for a small network
 
 
 @dataclass(frozen=True)
@@ -86,14 +88,16 @@ def _blobs(n: int, classes: int, noise: float, rng: np.random.Generator):
     return centres[y] + noise * rng.standard_normal((n, 2)), y
 
 
-def _spiral(n: int, classes: int, noise: float, rng: np.random.Generator):
-    """C arms winding out from the centre (the CS231n spiral): radius 0.05..1 over 4 radians."""
+def _spiral(n: int, classes: int, noise: float, rng: np.random.Generator,
+            turns: float = DEFAULT_TURNS):
+    """C arms winding out from the centre, radius 0.05..1, each turning ``turns`` times round
+    (CS231n's spiral turns 4 radians, 0.64 of a turn; TensorFlow Playground's about 1.75)."""
     sizes = _class_sizes(n, classes)
     y = _labels(sizes)
     # Position along the arm, 0 at the centre and 1 at the tip, spaced evenly within each arm.
     t = np.concatenate([np.linspace(0.0, 1.0, k) for k in sizes])
     r = 0.05 + 0.95 * t
-    theta = 2 * np.pi * y / classes + 4.0 * t
+    theta = 2 * np.pi * y / classes + 2 * np.pi * turns * t
     X = np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1)
     return X + noise * rng.standard_normal((n, 2)), y
 
@@ -149,7 +153,10 @@ def _build(
     noise: float | None,
     seed: int,
     test_fraction: float,
+    **shape: float,
 ) -> Dataset:
+    """Validate, generate and split; ``shape`` holds a set's own parameters (the spiral's
+    ``turns``)."""
     kind = _KINDS[name]
     low, high = kind.classes
     if low == high and classes != low:
@@ -158,16 +165,21 @@ def _build(
     n = check_int("n", n, MIN_POINTS, MAX_POINTS)
     noise = kind.noise if noise is None else check_range("noise", noise, low=0.0, high=MAX_NOISE)
     test_fraction = check_range("test_fraction", test_fraction, low=0.0, high=MAX_TEST_FRACTION)
-    seed = check_int("seed", seed, 0, None)
+    seed = check_int("seed", seed, 0, 2**31 - 1)  # a seed the UI's spin boxes can show
 
+    if "turns" in shape:
+        shape["turns"] = check_range("turns", shape["turns"], low=TURNS_RANGE[0],
+                                     high=TURNS_RANGE[1])
     rng = np.random.default_rng(seed)
-    X, y = kind.make(n, classes, noise, rng)
+    X, y = kind.make(n, classes, noise, rng, **shape)
     order = rng.permutation(n)
     X, y = X[order], y[order].astype(np.int64)
     is_test = np.zeros(n, dtype=bool)
     for k in range(classes):
         members = np.flatnonzero(y == k)
-        is_test[members[: round(len(members) * test_fraction)]] = True
+        # Every class keeps at least one training point: 20 points, 8 classes and a 90% test
+        # share would otherwise leave none to train on, and the training loss NaN.
+        is_test[members[: min(round(len(members) * test_fraction), len(members) - 1)]] = True
     return Dataset(
         name=name,
         X_train=X[~is_test],
@@ -197,9 +209,11 @@ def spiral(
     noise: float | None = None,
     seed: int = 0,
     test_fraction: float = 0.25,
+    turns: float = DEFAULT_TURNS,
 ) -> Dataset:
-    """C spiral arms (C in [2, 8]): no straight line separates them, a hidden layer must."""
-    return _build("spiral", n, classes, noise, seed, test_fraction)
+    """C spiral arms (C in [2, 8]) of ``turns`` turns each (in TURNS_RANGE): no straight line
+    separates them, a hidden layer must; the more turns, the harder."""
+    return _build("spiral", n, classes, noise, seed, test_fraction, turns=turns)
 
 
 def moons(
@@ -243,23 +257,35 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "xor": xor,
 }
 
+# A set's own shape parameters, beyond n, classes, noise, seed and test_fraction.
+SHAPE_PARAMS: dict[str, tuple[str, ...]] = {"spiral": ("turns",)}
+
 # The allowed number of classes per data set, for the UI's spin box.
 CLASS_RANGE: dict[str, tuple[int, int]] = {name: kind.classes for name, kind in _KINDS.items()}
 
+# Own data: points from a CSV file, held inline in the settings (see ``simulator.own_data``).
+from .own_data import MAX_CLASSES as _CSV_CLASSES  # noqa: E402  (own_data needs Dataset)
+from .own_data import csv_dataset  # noqa: E402
+
+DATASETS["csv"] = csv_dataset
+CLASS_RANGE["csv"] = (2, _CSV_CLASSES)
+SHAPE_PARAMS["csv"] = ("points",)
+
 
 def make_dataset(name: str, **kwargs: Any) -> Dataset:
-    """Build a data set by name with n, classes, noise, seed and test_fraction as keywords.
+    """Build a data set by name with n, classes, noise, seed and test_fraction as keywords, and
+    the set's own ``SHAPE_PARAMS`` (the spiral's turns).
 
     Without ``classes`` a set gets its own default (3 for blobs and spiral, 2 for the others).
     """
-    make = DATASETS[check_choice("data set", name, DATASETS, fold_case=True)]
-    unknown = set(kwargs) - {"n", "classes", "noise", "seed", "test_fraction"}
+    name = check_choice("data set", name, DATASETS, fold_case=True)
+    allowed = ["n", "classes", "noise", "seed", "test_fraction", *SHAPE_PARAMS.get(name, ())]
+    unknown = set(kwargs) - set(allowed)
     if unknown:
         raise ValueError(
-            f"unknown argument {sorted(unknown)[0]!r}; allowed: n, classes, noise, seed, "
-            "test_fraction"
+            f"unknown argument {sorted(unknown)[0]!r} for {name}; allowed: {', '.join(allowed)}"
         )
-    return make(**kwargs)
+    return DATASETS[name](**kwargs)
 
 
 __all__ = [
@@ -272,5 +298,8 @@ __all__ = [
     "xor",
     "DATASETS",
     "CLASS_RANGE",
+    "SHAPE_PARAMS",
+    "DEFAULT_TURNS",
+    "TURNS_RANGE",
     "make_dataset",
 ]

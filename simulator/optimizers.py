@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .schedules import Schedule
-from .validation import check_choice, check_range
+from .validation import check_bool, check_choice, check_range
 
 LearningRate = float | np.ndarray | Callable[[float], Any]
 
@@ -76,6 +76,9 @@ class Optimizer:
         ``epoch`` feeds the learning-rate schedule; by default it is t, the number of this step
         counted from 1, so a schedule decays once per step.
         """
+        if not (hasattr(params, "__len__") and hasattr(grads, "__len__")):
+            raise ValueError(f"params and grads must be lists of arrays, got {type(params).__name__} "
+                             f"and {type(grads).__name__}")
         if len(params) != len(grads):
             raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
         self.t += 1
@@ -177,7 +180,7 @@ class Adam(Optimizer):
         self._beta("beta1")
         self._beta("beta2")
         self._eps()
-        self.hyper["bias_correction"] = bool(self.hyper["bias_correction"])
+        self.hyper["bias_correction"] = check_bool("bias_correction", self.hyper["bias_correction"])
 
     def _update(self, st, dw):
         b1, b2, eps = self.hyper["beta1"], self.hyper["beta2"], self.hyper["eps"]

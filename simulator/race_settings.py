@@ -20,14 +20,64 @@ from .racing import Race, Racer
 from .schedules import SCHEDULES
 from .specs import OptimizerSpec, SurfaceSpec
 from .surfaces import Surface
-from .validation import check_choice, check_int, check_range
+from .typed_surface import formula_fields, surface_fields
+from .validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_mapping,
+    check_number,
+    check_point,
+    check_range,
+)
 
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)  # sgd, momentum, rmsprop, adam: the racers, in order
+# A/B twins: a racer's copy with one setting changed, named "<optimizer>_b"; at most two, so six racers.
+TWIN_SUFFIX = "_b"
+MAX_TWINS = 2
+RACER_NAMES = OPTIMIZER_NAMES + tuple(n + TWIN_SUFFIX for n in OPTIMIZER_NAMES)
+# What a twin may change besides its optimizer's own hyperparameters: "decay" False runs it at
+# constant α beside the decayed one.
+TWIN_EXTRA_KEYS = ("lr", "decay")
+TWIN_SYMBOLS = {"lr": "α", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
+                "bias_correction": "bias correction", "decay": "decay"}
 
 
 def default_hyper(surface: Surface) -> dict[str, dict[str, Any]]:
     """Every optimizer's hyperparameters: the notes' defaults and the surface's suggested α."""
     return {n: {"lr": surface.suggested_lr[n], **cls.defaults} for n, cls in OPTIMIZERS.items()}
+
+
+def base_of(racer: str) -> str:
+    """The optimizer a racer runs: "adam" for both "adam" and its twin "adam_b"."""
+    return racer[: -len(TWIN_SUFFIX)] if racer.endswith(TWIN_SUFFIX) else racer
+
+
+def check_twin(twin: Any) -> dict[str, Any]:
+    """A twin ``{"of": optimizer, "key": setting, "value": value}``, checked: ValueError naming
+    what is wrong (the value itself is checked when its optimizer is built)."""
+    if not isinstance(twin, dict) or set(twin) != {"of", "key", "value"}:
+        raise ValueError(f"a twin is {{'of', 'key', 'value'}}, got {twin!r}")
+    of = check_optimizer(twin["of"])
+    check_choice(f"{of} twin's setting", twin["key"], (*TWIN_EXTRA_KEYS, *OPTIMIZERS[of].defaults))
+    value = twin["value"]
+    if twin["key"] in ("decay", "bias_correction"):
+        if not isinstance(value, bool):
+            raise ValueError(f"{twin['key']} must be true or false, got {value!r}")
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{twin['key']} must be a number, got {value!r}")
+    return {"of": of, "key": twin["key"], "value": value}
+
+
+def twin_label(twin: dict[str, Any]) -> str:
+    """How a twin differs from its racer, for legends: "Adam, bias correction off"."""
+    key, value = twin["key"], twin["value"]
+    title = OPTIMIZERS[twin["of"]].title
+    if key == "decay":
+        return f"{title}, {'decayed α' if value else 'constant α'}"
+    if isinstance(value, bool):
+        return f"{title}, {TWIN_SYMBOLS[key]} {'on' if value else 'off'}"
+    return f"{title}, {TWIN_SYMBOLS.get(key, key)} = {value:g}"
 
 
 def check_optimizer(name: Any) -> str:
@@ -49,6 +99,7 @@ class RaceSettings:
     noise: float = 0.0
     seed: int = 0
     selected: str = "adam"  # the racer the explanation, the arrows and the basin map follow
+    twins: list[dict[str, Any]] = field(default_factory=list)  # A/B twins, see ``check_twin``
 
     def __post_init__(self) -> None:
         if not self.hyper:
@@ -85,11 +136,45 @@ class RaceSettings:
             selected = next((n for n in OPTIMIZER_NAMES if enabled[n]), selected)
         return self.changed(enabled=enabled, selected=selected)
 
+    def with_twin(self, slot: int, twin: dict[str, Any] | None) -> RaceSettings:
+        """Twin number ``slot`` (0 or 1) set, or removed (None)."""
+        twins = [dict(t) for t in self.twins]
+        if twin is None:
+            if slot < len(twins):
+                del twins[slot]
+        elif slot < len(twins):
+            twins[slot] = dict(twin)
+        else:
+            twins.append(dict(twin))
+        return self.changed(twins=twins)
+
+    def twin(self, racer: str) -> dict[str, Any] | None:
+        """The twin that racer ``racer`` ("adam_b") is, or None for a plain racer."""
+        return next((t for t in self.twins if t["of"] + TWIN_SUFFIX == racer), None)
+
     def optimizer_spec(self, name: str) -> OptimizerSpec:
-        """Racer ``name``'s optimizer: its α and hyperparameters, and the shared decay."""
-        hyper = dict(self.hyper[check_optimizer(name)])
+        """Racer ``name``'s optimizer: its α and hyperparameters, and the shared decay; a twin's
+        with its one setting changed."""
+        twin = self.twin(name)
+        base = check_optimizer(base_of(name))
+        hyper = dict(self.hyper[base])
+        schedule = self.schedule
+        if twin is not None and twin["key"] == "decay":
+            schedule = schedule if twin["value"] else "constant"
+        elif twin is not None:
+            hyper[twin["key"]] = twin["value"]
         lr = hyper.pop("lr")
-        return OptimizerSpec(name, lr, hyper, self.schedule, self.schedule_params)
+        return OptimizerSpec(base, lr, hyper, schedule, self.schedule_params)
+
+    def racer_names(self) -> list[str]:
+        """The racers that run: the enabled optimizers, each followed by its twin if it has one."""
+        names = []
+        for name in OPTIMIZER_NAMES:
+            if self.enabled.get(name):
+                names.append(name)
+                if self.twin(name + TWIN_SUFFIX) is not None:
+                    names.append(name + TWIN_SUFFIX)
+        return names
 
     def start_point(self, surface: Surface) -> tuple[float, float]:
         return self.start if self.start is not None else surface.start
@@ -98,31 +183,32 @@ class RaceSettings:
         """JSON-ready, in the format presets and sessions have always used."""
         d = asdict(self)
         d["surface"] = self.surface.name
+        d.update(formula_fields(self.surface))
         d["start"] = list(self.start) if self.start is not None else None
         return d
 
     @classmethod
     def from_dict(cls, data: Any) -> RaceSettings:
-        """Settings from a preset or a saved file, checked field by field (ValueError or
-        TypeError naming what is wrong; keys left out take their defaults)."""
+        """Settings from a preset or a saved file, checked field by field (ValueError naming
+        what is wrong; keys left out take their defaults)."""
         if not isinstance(data, dict):
-            raise TypeError("expected a JSON object with the race settings")
-        spec = SurfaceSpec(str(data.get("surface", SurfaceSpec().name)))
+            raise ValueError("expected a JSON object with the race settings")
+        spec = SurfaceSpec(*surface_fields(data))  # a typed formula is read (and checked) here
         s = cls(surface=spec, hyper=default_hyper(spec.build()))
         start = data.get("start")
         if start is not None:
-            if len(start) != 2:
-                raise ValueError(f"start must be [w1, w2], got {start!r}")
-            s.start = (float(start[0]), float(start[1]))
-        for name, on in dict(data.get("enabled", {})).items():
-            s.enabled[check_optimizer(name)] = bool(on)
-        for name, h in dict(data.get("hyper", {})).items():
-            s.hyper[check_optimizer(name)].update(dict(h))
+            s.start = check_point("start", start, finite=False)  # build_race says where it may be
+        for name, on in check_mapping("enabled", data.get("enabled", {})).items():
+            s.enabled[check_optimizer(name)] = check_bool(f"enabled {name}", on)
+        for name, h in check_mapping("hyper", data.get("hyper", {})).items():
+            s.hyper[check_optimizer(name)].update(check_mapping(f"hyper {name}", h))
         s.schedule = check_choice("schedule", str(data.get("schedule", s.schedule)), SCHEDULES)
-        s.schedule_params = {k: float(v) for k, v in dict(data.get("schedule_params", {})).items()}
-        s.noise = float(data.get("noise", s.noise))
-        s.seed = int(data.get("seed", s.seed))
+        params = check_mapping("schedule_params", data.get("schedule_params", {}))
+        s.schedule_params = {k: check_number(k, v) for k, v in params.items()}
+        s.noise = check_number("noise", data.get("noise", s.noise), low=0.0)
+        s.seed = check_int("seed", data.get("seed", s.seed), 0, None)
         s.selected = str(data.get("selected", s.selected))
+        s.twins = [check_twin(t) for t in list(data.get("twins", []))]
         if s.selected not in OPTIMIZER_NAMES:
             raise ValueError(f"unknown optimizer {s.selected!r}")
         return s
@@ -133,20 +219,34 @@ def build_race(settings: RaceSettings, surface: Surface | None = None) -> Race:
     noise stream; ValueError naming a bad value and its range."""
     check_choice("schedule", settings.schedule, SCHEDULES)  # here too when no racer is enabled
     check_range("noise", settings.noise, low=0.0)
-    check_int("seed", settings.seed, 0, None)
+    check_int("seed", settings.seed, 0, 2**31 - 1)  # a seed the UI's spin boxes can show
     surface = settings.surface.build() if surface is None else surface
     start = check_start(surface, *settings.start_point(surface))
+    check_twins(settings.twins)
     racers = {}
-    for i, name in enumerate(OPTIMIZER_NAMES):
-        if settings.enabled.get(name):
-            opt = settings.optimizer_spec(name).build()
-            racers[name] = Racer(surface, opt, start, noise=settings.noise,
-                                 seed=(int(settings.seed), i), name=name)
+    for name in settings.racer_names():
+        opt = settings.optimizer_spec(name).build()
+        twin = settings.twin(name)
+        # A twin draws the same noise as its racer: only its one setting differs.
+        racers[name] = Racer(surface, opt, start, noise=settings.noise,
+                             seed=(int(settings.seed), OPTIMIZER_NAMES.index(base_of(name))), name=name,
+                             label=twin_label(twin) if twin else OPTIMIZERS[name].title)
     return Race(surface, racers)
+
+
+def check_twins(twins: Any) -> None:
+    """At most ``MAX_TWINS`` twins, each of a different optimizer, each valid."""
+    if not isinstance(twins, list) or len(twins) > MAX_TWINS:
+        raise ValueError(f"at most {MAX_TWINS} A/B twins (six racers), got {twins!r}")
+    ofs = [check_twin(t)["of"] for t in twins]
+    if len(set(ofs)) != len(ofs):
+        raise ValueError("each optimizer can have one twin; got two of "
+                         f"{next(o for o in ofs if ofs.count(o) > 1)!r}")
 
 
 def check_start(surface: Surface, x: float, y: float) -> tuple[float, float]:
     """A start point inside the surface's domain, else ValueError naming the ranges."""
+    x, y = check_point("start", (x, y), finite=False)
     x0, x1, y0, y1 = surface.domain
     if not (np.isfinite(x) and np.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
         raise ValueError(f"start ({x:g}, {y:g}) is outside the surface: w1 must be in "
@@ -154,10 +254,13 @@ def check_start(surface: Surface, x: float, y: float) -> tuple[float, float]:
     return float(x), float(y)
 
 
-def alpha_curve(spec: OptimizerSpec, iterations: int) -> tuple[np.ndarray, np.ndarray]:
+def alpha_curve(spec: OptimizerSpec, iterations: int, points: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """α_t for t = 1 … iterations under the spec's decay (α itself where the decay's settings are
-    invalid): the curve of the lab's α_t plot."""
-    t = np.arange(1, int(iterations) + 1)
+    invalid): the curve of the lab's α_t plot; at most ``points`` t's, evenly spread, if given."""
+    n = int(iterations)
+    t = np.arange(1, n + 1) if points is None or n <= points else np.unique(
+        np.linspace(1, n, int(points)).round().astype(np.int64))
     try:
         rate = spec.learning_rate()
     except ValueError:
@@ -166,5 +269,6 @@ def alpha_curve(spec: OptimizerSpec, iterations: int) -> tuple[np.ndarray, np.nd
     return t, np.asarray(alpha, dtype=float)
 
 
-__all__ = ["RaceSettings", "OPTIMIZER_NAMES", "default_hyper", "build_race", "check_start",
-           "check_optimizer", "alpha_curve"]
+__all__ = ["RaceSettings", "OPTIMIZER_NAMES", "RACER_NAMES", "TWIN_SUFFIX", "MAX_TWINS", "default_hyper",
+           "build_race", "check_start", "check_optimizer", "check_twin", "check_twins", "base_of",
+           "twin_label", "alpha_curve"]

@@ -18,11 +18,15 @@ import numpy as np
 from .optimizers import Optimizer, make_optimizer
 from .records import Recorder
 from .surfaces import Surface
+from .validation import check_int, check_point, check_range, check_seed
 
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 # A racer that stopped (dW ≈ 0) away from every listed minimum: a saddle point.
 STUCK = "stuck"
 GAP_FLOOR = 1e-16  # J - J* is drawn on a log scale: never 0
+# Positions a racer holds: beyond it older ones are thinned (``Recorder``), so an hour's run
+# holds as much as a minute's.
+HISTORY_LIMIT = 8192
 
 # Basin-map labels besides a minimum's index.
 DIVERGED_LABEL = -1
@@ -53,26 +57,28 @@ class Racer:
         noise: float = 0.0,
         seed: int | tuple[int, ...] = 0,
         name: str | None = None,
+        label: str | None = None,
     ) -> None:
-        if noise < 0 or not np.isfinite(noise):
-            raise ValueError(f"noise must be in [0, inf), got {noise}")
+        noise = check_range("noise", noise, low=0.0)
+        seed = check_seed("seed", seed)
         self.surface = surface
         self.optimizer = optimizer
         self.name = name or optimizer.name
+        self.label = label or optimizer.title  # for legends: "Adam, bias correction off"
         self.noise = float(noise)
         self.seed = seed
-        self.start = (float(start[0]), float(start[1]))
+        self.start = check_point("start", start)
         self.reset()
 
     def reset(self, start: tuple[float, float] | None = None) -> None:
         """Back to the start (or a new one) with a fresh optimizer state and noise stream."""
         if start is not None:
-            self.start = (float(start[0]), float(start[1]))
+            self.start = check_point("start", start)
         self.optimizer.reset()
         self.rng = np.random.default_rng(self.seed)
         self.w = np.array(self.start, dtype=float)
-        self._path = Recorder(2)
-        self._loss = Recorder(1)
+        self._path = Recorder(2, limit=HISTORY_LIMIT)
+        self._loss = Recorder(1, limit=HISTORY_LIMIT)
         self._record(self.w, float(self.surface.f(*self.w)))
         self.status = RUNNING
         self.reason = ""
@@ -86,7 +92,8 @@ class Racer:
 
     @property
     def path(self) -> np.ndarray:
-        """Every position so far, shape (iterations + 1, 2), the start first."""
+        """The positions so far, the start first: every one for the first ``HISTORY_LIMIT``
+        iterations, then the recent ones all and older ones thinned (``steps`` says which)."""
         return self._path.data
 
     @property
@@ -95,8 +102,13 @@ class Racer:
         return self._loss.data[:, 0]
 
     @property
+    def steps(self) -> np.ndarray:
+        """The iteration of every position of ``path`` (0 for the start)."""
+        return self._loss.steps
+
+    @property
     def iteration(self) -> int:
-        return self._loss.n - 1
+        return self._loss.count - 1
 
     @property
     def loss(self) -> float:
@@ -114,6 +126,14 @@ class Racer:
         if self.status == CONVERGED and self.surface.nearest_minimum(self.w[0], self.w[1]) < 0:
             return STUCK
         return self.status
+
+    @property
+    def minimum_kind(self) -> str:
+        """For a racer converged at a listed minimum: "global" if that minimum is as low as the
+        lowest one, "local" if it is higher; "" otherwise."""
+        if self.outcome != CONVERGED:
+            return ""
+        return minimum_kind(self.surface, int(self.surface.nearest_minimum(self.w[0], self.w[1])))
 
     def step(self) -> bool:
         """One update; returns False (and does nothing) once the racer has stopped."""
@@ -147,6 +167,14 @@ class Racer:
         return bool(
             np.hypot(*self.last_step) < 1e-7 * s.span and np.hypot(*self.grad) < 1e-6 * s.grad_scale
         )
+
+
+def minimum_kind(surface: Surface, index: int) -> str:
+    """"global" if the surface's minimum ``index`` is (within rounding) as low as its lowest,
+    else "local"."""
+    mx, my = surface.minima[index]
+    gap = float(surface.f(mx, my)) - surface.f_min
+    return "global" if gap <= 1e-9 * max(1.0, abs(surface.f_min)) else "local"
 
 
 def narrate(racer: Racer) -> dict[str, Any]:
@@ -203,6 +231,7 @@ def basin_map(
     ``progress(fraction)`` is called every 25 steps; if it returns False the map is abandoned and
     None returned (the UI's cancel button).
     """
+    n, steps = check_int("n", n, 2, 2000), check_int("steps", steps, 1, 1_000_000)
     x0, x1, y0, y1 = surface.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, n, dtype=dtype), np.linspace(y0, y1, n, dtype=dtype))
     W = np.stack([X.ravel(), Y.ravel()], axis=1)
@@ -251,12 +280,13 @@ def momentum_rate_map(
     momentum iteration, Goh's convergence rate. Below 1 converges (smaller is faster); 1 or more
     does not (inf when the run diverged). Returns shape (len(betas), len(alphas)).
     """
-    alphas = np.asarray(alphas, dtype=float)
-    betas = np.asarray(betas, dtype=float)
+    alphas = np.atleast_1d(check_range("alphas", alphas, low=0.0, low_open=True))
+    betas = np.atleast_1d(check_range("betas", betas, low=0.0, high=1.0, high_open=True))
+    steps = check_int("steps", steps, 1, 1_000_000)
     A, B = np.meshgrid(alphas, betas)
     lr = A.reshape(-1, 1)
     beta = B.reshape(-1, 1)
-    sx, sy = surface.start if start is None else start
+    sx, sy = surface.start if start is None else check_point("start", start)
     W = np.tile(np.array([sx, sy], dtype=float), (lr.shape[0], 1))
     G = np.empty_like(W)
     opt = make_optimizer("momentum", lr, beta=beta)
@@ -272,6 +302,25 @@ def momentum_rate_map(
     return rate.reshape(B.shape)
 
 
+def momentum_axes(surface: Surface, log_beta: bool = False,
+                  n_alpha: int = 120, n_beta: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """The momentum map's grid on ``surface``: α over three decades around the surface's suggested
+    α for momentum, and β in [0, 0.99] (or, with ``log_beta``, 1 − β from 1 down to 0.001,
+    evenly in log(1 − β), so that 0.9 to 0.999 is two thirds of the axis, not a thin strip)."""
+    n_alpha, n_beta = check_int("n_alpha", n_alpha, 2, 2000), check_int("n_beta", n_beta, 2, 2000)
+    a0 = surface.suggested_lr.get("momentum", 0.01)
+    alphas = a0 * np.logspace(-1.5, 1.5, n_alpha)
+    betas = 1.0 - np.logspace(0.0, -3.0, n_beta) if log_beta else np.linspace(0.0, 0.99, n_beta)
+    return alphas, betas
+
+
+def best_pair(rates: np.ndarray, alphas: np.ndarray, betas: np.ndarray) -> tuple[float, float, float]:
+    """The (α, β) with the lowest convergence rate on a momentum map, and that rate."""
+    i = int(np.argmin(np.where(np.isfinite(rates), rates, np.inf)))
+    ib, ia = np.unravel_index(i, rates.shape)
+    return float(alphas[ia]), float(betas[ib]), float(rates[ib, ia])
+
+
 class Race:
     """Several racers on one surface from one start, stepped together."""
 
@@ -280,10 +329,11 @@ class Race:
         self.racers = racers
 
     def step(self, k: int = 1) -> None:
-        """k steps of every racer still running."""
+        """k steps of every racer still running (fewer once every racer has stopped)."""
+        racers = list(self.racers.values())
         for _ in range(k):
-            for r in self.racers.values():
-                r.step()
+            if not any([r.step() for r in racers]):
+                break
 
     def reset(self, start: tuple[float, float] | None = None) -> None:
         for r in self.racers.values():

@@ -35,7 +35,7 @@ class Schedule:
         pass
 
     def __call__(self, epoch: Any) -> Any:
-        e = np.maximum(np.asarray(epoch, dtype=float), 0.0)
+        e = np.maximum(np.asarray(check_range("epoch", epoch) if np.size(epoch) else epoch, dtype=float), 0.0)
         out = self._alpha(e)
         return float(out) if np.ndim(out) == 0 else out
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .datasets import Dataset, make_dataset
+from .datasets import DEFAULT_TURNS, Dataset, make_dataset
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from .schedules import Schedule, make_schedule
-from .surfaces import Surface, get_surface
+from .surfaces import Surface, from_formula, get_surface
+from .typed_surface import DEFAULT_DOMAIN
+from .validation import check_choice, check_mapping
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,9 @@ class OptimizerSpec:
 
     def __post_init__(self) -> None:
         # Own copies: a spec must not change when the dict it was built from does.
-        object.__setattr__(self, "hyper", dict(self.hyper))
-        object.__setattr__(self, "schedule_params", dict(self.schedule_params))
+        object.__setattr__(self, "hyper", dict(check_mapping("hyper", self.hyper)))
+        object.__setattr__(self, "schedule_params",
+                           dict(check_mapping("schedule_params", self.schedule_params)))
 
     def learning_rate(self) -> float | Schedule:
         """α itself, or the schedule that gives α_t; raises ValueError for a bad value."""
@@ -47,7 +50,7 @@ class OptimizerSpec:
     @property
     def full_hyper(self) -> dict[str, Any]:
         """Every hyperparameter but α, the optimizer's defaults filled in."""
-        return {**OPTIMIZERS[self.name].defaults, **self.hyper}
+        return {**OPTIMIZERS[check_choice("optimizer", self.name, OPTIMIZERS)].defaults, **self.hyper}
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,15 @@ class DataSpec:
     noise: float = 0.15
     test_fraction: float = 0.3
     data_seed: int = 0
+    turns: float = DEFAULT_TURNS  # the spiral's; the other sets have no such parameter
+    points: Any = ()  # own data ("csv"): ((x1, x2, label), ...), see ``simulator.own_data``
 
     def build(self) -> Dataset:
+        shape = {"turns": self.turns} if self.dataset == "spiral" else {}
+        if self.dataset == "csv":
+            shape = {"points": self.points}
         return make_dataset(self.dataset, n=self.n, classes=self.classes, noise=self.noise,
-                            seed=self.data_seed, test_fraction=self.test_fraction)
+                            seed=self.data_seed, test_fraction=self.test_fraction, **shape)
 
 
 @dataclass(frozen=True)
@@ -84,12 +92,20 @@ class ModelSpec:
 
 @dataclass(frozen=True)
 class SurfaceSpec:
-    """A loss surface by name (a typed formula will be the other kind)."""
+    """A loss surface by name, or "formula": f(x, y) typed as ``formula`` over ``domain``."""
 
     name: str = "ravine"
+    formula: str = ""
+    domain: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.domain, list):  # from JSON; anything else is checked by build()
+            object.__setattr__(self, "domain", tuple(self.domain))
 
     def build(self) -> Surface:
-        """The surface itself; ValueError for an unknown name."""
+        """The surface itself; ValueError for an unknown name or a formula it refuses."""
+        if self.name == "formula":
+            return from_formula(self.formula, self.domain or DEFAULT_DOMAIN)
         return get_surface(self.name)
 
 

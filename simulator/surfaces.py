@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .validation import check_choice
+from .validation import check_choice, check_int
 
 Array = np.ndarray
 
@@ -31,6 +31,8 @@ class Surface:
     note: str
     # A learning rate per optimizer that makes a good first race on this surface.
     suggested_lr: dict[str, float] = field(default_factory=dict)
+    # Saddle points worth marking (the gradient vanishes there, but J is no minimum).
+    saddles: tuple[tuple[float, float], ...] = ()
 
     @property
     def span(self) -> float:
@@ -54,6 +56,7 @@ class Surface:
 
     def grid(self, n: int = 200) -> tuple[Array, Array, Array]:
         """x and y axes of an n x n grid over the domain, and f on it (indexed [iy, ix])."""
+        n = check_int("grid size", n, 2, 2000)
         x0, x1, y0, y1 = self.domain
         xs = np.linspace(x0, x1, n)
         ys = np.linspace(y0, y1, n)
@@ -223,16 +226,18 @@ SURFACES: dict[str, Surface] = {
         Surface(
             "saddle", "Saddle point", _saddle_f, _saddle_g, (-2.5, 2.5, -2.0, 2.0),
             (-2.2, 0.001), ((0.0, 1.0), (0.0, -1.0)),
-            "At the origin J is a minimum along w1 and a maximum along w2: the gradient vanishes "
-            "and plain descent lingers there; noise or momentum escapes.",
-            {"sgd": 0.1, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.05},
+            "At the origin J is a minimum along w1 and a maximum along w2: the gradient vanishes. "
+            "From just off the ridge w2 = 0 descent lingers there, then leaves; started exactly on "
+            "it, every optimizer, momentum too, stays stuck, and only noise escapes.",
+            {"sgd": 0.1, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.05}, ((0.0, 0.0),),
         ),
         Surface(
             "ravine", "Ravine (ill-conditioned, rotated)", _ravine_f, _ravine_g,
-            (-3.0, 3.0, -3.0, 3.0), (-2.6, -0.2), ((0.0, 0.0),),
-            "Curvature 100 times steeper across the valley than along it: SGD zig-zags and crawls, "
-            "momentum averages the zig-zag away and keeps the speed along the valley.",
-            {"sgd": 0.035, "momentum": 0.3, "rmsprop": 0.02, "adam": 0.1},
+            (-3.0, 3.0, -3.0, 3.0), (-2.92, -1.34), ((0.0, 0.0),),
+            "Curvature 100 times steeper across the valley than along it: SGD's step flips sign "
+            "across the valley at every iteration and crawls along it; momentum averages the "
+            "flips away, glides along the valley and arrives first.",
+            {"sgd": 0.039, "momentum": 0.039, "rmsprop": 0.02, "adam": 0.1},
         ),
         Surface(
             "rosenbrock", "Rosenbrock", _rosen_f, _rosen_g, (-2.0, 2.0, -1.0, 3.0),
@@ -280,3 +285,11 @@ SURFACES: dict[str, Surface] = {
 def get_surface(name: str) -> Surface:
     """The surface of that name, or ValueError listing the names there are."""
     return SURFACES[check_choice("surface", name, SURFACES)]
+
+
+def from_formula(text: str, domain: tuple[float, float, float, float] = (-3.0, 3.0, -3.0, 3.0)) -> Surface:
+    """A surface typed as f(x, y) over (xmin, xmax, ymin, ymax); ValueError naming the offending
+    part (see ``simulator.typed_surface``)."""
+    from .typed_surface import from_formula as build  # typed_surface imports Surface from here
+
+    return build(text, domain)

@@ -15,13 +15,23 @@ from typing import Any
 
 import numpy as np
 
+from .classifier.history import CostTrace, History
 from .classifier.softmax import softmax_steps
-from .datasets import CLASS_RANGE, DATASETS, Dataset
+from .datasets import CLASS_RANGE, DATASETS, DEFAULT_TURNS, TURNS_RANGE, Dataset
 from .nn import MLP
 from .optimizers import OPTIMIZERS
+from .own_data import freeze_points
 from .schedules import SCHEDULES
 from .specs import DataSpec, ModelSpec, OptimizerSpec
-from .validation import check_choice, check_range
+from .validation import (
+    MAX_EWA_MOMENTUM,
+    check_added_point,
+    check_choice,
+    check_fields,
+    check_label,
+    check_point,
+    check_range,
+)
 
 # Input features, as TensorFlow Playground offers them: name -> function of (x1, x2).
 FEATURES: dict[str, Any] = {
@@ -34,6 +44,13 @@ FEATURES: dict[str, Any] = {
     "sin(x2)": lambda x1, x2: np.sin(x2),
 }
 MAX_HIDDEN_LAYERS = 4
+# The type of every setting, checked before its range (see ``check_fields``).
+CONFIG_KINDS = {"dataset": "text", "n": "int", "classes": "int", "noise": "number",
+                "test_fraction": "number", "data_seed": "int", "hidden": "ints", "activation": "text",
+                "features": "texts", "l2": "number", "l1": "number", "optimizer": "text",
+                "lr": "number", "hyper": "mapping", "schedule": "text", "schedule_params": "mapping",
+                "batch_size": "int", "seed": "int", "batchnorm": "bool", "bn_momentum": "number",
+                "turns": "number"}
 MAX_UNITS = 64
 RUNNING, DIVERGED = "running", "diverged"
 
@@ -46,6 +63,8 @@ def featurize(X: np.ndarray, names: tuple[str, ...] | list[str]) -> np.ndarray:
     if unknown:
         raise ValueError(f"unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}")
     X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"points must have shape (m, 2), got shape {X.shape}")
     x1, x2 = X[:, 0], X[:, 1]
     return np.stack([FEATURES[n](x1, x2) for n in names], axis=1).astype(X.dtype, copy=False)
 
@@ -74,6 +93,8 @@ class ClassifierConfig:
     seed: int = 0
     batchnorm: bool = False
     bn_momentum: float = 0.9
+    turns: float = DEFAULT_TURNS  # the spiral's arms, in turns (other sets ignore it)
+    points: list[list[float]] = field(default_factory=list)  # own data ("csv"): [x1, x2, label]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,7 +102,10 @@ class ClassifierConfig:
     def replace(self, **changes: Any) -> ClassifierConfig:
         """A copy with ``changes`` (not validated: ``ClassifierTrainer.apply`` does that). A new
         data set keeps the number of classes where it allows it, else the nearest it allows
-        (moons has 2, blobs 2 to 8). An unknown setting raises TypeError."""
+        (moons has 2, blobs 2 to 8). An unknown setting raises ValueError."""
+        unknown = set(changes) - set(self.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown classifier setting {sorted(unknown)[0]!r}")
         if "dataset" in changes and "classes" not in changes:
             lo, hi = CLASS_RANGE.get(changes["dataset"], (1, 64))
             changes["classes"] = min(max(int(self.classes), lo), hi)
@@ -92,7 +116,8 @@ class ClassifierConfig:
     @property
     def data_spec(self) -> DataSpec:
         return DataSpec(self.dataset, int(self.n), int(self.classes), float(self.noise),
-                        float(self.test_fraction), int(self.data_seed))
+                        float(self.test_fraction), int(self.data_seed), float(self.turns),
+                        freeze_points(self.points))
 
     @property
     def model_spec(self) -> ModelSpec:
@@ -118,7 +143,9 @@ class ClassifierConfig:
         return cls(**copy.deepcopy(data))
 
     def validate(self) -> None:
-        """Raise ValueError naming the first setting out of range."""
+        """Raise ValueError naming the first setting of the wrong type or out of range."""
+        check_fields(self, CONFIG_KINDS)
+        check_range("bn_momentum", self.bn_momentum, low=0.0, high=MAX_EWA_MOMENTUM)
         check_choice("data set", self.dataset, DATASETS)
         lo, hi = CLASS_RANGE[self.dataset]
         if not lo <= int(self.classes) <= hi:
@@ -128,23 +155,13 @@ class ClassifierConfig:
         for units in self.hidden:
             if not 1 <= int(units) <= MAX_UNITS:
                 raise ValueError(f"hidden layer sizes must be in [1, {MAX_UNITS}], got {units}")
+        check_range("turns", self.turns, low=TURNS_RANGE[0], high=TURNS_RANGE[1])
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
         check_choice("schedule", self.schedule, SCHEDULES)
         check_range("batch_size", self.batch_size, low=1)
         check_range("l2", self.l2, low=0.0)
         check_range("l1", self.l1, low=0.0)
         featurize(np.zeros((1, 2)), self.features)
-
-
-@dataclass
-class History:
-    """Per-epoch curves; test values are NaN when there is no test set."""
-
-    epoch: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    train_acc: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    test_acc: list[float] = field(default_factory=list)
 
 
 class ClassifierTrainer:
@@ -158,7 +175,7 @@ class ClassifierTrainer:
     def __init__(self, config: ClassifierConfig | None = None,
                  added: list[tuple[float, float, int]] | None = None) -> None:
         self.config = config or ClassifierConfig()
-        self.added: list[tuple[float, float, int]] = [_point(*p) for p in (added or [])]
+        self.added: list[tuple[float, float, int]] = [check_added_point(p) for p in (added or [])]
         self.removed: set[int] = set()
         self.rebuild(self.config)
 
@@ -190,6 +207,7 @@ class ClassifierTrainer:
         """Adopt new settings. Returns True if the network was rebuilt (training starts over);
         optimizer, learning rate, decay, regularization, batch size and BN momentum changes keep
         the weights, so a teacher can lower alpha in the middle of a run."""
+        config.validate()
         if config.needs_rebuild(self.config):
             self.rebuild(config)
             return True
@@ -236,19 +254,21 @@ class ClassifierTrainer:
         self.reason = ""
         self.batch_loss = float("nan")
         self.history = History()
+        self.costs = CostTrace()  # J of every mini-batch, for the noisy per-iteration curve
         self._good = self.model.state_dict()
         self._record()
 
     # -- points -------------------------------------------------------------------------------------
 
     def add_point(self, x: float, y: float, label: int) -> None:
-        if not 0 <= int(label) < self.data.n_classes:
-            raise ValueError(f"class must be in [0, {self.data.n_classes - 1}], got {label}")
+        check_label("class", label, self.data.n_classes)
         self.added.append(_point(x, y, label))
         self._refresh_training_set()
 
     def remove_nearest(self, x: float, y: float, radius: float = 0.15) -> bool:
         """Remove the training point nearest to (x, y) if it lies within ``radius``."""
+        x, y = check_point("the point to remove", (x, y))
+        check_range("radius", radius, low=0.0)
         if len(self.y_train) == 0:
             return False
         d = np.hypot(self.X_train[:, 0] - x, self.X_train[:, 1] - y)
@@ -294,6 +314,7 @@ class ClassifierTrainer:
             self.optimizer.step([self.model.theta], [self.model.dtheta], epoch=self.epoch + 1)
         self.iteration += 1
         self.batch_loss = loss
+        self.costs.append(self.iteration, loss)
         # Blown up: NaN or inf, or a loss a hundred times the untrained one (cross-entropy at
         # the start is about log C; a trained model's is below it).
         limit = 100.0 * max(1.0, self.history.train_loss[0])
@@ -339,6 +360,12 @@ class ClassifierTrainer:
 
     # -- reading -------------------------------------------------------------------------------------
 
+    @property
+    def alpha(self) -> float:
+        """α_t, the learning rate the next mini-batch uses: α itself, or the decay schedule's
+        value at epoch_num = epoch + 1 (the notes count epochs from 1)."""
+        return float(self.optimizer.learning_rate(self.epoch + 1))
+
     def proba_grid(self, n: int = 200) -> np.ndarray:
         """Class probabilities over an n x n grid of the plane, (n, n, C) float32, [iy, ix]."""
         _, _, pts = self.data.grid(n, dtype=np.float32)
@@ -347,6 +374,7 @@ class ClassifierTrainer:
 
     def probe(self, x: float, y: float, label: int | None = None) -> dict[str, Any]:
         """The notes' softmax computation at one point (see ``softmax_steps``)."""
+        x, y = check_point("the probed point", (x, y))
         F = featurize(np.array([[x, y]], dtype=float), self.config.features)
         return softmax_steps(self._logits(F)[0], label)
 
@@ -356,39 +384,8 @@ class ClassifierTrainer:
 
 def _point(x: float, y: float, label: int) -> tuple[float, float, int]:
     """An added point as (x, y, class); ValueError for a non-finite coordinate or a class < 0."""
-    x, y = float(x), float(y)
-    if not (np.isfinite(x) and np.isfinite(y)):
-        raise ValueError(f"a point needs finite coordinates, got ({x}, {y})")
-    if int(label) != label or label < 0:
-        raise ValueError(f"a point's class must be an integer >= 0, got {label}")
-    return x, y, int(label)
-
-
-def fit_logistic(
-    F: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50
-) -> tuple[np.ndarray, float]:
-    """Logistic regression p(y=1) = sigmoid(F w + b), fitted by Newton's method (IRLS).
-
-    For C = 2 the page draws this boundary beside softmax regression's: softmax with two logits is
-    sigmoid(z1 - z0), so both models have the same family of straight boundaries and the same
-    optimum. A small L2 keeps Newton's steps finite on separable data.
-    """
-    F = np.asarray(F, dtype=float)
-    y = np.asarray(y, dtype=float)
-    A = np.hstack([F, np.ones((len(F), 1))])
-    w = np.zeros(A.shape[1])
-    reg = l2 * np.eye(A.shape[1])
-    reg[-1, -1] = 0.0
-    for _ in range(iters):
-        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -500, 500)))
-        g = A.T @ (p - y) + reg @ w
-        H = (A * (p * (1 - p))[:, None]).T @ A + reg + 1e-9 * np.eye(A.shape[1])
-        dw = np.linalg.solve(H, g)
-        w -= dw
-        if np.max(np.abs(dw)) < 1e-10:
-            break
-    return w[:-1], float(w[-1])
+    return check_added_point((x, y, label))
 
 
 __all__ = ["FEATURES", "featurize", "ClassifierConfig", "ClassifierTrainer", "History",
-           "fit_logistic", "softmax_steps", "Dataset"]
+           "CostTrace", "softmax_steps", "Dataset"]

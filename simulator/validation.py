@@ -22,33 +22,42 @@ def check_range(
     The ValueError names the value and the allowed range, so the UI can show it as it is.
     """
     try:
-        if np.asarray(value).dtype.kind not in "biuf":  # text, None, objects: not a number
+        # Text, None, objects and True/False are not numbers; a huge int overflows to inf.
+        if np.asarray(value).dtype.kind not in "iuf":
             raise TypeError
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    lo = "(" if low_open else "["
-    hi = ")" if high_open or high is None else "]"
-    low_s = "-inf" if low is None else f"{low:g}"
-    high_s = "inf" if high is None else f"{high:g}"
-    rng = f"{lo}{low_s}, {high_s}{hi}"
-    shown = f"{float(arr):g}" if arr.ndim == 0 else f"an array with values in [{arr.min():g}, {arr.max():g}]"
+        with np.errstate(over="ignore"):
+            arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be a number, got {_short(value)}") from None
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one number, got an empty array")
     bad = ~np.isfinite(arr)
     if low is not None:
         bad |= (arr <= low) if low_open else (arr < low)
     if high is not None:
         bad |= (arr >= high) if high_open else (arr > high)
     if np.any(bad):
-        raise ValueError(f"{name} must be in {rng}, got {shown}")
-    return float(arr) if arr.ndim == 0 else arr
+        lo = "(" if low_open else "["
+        hi = ")" if high_open or high is None else "]"
+        low_s = "-inf" if low is None else f"{low:g}"
+        high_s = "inf" if high is None else f"{high:g}"
+        shown = (f"{float(arr):g}" if arr.ndim == 0
+                 else f"an array with values in [{np.min(arr):g}, {np.max(arr):g}]")
+        raise ValueError(f"{name} must be in {lo}{low_s}, {high_s}{hi}, got {shown}")
+    if arr.ndim == 0:
+        return float(arr)
+    # A float array comes back as it is: float32 hyperparameters stay float32 for a float32 model.
+    return value if isinstance(value, np.ndarray) and value.dtype.kind == "f" else arr
 
 
 def check_int(name: str, value: Any, low: int, high: int | None) -> int:
     """An integer in [low, high], else ValueError naming the value and the range."""
     try:
+        if isinstance(value, (bool, np.bool_)):  # True is not a count
+            raise TypeError
         n = operator.index(value)
     except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+        raise ValueError(f"{name} must be an integer, got {_short(value)}") from None
     if n < low or (high is not None and n > high):
         upper = "inf)" if high is None else f"{high}]"
         raise ValueError(f"{name} must be in [{low}, {upper}, got {n}")
@@ -63,3 +72,115 @@ def check_choice(kind: str, name: Any, choices: Iterable[str], fold_case: bool =
     if isinstance(key, str) and key in choices:
         return key
     raise ValueError(f"unknown {kind} {name!r}; choose one of {', '.join(choices)}")
+
+
+def _short(value: Any) -> str:
+    """A value's repr for a message, cut to 60 characters (a hostile value may be huge)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_number(name: str, value: Any, low: float | None = None, high: float | None = None) -> float:
+    """One finite number (not True/False, not text) in [low, high], as a float."""
+    if np.ndim(value) != 0:
+        raise ValueError(f"{name} must be one number, got {_short(value)}")
+    return check_range(name, value, low, high)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def check_point(name: str, value: Any, finite: bool = True) -> tuple[float, float]:
+    """Two numbers [w1, w2] (a start, a point), finite unless ``finite`` is False, as floats;
+    else ValueError naming them."""
+    try:
+        ok = not isinstance(value, (str, bytes, dict)) and len(value) == 2
+        ok = ok and _is_number(value[0]) and _is_number(value[1])
+    except (TypeError, KeyError):
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be [w1, w2], two numbers, got {_short(value)}")
+    try:
+        x, y = float(value[0]), float(value[1])
+    except OverflowError:
+        x = y = float("inf")
+    if finite and not (np.isfinite(x) and np.isfinite(y)):
+        raise ValueError(f"{name} must be two finite numbers, got {_short(value)}")
+    return x, y
+
+
+def check_mapping(name: str, value: Any) -> dict:
+    """A dict (a JSON object), else ValueError: what settings files hold per racer, per option."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a JSON object {{...}}, got {_short(value)}")
+    return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """True or False only: "false" is text, and 2 is not a truth value."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be true or false, got {_short(value)}")
+    return bool(value)
+
+
+def check_label(name: str, value: Any, classes: int | None = None) -> int:
+    """A class label: an integer (or a float holding one, as JSON may) >= 0, below ``classes``."""
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        value = int(value)
+    high = None if classes is None else classes - 1
+    return check_int(name, value, 0, high)
+
+
+def check_seed(name: str, value: Any) -> int | tuple[int, ...]:
+    """A seed for numpy.random.default_rng: an integer >= 0, or a tuple of them."""
+    if isinstance(value, tuple):
+        return tuple(check_int(name, v, 0, None) for v in value)
+    return check_int(name, value, 0, None)
+
+
+def check_added_point(p: Any) -> tuple[float, float, int]:
+    """A point a user added, (x, y, class): finite coordinates and a class >= 0."""
+    if isinstance(p, (str, bytes, dict)) or not hasattr(p, "__len__") or len(p) != 3:
+        raise ValueError(f"a point is [x, y, class], got {_short(p)}")
+    x, y = check_point("a point", (p[0], p[1]), finite=False)
+    if not (np.isfinite(x) and np.isfinite(y)):
+        raise ValueError(f"a point needs finite coordinates, got ({x}, {y})")
+    try:
+        return x, y, check_label("a point's class", p[2])
+    except ValueError:
+        raise ValueError(f"a point's class must be an integer >= 0, got {_short(p[2])}") from None
+
+
+_KINDS = {
+    "int": (lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)),
+            "an integer"),
+    "number": (lambda v: _is_number(v) and bool(np.isfinite(float(v))), "a finite number"),
+    "text": (lambda v: isinstance(v, str), "text"),
+    "bool": (lambda v: isinstance(v, (bool, np.bool_)), "true or false"),
+    "ints": (lambda v: isinstance(v, (list, tuple)) and all(_KINDS["int"][0](u) for u in v),
+             "a list of integers"),
+    "texts": (lambda v: isinstance(v, (list, tuple)) and all(isinstance(u, str) for u in v),
+              "a list of names"),
+    "mapping": (lambda v: isinstance(v, dict), "a JSON object {...}"),
+}
+
+
+def check_fields(obj: Any, kinds: dict[str, str]) -> None:
+    """Each attribute ``name`` of ``obj`` is of its kind (see ``_KINDS``: "int", "number", "text",
+    "bool", "ints", "texts", "mapping"), else ValueError naming it: "16" is not [16], and
+    "false" is not False. Ranges are the caller's to check."""
+    for name, kind in kinds.items():
+        ok, what = _KINDS[kind]
+        value = getattr(obj, name)
+        try:
+            good = ok(value)
+        except OverflowError:
+            good = False
+        if not good:
+            raise ValueError(f"{name} must be {what}, got {_short(value)}")
+
+
+# The EWA momentum of batch norm: above this, 1 - momentum^t is so small that the bias-corrected
+# statistics are rounding noise (at 1 - 1e-16 the corrected variance comes out 0).
+MAX_EWA_MOMENTUM = 0.9999

@@ -68,11 +68,16 @@ def win(qtbot):
     """The main window with every page, and no saved session."""
     from ui.main_window import MainWindow
 
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     w = MainWindow(session_path=None)
-    qtbot.addWidget(w)
     yield w
     leaks = _leaks(p.lab for p in w.pages.values())
     w.close()
+    # Delete the window's thousands of widgets now, not in the next test's first event loop,
+    # where they would hold up that test's timers for seconds.
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert not leaks, f"left running after the test: {leaks}"
 
 

@@ -286,3 +286,66 @@ def test_unit_values_are_the_training_set_z_and_z_tilde(exp):
     assert z_tilde.mean() == pytest.approx(bn.beta[4], abs=1e-9)
     np.testing.assert_allclose(exp.snapshot_series("shift_bn_mean", 1, 4),
                                exp.snap.shift_bn_mean.data[:, exp.column(1, 4)])
+
+
+# -- lessons: covariate shift, BN's noise, the chain, undoing the normalization ---------------
+
+
+def test_moments_keep_the_deepest_layer_at_fixed_iterations_and_bn_moves_it_less():
+    from simulator.batchnorm.lessons import moment_stats, shift_size
+
+    e = BNExperiment(pop_every=2)
+    for _ in range(200):
+        e.step()
+    m = e.moments
+    assert m.iterations == [0, 50, 200] and m.bn[0].shape == (len(e.bn.y_train), e.units[-1])
+    # With BN, z_tilde over the training set starts at mean beta = 0 and std gamma = 1.
+    assert moment_stats(m.bn, 3)[0] == pytest.approx((0.0, 1.0), abs=1e-3)
+    assert shift_size(m.plain) > shift_size(m.bn)
+    h = m.histograms("plain", 3, bins=20)
+    assert len(h["edges"]) == 21 and [c.sum() for c in h["counts"]] == [len(e.bn.y_train)] * 3
+    e.reset()
+    assert e.moments.iterations == [0]
+
+
+def test_batch_norms_noise_shrinks_with_the_mini_batch_size():
+    e = BNExperiment(pop_every=2)
+    for _ in range(50):
+        e.step()
+    n = e.batch_noise(1, 0)
+    assert n["sizes"].tolist() == [2, 4, 8, 16, 32, 64, 128]
+    assert n["std"][2] > 2 * n["std"][-1] > 0
+    assert np.array_equal(e.batch_noise(1, 0)["std"], n["std"])  # seeded: the same each time
+
+
+def test_batched_values_match_a_training_forward_of_one_batch():
+    from simulator.batchnorm.lessons import batched_values
+
+    e = BNExperiment(pop_every=2)
+    X = e.bn.F_train[:16]
+    running = e.model.bn_layers[0].running_mean.copy()
+    got = batched_values(e.model, X[None], 1)[0]
+    want = e.model.hidden_values(X, training=True)[1].z_tilde
+    np.testing.assert_allclose(got, want, atol=1e-10)
+    np.testing.assert_array_equal(e.model.bn_layers[0].running_mean, running)  # untouched
+
+
+def test_chain_and_undo_give_z_tilde_equal_to_z():
+    e = BNExperiment(pop_every=2)
+    assert e.chain(1, 0) == {}
+    with pytest.raises(ValueError, match="no mini-batch"):
+        e.undo_normalization(1)
+    for _ in range(5):
+        e.step()
+    c = e.chain(1, 0)
+    assert not c["has_b"] and len(c["input"]) == e.units[0]  # layer 2's input is a[1]
+    assert c["a"] == pytest.approx(np.tanh(c["z_tilde"]))
+    e.undo_normalization(1)
+    c = e.chain(1, 0)
+    assert c["z_tilde"] == pytest.approx(c["z"], abs=1e-9)
+    v = e.explain_values(1, 0)
+    assert v["z_tilde"] == pytest.approx(v["z"], abs=1e-9)
+    bn = e.norm_layer(1)
+    np.testing.assert_allclose(bn.beta, bn.batch_mean)
+    e.step()  # training goes on from there
+    assert np.isfinite(e.bn.batch_loss)

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from simulator.batchnorm import MODES, BNExperiment
+from ui.framework.style import num
 from ui.labs.batchnorm.explain import (
     HELP_HTML,
     MODE_LABELS,
@@ -88,3 +89,48 @@ def test_batches_sentence_and_help():
     assert "Test batches of 16" in s and "accuracy 83.3 %" in s
     assert "accuracy — %" in plain(batches_sentence(16, float("nan")))
     assert "EWA momentum" in HELP_HTML and not EWA_BETA.search(plain(HELP_HTML))
+
+
+def test_iteration_zero_shows_dashes_not_statistics_never_computed():
+    exp = BNExperiment(pop_every=2)
+    values = exp.explain_values(0, 0)
+    for key in ("mu", "var", "ewa_mu", "ewa_var", "ewa_mu_corrected", "used_var"):
+        assert math.isnan(values[key]), key
+    text = plain(explain_html(values, 0, 0))
+    assert "= —" in text and "μ[1] = (1/m) Σi z(i) = —" in text
+    table = exp.test_time_table(0, 0, 0)
+    assert table["modes"]["ewa"]["predicted"] is None and table["verdict"] == "unknown"
+    text = plain(table_html(table, 0, 0))
+    assert "No mini-batch has been seen yet" in text and "nearly the same" not in text
+
+
+def _table(ewa: float, population: float) -> dict:
+    modes = {m: {"mu": 0.1, "var": 1.0, "z": 0.3, "z_norm": 0.2, "z_tilde": 0.2, "predicted": 1,
+                 "p": 0.9, "accuracy": 0.6} for m in MODES}
+    modes["ewa"]["accuracy"], modes["population"]["accuracy"] = ewa, population
+    from simulator.batchnorm.test_time import compare_ewa
+    return {"index": 0, "label": 1, "x": [0.1, 0.2], "gamma": 1.0, "beta": 0.0, "modes": modes,
+            "momentum": 0.9, "t": 10, "verdict": compare_ewa(ewa, population)}
+
+
+def test_the_test_time_sentence_follows_the_accuracies_on_screen():
+    far = plain(table_html(_table(0.52, 0.90), 0, 0))
+    assert "52 % against 90 %" in far and "worse" in far and "nearly the same" not in far
+    assert "about 10 mini-batches" in far
+    close = plain(table_html(_table(0.89, 0.90), 0, 0))
+    assert "nearly the same test accuracy (89 % and 90 %)" in close
+    above = plain(table_html(_table(0.95, 0.80), 0, 0))
+    assert "better" in above and "nearly the same" not in above
+
+
+def test_the_panel_says_b_is_dropped_and_draws_the_chain(trained):
+    text = plain(explain_html(trained.explain_values(1, 0), 1, 0))
+    assert "No b in a layer with batch norm: z = W a" in text and "β takes its place" in text
+    assert "Chain, first example of the last mini-batch" in text
+    c = trained.chain(1, 0)
+    assert f"→ z = W a[1] = {num(c['z'])}" in text and f"→ a = tanh(z̃) = {num(c['a'])}" in text
+    first = plain(explain_html(trained.explain_values(0, 0), 0, 0))
+    assert "X = [" in first and "→ z = W X =" in first
+    fresh = BNExperiment(pop_every=2)
+    assert "Chain X → z → z̃ → a: — (no mini-batch yet)" in plain(
+        explain_html(fresh.explain_values(0, 0), 0, 0))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from ui.framework.style import num
 from ui.labs.batchnorm.panel import momentum_from_slider, slider_from_momentum
 
 
@@ -207,3 +208,40 @@ def test_screenshot_is_not_blank(qtbot, page):
     pix = page.stats.grab().toImage()
     colors = {pix.pixel(x, y) for x in range(0, pix.width(), 5) for y in range(0, pix.height(), 5)}
     assert len(colors) > 50
+
+
+def test_twins_shift_plot_shows_data_after_hundreds_of_iterations(qtbot, page):
+    page.tabs.setCurrentWidget(page.twins)
+    page.lab.run(900)  # snapshots every 2nd iteration: 451 of them
+    x, y = page.twins.shift["bn"][0].getData()
+    x0, x1 = page.twins.shift_plot.viewRange()[0]
+    shown = (x >= x0) & (x <= x1)
+    assert shown.sum() > 100 and x[-1] == page.lab.iteration
+    assert np.isfinite(y[shown]).all()
+
+
+def test_undo_button_sets_gamma_and_beta_so_z_tilde_is_z(qtbot, page):
+    page.panel.undo_button.click()
+    assert "no mini-batch" in page.message  # refused before the first batch, state kept
+    page.lab.run(5)
+    page.panel.layer_spin.setValue(2)
+    page.panel.undo_button.click()
+    assert "z̃ = z" in page.message
+    v = page.lab.experiment.explain_values(1, 0)
+    assert v["z_tilde"] == pytest.approx(v["z"], abs=1e-9)
+    assert f"z̃ = <b>{num(v['z'])}</b>" in page.explain_html  # the chain: z̃ = z
+
+
+def test_twins_tab_shows_train_and_test_losses_moments_and_the_noise_curve(qtbot, page):
+    page.tabs.setCurrentWidget(page.twins)
+    page.lab.run(210)  # 30 epochs of 7 mini-batches
+    twins = page.twins
+    for key in ("bn", "plain"):
+        assert len(y_of(twins.loss[key])) == len(y_of(twins.test_loss[key])) == 31
+        drawn = [c for c in twins.moment_curves[key] if c.getData()[1] is not None
+                 and len(c.getData()[1])]
+        assert len(drawn) == 3  # iterations 0, 50 and 200
+    page.redraw(force=True)
+    x, y = twins.noise_curve.getData()
+    assert len(x) == 7 and y[0] > y[-1] > 0
+    assert "mean" in twins.moment_plots["plain"].titleLabel.text

@@ -23,7 +23,7 @@ def messages(lab) -> list[str]:
 
 
 def test_speed_is_mini_batches_per_frame(lab):
-    assert lab.speed == 2 and lab.MAX_SPEED == 50
+    assert lab.speed == 10 and lab.MAX_SPEED == 50
     lab.set_speed(500)
     assert lab.speed == 50
     lab.tick()
@@ -77,7 +77,9 @@ def test_a_state_saved_before_versions_loads_unchanged(lab):
            "schedule": "constant", "schedule_params": {}, "batch_size": 16, "seed": 5,
            "batchnorm": False, "bn_momentum": 0.9, "added": [[0.1, 0.2, 3]]}
     assert lab.load(old)
-    assert lab.settings_dict() == old | {"added": [[0.1, 0.2, 3]]}
+    saved = lab.settings_dict()
+    assert {k: saved[k] for k in old} == old  # settings added since keep their defaults
+    assert saved["compare_logistic"] is False
     assert lab.trainer.added == [(0.1, 0.2, 3)]
 
 
@@ -176,3 +178,23 @@ def test_step_epoch_and_reset(lab):
     assert lab.trainer.epoch == 1 and lab.iteration == lab.trainer.batches_per_epoch
     lab.reset()
     assert lab.iteration == 0 and lab.trainer.epoch == 0
+
+
+def test_logistic_comparison_is_a_saved_setting_that_shows_only_where_it_applies(lab):
+    assert lab.load({"dataset": "moons", "classes": 2, "compare_logistic": True})
+    assert lab.compare_logistic and lab.comparing
+    assert lab.set_config(hidden=[4])
+    assert lab.compare_logistic and not lab.comparing  # the wish stays, the lines go
+    errors = []
+    lab.error.connect(errors.append)
+    assert not lab.load({"dataset": "moons", "classes": 2, "compare_logistic": "yes"})
+    assert "compare_logistic must be true or false" in errors[-1] and lab.config.hidden == [4]
+
+
+def test_spiral_turns_are_a_data_setting(lab):
+    assert lab.set_config(dataset="spiral", turns=1.75)
+    assert lab.trainer.data.name == "spiral" and lab.config.turns == 1.75
+    errors = []
+    lab.error.connect(errors.append)
+    assert not lab.set_config(turns=5.0)
+    assert "turns must be in [0.25, 3]" in errors[-1] and lab.config.turns == 1.75

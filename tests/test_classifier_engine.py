@@ -7,7 +7,7 @@ import pytest
 
 from simulator.classifier.network import MAX_UNIT_MAPS, unit_maps, warp
 from simulator.classifier.plane import LogisticComparison, label_under, misclassified, point_rows
-from simulator.classifier.softmax import parse_z, softmax_steps
+from simulator.classifier.softmax import parse_z, probability_steps, sigmoid, softmax_steps
 from simulator.nn import softmax
 from simulator.training import ClassifierConfig, ClassifierTrainer, featurize
 
@@ -31,6 +31,24 @@ def test_softmax_steps_are_the_notes_computation():
     assert np.isinf(big["t"][0]) and big["a"].tolist() == [1.0, 0.0]
     with pytest.raises(ValueError, match=r"label must be in \[0, 1\], got 2"):
         softmax_steps([1.0, 2.0], label=2)
+
+
+def test_probabilities_typed_directly_give_the_notes_loss():
+    r = probability_steps([0.3, 0.2, 0.1, 0.4], label=1)
+    assert r["loss"] == pytest.approx(1.609, abs=5e-4) and r["predicted"] == 3
+    np.testing.assert_allclose(r["dz"], [0.3, -0.8, 0.1, 0.4])
+    with pytest.raises(ValueError, match="sum to 1"):
+        probability_steps([0.3, 0.3], label=0)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        probability_steps([1.2, -0.2], label=0)
+
+
+def test_two_class_softmax_is_the_sigmoid_of_the_logit_difference():
+    for z in ([0.5, 2.0], [-3.0, 4.0], [800.0, -800.0]):
+        r = softmax_steps(z)
+        assert r["sigmoid"] == pytest.approx(r["a"][1], abs=1e-12)
+        assert sigmoid(z[1] - z[0]) == pytest.approx(r["a"][1], abs=1e-12)
+    assert "sigmoid" not in softmax_steps([1.0, 2.0, 3.0])
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -172,7 +190,7 @@ def test_config_replace_keeps_the_classes_a_data_set_allows():
     assert (d.lr, d.hidden, c.lr, c.hidden) == (0.1, [4], 0.03, [])
     d.features.append("x1^2")
     assert c.features == ["x1", "x2"]  # a deep copy
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match="unknown classifier setting 'colour'"):
         c.replace(colour="red")
 
 
@@ -183,3 +201,44 @@ def test_config_replace_keeps_the_classes_a_data_set_allows():
 def test_added_points_are_validated(point, words):
     with pytest.raises(ValueError, match=words):
         ClassifierTrainer(ClassifierConfig(), added=[point])
+
+
+# -- the cost per iteration -------------------------------------------------------------------
+
+
+def test_cost_trace_keeps_every_iteration_then_decimates_within_its_bound():
+    from simulator.classifier.history import CostTrace
+
+    trace = CostTrace(capacity=100)
+    for it in range(1, 51):
+        trace.append(it, float(it))
+    assert trace.iterations.tolist() == list(range(1, 51)) and trace.stride == 1
+    for it in range(51, 10_001):
+        trace.append(it, float(it))
+    assert len(trace) <= 100 and trace.stride > 1
+    its = trace.iterations
+    assert its[-1] > 9_800 and its[0] < 200  # spread over the whole run
+    assert np.all(np.diff(its) == trace.stride) and np.array_equal(trace.costs, its)
+    assert len(trace.recent) == 500 and trace.recent[-1] == 10_000.0
+    with pytest.raises(ValueError, match="at least 2"):
+        CostTrace(capacity=1)
+
+
+def test_noise_is_the_spread_of_the_cost_changes():
+    from simulator.classifier.history import noise
+
+    assert noise(np.linspace(1.0, 0.0, 50)) == pytest.approx(0.0, abs=1e-12)  # smooth descent
+    assert noise(np.array([1.0, 0.0, 1.0, 0.0, 1.0])) == pytest.approx(1.0)
+    assert np.isnan(noise(np.array([1.0, np.nan])))
+
+
+def test_trainer_records_each_mini_batch_cost_and_alpha_t():
+    t = trainer(batch_size=10, schedule="inverse_time", schedule_params={"decay_rate": 1.0},
+                lr=0.2)
+    assert t.alpha == pytest.approx(0.1)  # epoch_num 1: 0.2 / (1 + 1)
+    t.run_epochs(1)
+    assert len(t.costs) == t.iteration == t.batches_per_epoch
+    assert t.costs.costs[-1] == pytest.approx(t.batch_loss)
+    assert t.alpha == pytest.approx(0.2 / 3)
+    t.reset()
+    assert len(t.costs) == 0

@@ -21,8 +21,33 @@ def test_the_notes_worked_example():
 
 def test_the_loss_and_dz_for_a_true_class():
     html = explain.softmax_html(softmax_steps(np.array([5.0, 2.0, -1.0, 3.0]), label=3))
-    assert "true class 3: loss = −log a<sub>3</sub> = 2.1719" in html
+    assert "true class 3: y = [0, 0, 0, 1]" in html
+    assert "L = −log ŷ<sub>3</sub> = −log 0.114 = <b>2.172</b>" in html
     assert "dz = ŷ − y = [0.842, 0.042, 0.002, -0.886]" in html
+    one_based = explain.softmax_html(softmax_steps(np.array([5.0, 2.0, -1.0, 3.0]), label=3), base=1)
+    assert "true class 4: y = [0, 0, 0, 1]" in one_based and "ŷ<sub>4</sub>" in one_based
+
+
+def test_the_notes_loss_for_typed_probabilities():
+    html, ok = explain.worked_example_html(explain.NOTES_YHAT, "yhat", explain.NOTES_LABEL, base=1)
+    assert ok and "true class 2: y = [0, 1, 0, 0]" in html
+    assert "L = −log ŷ<sub>2</sub> = −log 0.200 = <b>1.609</b>" in html
+    assert "dz = ŷ − y = [0.300, -0.800, 0.100, 0.400]" in html
+    html, ok = explain.worked_example_html("0.5, 0.6", "yhat", 0)
+    assert not ok and "sum to 1" in html
+    html, ok = explain.worked_example_html("1.5, -0.5", "yhat", 0)
+    assert not ok and "in [0, 1]" in html
+    html, ok = explain.worked_example_html("0.3, 0.7", "yhat", 4, base=1)
+    assert not ok and "the true class must be in [1, 2] for 2 classes, got 5" in html
+
+
+def test_two_logits_show_that_softmax_is_the_sigmoid_of_their_difference():
+    html, ok = explain.worked_example_html("0.5, 2", "z", None, base=0)
+    assert ok and "σ(z<sub>1</sub> − z<sub>0</sub>) = σ(1.50) = <b>0.818</b> = a<sub>1</sub>" in html
+    assert "[0.182, 0.818]" in html
+    html, _ = explain.worked_example_html("0.5, 2", "z", None, base=1)
+    assert "σ(z<sub>2</sub> − z<sub>1</sub>)" in html
+    assert "σ(" not in explain.worked_example_html("1, 2, 3")[0]
 
 
 def test_worked_example_text_and_its_errors():
@@ -43,7 +68,7 @@ def test_probe_text_says_where_and_what():
     r = t.probe(0.3, -0.2, label=1)
     html = explain.probe_html(0.3, -0.2, r)
     assert html.startswith(f"<b>Probe at (0.30, -0.20)</b>: predicted class {r['predicted']}")
-    assert f"{r['loss']:.4f}" in html
+    assert f"{r['loss']:.3f}" in html
 
 
 def test_epoch_line():

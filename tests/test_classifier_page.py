@@ -106,7 +106,7 @@ def test_probe_shows_the_clicked_points_numbers(qtbot, page):
     html = page.probe.html
     a_text = "[" + ", ".join(f"{v:.3f}" for v in r["a"]) + "]"
     assert a_text in html
-    assert f"{r['loss']:.4f}" in html and "dz = ŷ − y" in html
+    assert f"{r['loss']:.3f}" in html and "dz = ŷ − y" in html
     np.testing.assert_allclose(page.probe.bars.opts["height"], r["a"])
     assert page.regions.probe_marker.getData()[0] == pytest.approx([x])
 
@@ -126,6 +126,18 @@ def test_worked_example_box(qtbot, page):
     assert "'x' is not a number" in w.z_result.text()
     w.z_edit.setText("1000, -1000")
     assert "[1.000, 0.000]" in w.z_result.text()
+
+
+def test_worked_example_takes_probabilities_and_a_true_class(qtbot, page):
+    w = page.worked
+    assert w.label_spin.value() == 2 and w.label == 1  # the notes' y = [0, 1, 0, 0]
+    w.typed_combo.setCurrentIndex(w.typed_combo.findData("yhat"))
+    assert w.z_edit.text() == "0.3, 0.2, 0.1, 0.4"
+    assert "= −log 0.200 = <b>1.609</b>" in w.z_result.text()
+    w.zero_box.setChecked(True)  # the same class, numbered from 0
+    assert w.label_spin.value() == 1 and "true class 1: y = [0, 1, 0, 0]" in w.z_result.text()
+    w.label_spin.setValue(3)
+    assert "−log 0.400 = <b>0.916</b>" in w.z_result.text()
 
 
 def test_learning_rate_that_blows_up_keeps_last_good_regions(qtbot, page):
@@ -287,3 +299,37 @@ def test_schedule_and_keys(qtbot, page):
     assert page.lab.iteration == 1 and not page.lab.running
     press(qtbot, page.regions, Qt.Key.Key_R)
     assert page.lab.iteration == 0
+
+
+def test_controls_that_do_nothing_are_greyed_out(qtbot, page):
+    panel = page.panel
+    assert page.lab.config.hidden == [] and not panel.activation_combo.isEnabled()
+    assert not any(sp.isEnabled() for sp in panel.unit_spins) and not panel.reg_field.isEnabled()
+    panel.layers_spin.setValue(1)
+    assert panel.activation_combo.isEnabled() and panel.unit_spins[0].isEnabled()
+
+
+def test_the_logistic_box_is_never_ticked_while_greyed_out(qtbot, page):
+    panel = page.panel
+    panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("moons"))
+    panel.logistic_box.setChecked(True)
+    assert page.lab.comparing
+    panel.layers_spin.setValue(1)
+    assert not panel.logistic_box.isEnabled() and not panel.logistic_box.isChecked()
+    panel.layers_spin.setValue(0)  # the wish comes back with softmax regression
+    assert panel.logistic_box.isEnabled() and panel.logistic_box.isChecked()
+    panel.dataset_combo.setCurrentIndex(panel.dataset_combo.findData("blobs"))
+    panel.classes_spin.setValue(3)
+    assert not panel.logistic_box.isEnabled() and not panel.logistic_box.isChecked()
+
+
+def test_cost_per_mini_batch_is_plotted_beside_the_epochs_and_alpha_t_is_shown(qtbot, page):
+    page.lab.set_config(batch_size=1, hidden=[4])
+    page.lab.run(300)  # not even two epochs of 210 examples
+    x, y = page.curves.iter_curve.getData()
+    assert len(x) == 300 and x[-1] == 300 and np.all(np.isfinite(y))
+    assert len(page.curves.train_loss.getData()[0]) == page.lab.trainer.epoch + 1
+    text = page.panel.epoch_label.text()
+    assert "α<sub>t</sub> = α = 0.03" in text and "stochastic descent" in text
+    page.lab.set_config(schedule="inverse_time", schedule_params={"decay_rate": 1.0})
+    assert f"α<sub>t</sub> = {0.03 / 3:.4g} (decayed, epoch_num = 2)" in page.panel.epoch_label.text()

@@ -97,7 +97,7 @@ def test_same_seed_same_data_other_seed_other_data(name):
 
 
 def test_registry_and_make_dataset_match_the_functions():
-    assert set(DATASETS) == {"blobs", "spiral", "moons", "circles", "xor"}
+    assert set(DATASETS) == {"blobs", "spiral", "moons", "circles", "xor", "csv"}  # csv: own data
     assert CLASS_RANGE["blobs"] == CLASS_RANGE["spiral"] == (2, 8)
     assert CLASS_RANGE["moons"] == CLASS_RANGE["circles"] == CLASS_RANGE["xor"] == (2, 2)
     a = make_dataset("Spiral", n=120, classes=4, noise=0.1, seed=13, test_fraction=0.2)
@@ -140,7 +140,7 @@ def test_grid_covers_the_domain_row_by_row():
         ("blobs", {"noise": -0.1}, r"noise must be in \[0, 1\], got -0.1"),
         ("moons", {"noise": float("nan")}, r"noise must be in \[0, 1\]"),
         ("xor", {"test_fraction": 0.95}, r"test_fraction must be in \[0, 0.9\], got 0.95"),
-        ("xor", {"seed": -3}, r"seed must be in \[0, inf\), got -3"),
+        ("xor", {"seed": -3}, r"seed must be in \[0, [^,]+, got -3"),
         ("xor", {"size": 10}, r"unknown argument 'size'"),
         ("swirl", {}, r"unknown data set 'swirl'; choose one of blobs, spiral, moons"),
     ],
@@ -148,3 +148,21 @@ def test_grid_covers_the_domain_row_by_row():
 def test_bad_arguments_raise_value_error(name, kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_dataset(name, **kwargs)
+
+
+def test_spiral_turns_wind_the_arms_further():
+    from simulator.datasets import DEFAULT_TURNS
+
+    cs231n = spiral(n=300, classes=3, noise=0.0, seed=7)
+    same = spiral(n=300, classes=3, noise=0.0, seed=7, turns=DEFAULT_TURNS)
+    np.testing.assert_array_equal(cs231n.X, same.X)  # the default is CS231n's 4 radians
+    hard = make_dataset("spiral", n=300, classes=3, noise=0.0, seed=7, turns=1.75)
+    # The tip of class 0's arm (radius 1) has wound 1.75 turns from angle 0: it points down.
+    arm = hard.X[hard.y == 0]
+    tip = arm[np.argmax(np.hypot(*arm.T))]
+    np.testing.assert_allclose(tip, [0.0, -1.0], atol=1e-9)
+    for bad in (0.0, 3.5, float("nan")):
+        with pytest.raises(ValueError, match="turns"):
+            spiral(turns=bad)
+    with pytest.raises(ValueError, match="unknown argument 'turns' for moons"):
+        make_dataset("moons", turns=1.0)

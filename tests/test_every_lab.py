@@ -3,8 +3,10 @@ every input widget driven to both ends of its range with nothing raised and no N
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -133,6 +135,45 @@ def test_every_input_widget_to_both_ends(qtbot, make_page, key):
 def test_every_preset_loads_and_runs(make_controller, key):
     lab = make_controller(key)
     for preset in entry_for(key).presets():
-        assert preset["name"] and preset.get("description"), preset
+        for field in ("name", "claim", "caption"):
+            assert isinstance(preset.get(field), str) and preset[field].strip(), (field, preset)
+        assert "description" not in preset, preset["name"]  # replaced by claim + caption
         assert lab.load(preset["settings"]), preset["name"]
         lab.run(2)
+
+
+def string_constants(path: Path) -> set[str]:
+    """Every string literal in a Python file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_every_preset_has_a_claim_test(key):
+    """CONTRIBUTING.md's rule: tests/test_presets_<key>.py names every preset of the lab, verbatim,
+    as a string (the key of its CLAIMS table or an entry of a parametrize list)."""
+    presets = entry_for(key).presets()
+    if not presets:
+        return
+    path = Path(__file__).parent / f"test_presets_{key}.py"
+    assert path.exists(), f"{path.name} is missing: every preset needs a claim test"
+    missing = [p["name"] for p in presets if p["name"] not in string_constants(path)]
+    assert not missing, f"{path.name} has no claim test for {missing}"
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_preset_bar_shows_the_preset_and_leaves_the_run_buttons_in_place(qtbot, make_page, key):
+    presets = entry_for(key).presets()
+    page = make_page(key, shown=True)
+    before = page.play_button.mapTo(page, page.play_button.rect().topLeft()), page.play_button.size()
+    for preset in presets[:2]:
+        assert page.lab.load(preset["settings"])
+        page.show_preset(preset)
+        qtbot.wait(10)
+        assert page.preset is preset and page.preset_bar.isVisible()
+        assert preset["name"] in page.preset_bar.title_label.text()
+        assert preset.get("caption", "")[:20] in page.preset_bar.caption_label.text().replace("&amp;", "&")
+        after = page.play_button.mapTo(page, page.play_button.rect().topLeft()), page.play_button.size()
+        assert after == before, preset["name"]
+    page.preset_bar.close_button.click()
+    assert page.preset is None and not page.preset_bar.isVisible()

@@ -118,13 +118,59 @@ def test_state_round_trip_versions_and_migration(lab):
     assert other.load({"old_size": 5}) and other.size == 5  # unversioned: migrated
     errors = []
     other.error.connect(errors.append)
-    for bad in ({"version": STATE_VERSION + 1, "settings": {"size": 2}},
-                {"version": "1", "settings": {}}, {"version": 1, "settings": [1]},
+    for bad in ({"version": "1", "settings": {}}, {"version": 1, "settings": [1]},
                 {"version": 1, "settings": {"size": 2}, "speed": 1.5}, [1, 2], "text",
                 {"version": 1, "settings": {"size": 99}}):
         assert not other.load(bad)
-    assert other.size == 5 and len(errors) == 7
-    assert "newer Descent" in errors[0] and "size must be an integer" in errors[-1]
+    assert other.size == 5 and len(errors) == 6
+    assert "size must be an integer in [1, 10], got 99" in errors[-1]
+    # A newer version is read as far as it can be, and says so.
+    assert not other.load({"version": STATE_VERSION + 1, "settings": {"size": 2}})
+    assert other.size == 2 and "newer Descent" in errors[-1]
+
+
+class Several(Counter):
+    """A toy lab with a flag, a name and a list of records besides the size."""
+
+    key = "several"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.points: list = []
+        self.limits = {"low": 0.0, "high": 1.0}
+
+    def settings_dict(self) -> dict:
+        return {"size": self.size, "on": self.on, "name": self.name, "points": self.points,
+                "limits": dict(self.limits)}
+
+    def _load_settings(self, data: dict) -> None:
+        super()._load_settings(data)
+        for x, _y in data.get("points", []):
+            if not 0 <= x <= 1:
+                raise ValueError(f"x must be in [0, 1], got {x}")
+        low, high = data["limits"]["low"], data["limits"]["high"]
+        if not low < high:
+            raise ValueError(f"low must be under high, got {low} and {high}")
+        self.on, self.name, self.points = data["on"], data["name"], [list(p) for p in data["points"]]
+        self.limits = {"low": low, "high": high}
+
+
+def test_one_bad_field_leaves_out_that_field_only(qtbot):
+    lab = Several()
+    errors = []
+    lab.error.connect(errors.append)
+    lab.load({"size": 2, "on": False, "name": "b", "points": [[0.5, 0.5]]})
+    bad = {"size": float("inf"), "on": "true", "name": "c", "limits": {"low": 0.5, "high": 0.2},
+           "points": [[0.1, 0.1], [7, 0], [0.2, 0.2], [0.3, "y"], [0.4, 0.4]]}
+    assert not lab.load({"version": STATE_VERSION, "settings": bad})
+    assert (lab.size, lab.on, lab.name) == (2, False, "c")
+    assert lab.points == [[0.1, 0.1], [0.2, 0.2], [0.4, 0.4]]
+    assert lab.settings_dict()["limits"] == {"low": 0.5, "high": 1.0}  # the part that fits
+    for words in ("size must be a whole number, got inf", "on must be true or false, got 'true'",
+                  "points[1]: x must be in [0, 1], got 7", "points[3]", "limits.high: low must be "
+                  "under high", "kept the rest"):
+        assert words in errors[-1]
+    lab.shutdown()
 
 
 def test_binder_ties_widgets_both_ways_without_loops(qtbot, lab):

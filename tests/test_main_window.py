@@ -34,7 +34,7 @@ def test_presets_menu_lists_every_labs_presets(win):
     preset = next(p for p in presets if p["page"] == "classifier")
     assert win.apply_preset(preset)
     assert win.current_page is win.pages["classifier"]
-    assert preset["name"] in win.statusBar().currentMessage()
+    assert win.current_page.preset is preset  # shown in the page's preset bar
 
 
 def test_leaving_a_page_pauses_it(qtbot, win):
@@ -185,3 +185,101 @@ def test_corrupt_session_is_ignored(qtbot, tmp_path):
     assert w.pages["optimizers"].lab.settings_dict()["surface"] == "ravine"
     assert "Ignored the saved session" in w.statusBar().currentMessage()
     w.close()
+
+
+def test_copy_and_paste_a_setup_as_text(qtbot, win):
+    lab = win.pages["optimizers"].lab
+    win.show_page("optimizers")
+    lab.set_surface("himmelblau")
+    lab.set_hyper("adam", "beta1", 0.8)
+    text = win.copy_setup()
+    assert text.startswith("descent:1:") and len(text) < 1000 and "\n" not in text
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.clipboard().text() == text
+    lab.set_surface("bowl")
+    win.pages["classifier"].lab.set_config(dataset="xor")
+    assert win.paste_setup()
+    s = lab.settings_dict()
+    assert s["surface"] == "himmelblau" and s["hyper"]["adam"]["beta1"] == 0.8
+    assert win.pages["classifier"].lab.config.dataset == "xor"  # only the copied page changes
+    for garbage, words in (("hello", "should start with 'descent:1:'"),
+                           (text[:-10], "damaged"), ("descent:1:" + "A" * 40, "damaged")):
+        assert not win.paste_setup(garbage)
+        assert words in win.statusBar().currentMessage()
+    assert lab.settings_dict()["surface"] == "himmelblau"
+
+
+def test_a_page_setup_holds_that_page_only(qtbot, win, tmp_path):
+    win.show_page("batchnorm")
+    win.pages["batchnorm"].lab.set_momentum(0.99)
+    path = tmp_path / "bn.json"
+    assert win.save_setup(str(path), only_page=True)
+    assert list(json.loads(path.read_text())["labs"]) == ["batchnorm"]
+    win.pages["batchnorm"].lab.set_momentum(0.9)
+    assert win.open_setup(str(path)) and win.pages["batchnorm"].lab.config.bn_momentum == 0.99
+
+
+def test_pictures_for_slides_one_plot_and_svg(qtbot, win, tmp_path):
+    from PySide6.QtGui import QImage
+
+    win.show()
+    win.show_page("optimizers")
+    page = win.current_page
+    assert win.export_picture(str(tmp_path / "x2.png"), scale=2)
+    image = QImage(str(tmp_path / "x2.png"))
+    assert (image.width(), image.height()) == (2 * page.width(), 2 * page.height())
+    from ui.framework import export
+
+    names = list(export.plots(page))
+    assert len(names) >= 2 and any("Ravine" in n for n in names)
+    assert win.export_plot(names[0], str(tmp_path / "plot.svg"))
+    assert b"<svg" in (tmp_path / "plot.svg").read_bytes()[:400]
+    assert win.export_plot(names[0], str(tmp_path / "plot.png"), scale=2)
+    assert QImage(str(tmp_path / "plot.png")).width() > 200
+    assert not win.export_picture(str(tmp_path / "missing" / "x.png"))
+    assert "does not exist" in win.statusBar().currentMessage()
+
+
+def test_a_gif_is_recorded_while_the_page_steps(qtbot, win, tmp_path):
+    from PIL import Image
+
+    win.show_page("optimizers")
+    lab = win.current_page.lab
+    path = tmp_path / "run.gif"
+    assert win.toggle_gif(str(path), frames=5)
+    assert lab.running
+    lab.pause()
+    for _ in range(4):
+        lab.step()
+    assert win.recording is None and not lab.running  # five frames in: written, paused
+    assert "Saved a GIF of 5 frames" in win.statusBar().currentMessage()
+    with Image.open(path) as gif:
+        assert gif.n_frames >= 2 and gif.size[0] <= 960
+    assert win.toggle_gif(str(tmp_path / "stop.gif"), frames=100)
+    lab.pause()
+    lab.step()
+    assert win.toggle_gif() and (tmp_path / "stop.gif").is_file()  # stopped early: written
+
+
+def test_every_widget_shows_the_value_in_force(qtbot, win, tmp_path):
+    """A file's α = 1e308 does not fit the α field (up to 1000): it is refused, not shown as 1000;
+    a seed at the top of its box does not break the page when Regenerate adds one."""
+    o, c = win.pages["optimizers"], win.pages["classifier"]
+    path = tmp_path / "big.json"
+    path.write_text('{"optimizers": {"hyper": {"adam": {"lr": 1e308, "beta1": 0.8}}}, '
+                    '"classifier": {"data_seed": 2147483647}}')
+    assert not win.open_setup(str(path))
+    assert "hyper.adam.lr must be at most 1000 (what this page can show), got 1e+308" in shown(win)
+    hyper = o.lab.settings_dict()["hyper"]["adam"]
+    assert hyper["lr"] == 0.1 and hyper["beta1"] == 0.8
+    from ui.framework.widgets import NumberField
+
+    assert 1000.0 not in [f.value() for f in o.findChildren(NumberField)]
+    win.show_page("classifier")
+    c.lab.regenerate()
+    assert c.lab.config.data_seed == 2**31 - 1
+    assert "seed must be in [0, 2147483647], got 2147483648" in c.message
+    c.lab.step()
+    assert c.lab.iteration == 1
+

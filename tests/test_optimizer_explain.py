@@ -13,6 +13,7 @@ from simulator.racing import DIVERGED_LABEL, MOVING_LABEL, Racer, narrate
 from simulator.surfaces import get_surface
 from ui.labs.optimizers.explain import (
     BASIN_PROMPT,
+    EPOCH_NOTE,
     basin_legend_html,
     explanation_html,
     iteration_text,
@@ -43,7 +44,8 @@ def test_explanation_shows_each_rule_and_its_state(name):
     assert ("s<sub>dW</sub>" in text) == (name in ("rmsprop", "adam"))
     assert ("corrected" in text) == (name == "adam")
     assert "Last step" in text and "ΔW = W<sub>new</sub> − W" in text
-    assert "t = 1" in text and "running" in text
+    assert "t = 1" in text and "paused" in text and "running" not in text  # not while paused
+    assert "running" in explanation_html(r.racers[name], settings.optimizer_spec(name), playing=True)
     assert "α<sub>t</sub> = " in text and "alpha = alpha0" in text
 
 
@@ -110,8 +112,13 @@ def test_stopped_racers_say_where():
     r = Racer(bowl, make_optimizer("sgd", 0.1), bowl.start)
     while r.step():
         pass
-    assert legend_label(r) == "SGD (converged)"
-    assert stop_message(r) == f"SGD converged at iteration {r.iteration}"
+    assert legend_label(r) == "SGD (converged: global minimum)"
+    assert stop_message(r) == f"SGD converged to the global minimum at iteration {r.iteration}"
+    trap = get_surface("local_minima")
+    r = Racer(trap, make_optimizer("sgd", 0.5), trap.start)
+    while r.step():
+        pass
+    assert r.minimum_kind == "local" and legend_label(r) == "SGD (converged: local minimum)"
     saddle = get_surface("saddle")
     r = Racer(saddle, make_optimizer("momentum", 0.1), (-2.2, 0.0))
     for _ in range(5000):
@@ -139,3 +146,12 @@ def test_basin_legend_gives_each_minimums_share():
     assert text.startswith("<b>Adam</b> on " + s.title)
     assert "minimum (3.00, 2.00): 25.0%" in text
     assert "diverged: 6.0%" in text and "still moving / stuck: 4.0%" in text
+
+
+def test_decay_formula_says_an_epoch_is_an_iteration_here():
+    settings, r = race(3, schedule="inverse_time", schedule_params={"decay_rate": 0.5})
+    text = explanation_html(r.racers["sgd"], settings.optimizer_spec("sgd"))
+    assert "epoch" in text and "epoch = iteration t = 3" in text
+    assert "one iteration" in EPOCH_NOTE
+    settings, r = race(3)
+    assert "epoch = iteration" not in explanation_html(r.racers["sgd"], settings.optimizer_spec("sgd"))

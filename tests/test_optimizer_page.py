@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage
 
 from simulator.race_settings import OPTIMIZER_NAMES
 from simulator.surfaces import SURFACES
+from ui.labs import entry_for
 
 
 @pytest.fixture
@@ -236,6 +237,21 @@ def test_basin_map_in_worker(qtbot, page):
     assert "press Compute" in view.legend.text()
 
 
+def test_basin_map_shows_the_surface_before_the_first_compute(qtbot, page):
+    view = page.basin_view
+    page.views.setCurrentWidget(view)
+    for name in ("ravine", "himmelblau"):
+        page.lab.set_surface(name)
+        x0, x1, y0, y1 = SURFACES[name].domain
+        assert view.image.image is not None and view.image.image.shape == (120, 120)
+        assert np.ptp(view.image.image) > 50  # the surface's levels, not a blank
+        (vx0, vx1), (vy0, vy1) = view.plot.getPlotItem().getViewBox().viewRange()
+        assert vx0 <= x0 + 0.01 and vx1 >= x1 - 0.01 and vy0 <= y0 + 0.01 and vy1 >= y1 - 0.01
+        assert min(vx1 - vx0 - (x1 - x0), vy1 - vy0 - (y1 - y0)) < 0.1  # fitted (aspect locked)
+        assert len(view.minima.getData()[0]) == len(SURFACES[name].minima)
+        assert "press Compute" in view.legend.text()
+
+
 def test_momentum_map_marks_and_sets_the_racer(qtbot, page):
     view = page.momentum_view
     assert view.rates is None  # computed when the tab is first shown
@@ -246,6 +262,33 @@ def test_momentum_map_marks_and_sets_the_racer(qtbot, page):
     assert h["lr"] == pytest.approx(0.1, rel=0.1) and h["beta"] == pytest.approx(0.8, abs=0.02)
     xs, ys = view.marker.getData()
     assert xs[0] == pytest.approx(np.log10(h["lr"])) and ys[0] == pytest.approx(h["beta"])
+    a, b, rate = view.shown.best  # the star: the lowest rate of the map
+    assert rate == pytest.approx(np.min(view.rates))
+    assert view.best.getData()[0][0] == pytest.approx(np.log10(a))
+    assert "Fastest pair" in view.best_label.text()
+
+
+def test_momentum_map_follows_the_surface_and_the_racers_own_alpha(qtbot, page):
+    view = page.momentum_view
+    page.views.setCurrentWidget(view)
+    page.lab.set_surface("rosenbrock")
+    assert view.shown.surface.name == "rosenbrock" and view.shown.start == page.lab.start
+    lr = page.lab.settings.hyper["momentum"]["lr"]
+    assert view.shown.alphas[0] < lr < view.shown.alphas[-1]
+    assert view.marker.getData()[0][0] == pytest.approx(np.log10(lr))
+    assert "Rosenbrock" in view.plot.getPlotItem().titleLabel.text
+
+
+def test_momentum_map_beta_axis_on_a_log_scale(qtbot, page):
+    view = page.momentum_view
+    page.views.setCurrentWidget(view)
+    view.log_box.setChecked(True)
+    assert view.shown.log_beta and view.shown.betas[-1] == pytest.approx(0.999)
+    # 0.9, 0.99 and 0.999 are evenly apart: each decade of 1 − β gets a third of the axis
+    assert np.mean(view.shown.betas >= 0.9) == pytest.approx(2 / 3, abs=0.02)
+    click_data(qtbot, view.plot, -1.0, 2.0)
+    assert page.lab.settings.hyper["momentum"]["beta"] == pytest.approx(0.99, abs=0.002)
+    assert view.marker.getData()[1][0] == pytest.approx(2.0, abs=0.1)
 
 
 def test_window_shows_surface_pixels(qtbot, win):
@@ -306,3 +349,91 @@ def test_loaded_preset_shows_in_every_widget(page):
     assert panel.schedule.combo.currentData() == "staircase"
     assert panel.schedule.fields["every"].value() == 50
     assert not panel.enable_boxes["sgd"].isChecked()
+
+
+def test_a_preset_shows_its_bar_until_a_setting_is_changed_by_hand(qtbot, page):
+    preset = next(p for p in entry_for("optimizers").presets() if p["name"].startswith("Ravine"))
+    before = page.play_button.mapTo(page, page.play_button.rect().topLeft())
+    assert page.lab.load(preset["settings"])
+    page.show_preset(preset)
+    assert page.preset is preset and page.preset_bar.isVisible()
+    assert preset["claim"] in page.preset_bar.title_label.text()
+    assert page.play_button.mapTo(page, page.play_button.rect().topLeft()) == before
+    page.lab.run(5)
+    page.lab.reset()  # running and resetting keep the preset in force
+    assert page.preset is preset
+    page.panel.noise_slider.setValue(20)  # a setting changed by hand
+    assert page.preset is None and not page.preset_bar.isVisible()
+
+
+def test_a_preset_can_open_its_tab(qtbot, page):
+    preset = next(p for p in entry_for("optimizers").presets() if p.get("view"))
+    assert page.lab.load(preset["settings"]) and preset["view"] == "Sections"
+    page.show_preset(preset)
+    assert page.views.currentWidget() is page.sections_view
+
+
+def test_twins_are_set_from_the_panel_and_drawn_dashed(qtbot, page):
+    row = page.panel.twin_rows[0]
+    assert not page.panel.twin_rows[1].isEnabled()  # the second once the first is set
+    row.racer.setCurrentIndex(row.racer.findData("adam"))
+    assert page.lab.settings.twins == [{"of": "adam", "key": "bias_correction", "value": False}]
+    assert "adam_b" in page.lab.racers and page.panel.twin_rows[1].isEnabled()
+    assert row.flag.isVisibleTo(page) and not row.value.isVisibleTo(page)
+    row.key.setCurrentIndex(row.key.findData("beta1"))
+    assert page.lab.settings.twins[0] == {"of": "adam", "key": "beta1", "value": 0.5}
+    row.value.setValue(0.7)
+    row.value.editingFinished.emit()
+    assert page.lab.racers["adam_b"].optimizer.hyper["beta1"] == 0.7
+    page.lab.run(3)
+    assert page.surface_view.paths["adam_b"].isVisible()
+    assert page.surface_view.paths["adam_b"].recent.opts["pen"].style() == Qt.PenStyle.DashLine
+    assert page.losses.legend.getLabel(page.losses.curves["adam_b"]).text == "Adam, β1 = 0.7"
+    row.racer.setCurrentIndex(0)  # "—": the twin goes
+    assert page.lab.settings.twins == [] and "adam_b" not in page.lab.racers
+
+
+def test_sections_tab_shows_the_saddle_and_the_racers_on_it(qtbot, page):
+    page.lab.set_surface("saddle")
+    page.views.setCurrentWidget(page.sections_view)
+    view = page.sections_view
+    assert "a minimum" in view.along_w1.getPlotItem().titleLabel.text
+    assert "a maximum" in view.along_w2.getPlotItem().titleLabel.text
+    page.lab.run(10)
+    r = page.lab.racers["sgd"]
+    xs, ys = view.along_w1.balls["sgd"].getData()
+    assert xs[0] == pytest.approx(r.w[0]) and ys[0] == pytest.approx(SURFACES["saddle"].f(r.w[0], 0.0))
+    sx, sy = page.surface_view.saddle_item.getData()
+    assert (sx[0], sy[0]) == (0.0, 0.0) and page.surface_view.saddle_label.isVisible()
+    page.lab.set_surface("ravine")
+    assert len(page.surface_view.saddle_item.getData()[0]) == 0
+
+
+def test_critical_points_tab_plots_the_share_of_minima(qtbot, page):
+    view = page.critical_view
+    assert view.shares is None
+    page.views.setCurrentWidget(view)
+    xs, ys = view.measured.xData, view.measured.yData  # the shares set (the plot draws their log)
+    assert xs[0] == 1 and ys[0] == pytest.approx(0.5, abs=0.05) and np.all(np.diff(ys) < 0)
+    assert len(view.independent.xData) == 20
+    assert "none of them" in view.summary.text()
+
+
+def test_3d_heights_can_be_linear():
+    from ui.labs.optimizers.views.view3d import Heights
+
+    s = SURFACES["saddle"]
+    _, _, z = s.grid(50)
+    lin, log = Heights(z, s.f_min, True), Heights(z, s.f_min, False)
+    assert lin(np.array([z.min(), z.max()])) == pytest.approx([0.0, 1.0])
+    mid = np.array([(z.min() + z.max()) / 2])
+    assert lin(mid)[0] == pytest.approx(0.5) and log(mid)[0] > 0.6  # the log scale lifts low values
+
+
+def test_readout_says_paused_not_running_while_paused(qtbot, page):
+    page.lab.step()
+    assert "paused" in page.explain.html and "running" not in page.explain.html
+    page.lab.play()
+    qtbot.waitUntil(lambda: "running" in page.explain.html, timeout=3000)
+    page.lab.pause()
+    assert "paused" in page.explain.html

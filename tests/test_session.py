@@ -25,10 +25,20 @@ def test_older_layouts_migrate():
         "optimizers": {"surface": "bowl"}}
 
 
+def test_a_newer_file_is_read_as_far_as_it_can_be():
+    notes: list[str] = []
+    data = {"format": "descent", "version": 3, "labs": {"optimizers": {}, "hologram": {}}}
+    labs, _ = session.unpack(data, KEYS, notes=notes)
+    assert labs == {"optimizers": {}}
+    assert "newer Descent (version 3" in notes[0] and "'hologram'" in notes[1]
+    with pytest.raises(ValueError, match="newer Descent"):
+        session.check_version(3, 2, "file")
+
+
 @pytest.mark.parametrize("data, words", [
     ([1], "expected a JSON object"),
-    ({"format": "descent", "version": 3, "labs": {}}, "newer Descent"),
-    ({"format": "descent", "version": "2", "labs": {}}, "version must be an integer"),
+    ({"format": "descent", "version": "2", "labs": {}}, "version must be a whole number"),
+    ({"format": "descent", "version": float("inf"), "labs": {}}, "version must be a whole number"),
     ({"format": "descent", "version": 2, "labs": []}, "'labs' to be a JSON object"),
     ({"nothing": 1}, "not a Descent setup"),
 ])
@@ -48,6 +58,62 @@ def test_read_json_is_bounded_and_names_the_problem(tmp_path):
     p.write_bytes(b" " * (session.MAX_BYTES + 10))
     with pytest.raises(ValueError, match="larger than"):
         session.read_json(p)
+    p.write_text('{"a": [1, 2' )
+    with pytest.raises(ValueError, match="not valid JSON"):
+        session.read_json(p)
+
+
+def test_a_link_to_a_device_is_refused_without_reading_it(tmp_path):
+    link = tmp_path / "session.json"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ValueError, match="not a regular file"):
+        session.read_json(link)
+
+
+@pytest.mark.parametrize("check, value, words", [
+    (session.check_bool, "false", "flag must be true or false, got 'false'"),
+    (session.check_bool, 0, "true or false"),
+    (session.check_whole, float("inf"), "flag must be a whole number, got inf"),
+    (session.check_whole, True, "whole number"),
+    (session.check_whole, 16.0, "whole number"),
+    (session.check_whole, "16", "whole number"),
+    (session.check_real, float("nan"), "flag must be a finite number, got nan"),
+    (session.check_real, "0.1", "flag must be a number"),
+])
+def test_strict_checks_name_the_field(check, value, words):
+    with pytest.raises(ValueError, match=words.replace("(", r"\(")):
+        check("flag", value)
+
+
+def test_checks_by_example_follow_the_value_in_force():
+    example = {"n": 300, "lr": 0.03, "on": True, "hidden": [16, 16], "hyper": {"adam": {"lr": 0.1}},
+               "start": None, "point": [0.5, 0.5, 1], "name": "spiral"}
+    session.check_like("", {"n": 5, "lr": 1, "hidden": [], "start": [1, 2], "point": ["?"],
+                            "extra": "left to the lab"}, example)
+    for bad, words in ((({"n": float("inf")}), "n must be a whole number, got inf"),
+                       ({"hidden": "16"}, "hidden must be a list, got '16'"),
+                       ({"hidden": [16, "8"]}, r"hidden\[1\] must be a whole number"),
+                       ({"on": "false"}, "on must be true or false"),
+                       ({"hyper": {"adam": {"lr": "fast"}}}, "hyper.adam.lr must be a number"),
+                       ({"name": 3}, "name must be text")):
+        with pytest.raises(ValueError, match=words):
+            session.check_like("", bad, example)
+
+
+def test_setup_text_round_trip_and_garbage():
+    data = session.pack({"optimizers": {"version": 1, "settings": {"surface": "beale"}}}, "optimizers")
+    text = session.to_text(data)
+    assert text.startswith("descent:1:") and "\n" not in text and len(text) < 200
+    assert session.from_text(f"  {text[:30]}\n{text[30:]}  ") == data
+    for garbage, words in (("hello", "should start with 'descent:1:'"), (None, "should start"),
+                           (text[:-8], "damaged"), ("descent:1:@@@@", "damaged"),
+                           (text[:12] + "A" + text[13:], "damaged")):
+        with pytest.raises(ValueError, match=words):
+            session.from_text(garbage)
+    bomb = session.TEXT_PREFIX + session.base64.urlsafe_b64encode(
+        session.zlib.compress(b" " * (session.MAX_BYTES + 1))).decode()
+    with pytest.raises(ValueError, match="too large"):
+        session.from_text(bomb)
 
 
 def test_a_failed_write_leaves_the_last_good_file(tmp_path, monkeypatch):

@@ -254,3 +254,12 @@ def test_get_surface_unknown_name_raises(bad):
 def test_get_surface_returns_the_registered_surface():
     for name in NAMES:
         assert get_surface(name) is SURFACES[name]
+
+
+def test_listed_saddle_points_are_critical_points_and_not_minima():
+    marked = [s for s in SURFACES.values() if s.saddles]
+    assert [s.name for s in marked] == ["saddle"]
+    for s in marked:
+        for x, y in s.saddles:
+            assert np.hypot(*s.grad(x, y)) < 1e-12
+            assert s.nearest_minimum(x, y) == -1

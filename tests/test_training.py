@@ -7,8 +7,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from simulator.classifier.plane import fit_logistic
 from simulator.nn import softmax
-from simulator.training import ClassifierConfig, ClassifierTrainer, featurize, fit_logistic
+from simulator.training import ClassifierConfig, ClassifierTrainer, featurize
 
 
 def trainer(**kw) -> ClassifierTrainer:

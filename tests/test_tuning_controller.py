@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from simulator.tuning import BATCH, ScaleSettings
-from ui.labs import entry_for
 
 
 @pytest.fixture
@@ -27,7 +26,9 @@ def messages(lab) -> tuple[list[str], list[str]]:
 def test_defaults(lab):
     assert lab.key == "tuning" and lab.speed == lab.DEFAULT_SPEED == 1
     assert lab.settings == ScaleSettings()
-    assert lab.settings_dict() == {"alpha": [1e-4, 1.0], "beta": [0.9, 0.999], "draws": 1000, "seed": 0}
+    saved = lab.settings_dict()
+    assert saved["lesson"] == "scale" == lab.lesson_key
+    assert saved["scale"] == {"alpha": [1e-4, 1.0], "beta": [0.9, 0.999], "draws": 1000, "seed": 0}
     assert lab.iteration == 0 and lab.scale.drawn == 0 and not lab.scale.done
 
 
@@ -108,19 +109,164 @@ def test_state_round_trip_and_refused_states(make_controller, lab):
     for bad in ({"alpha": [0, 1]}, {"draws": 1e400}, {"draws": "many"}, {"colour": "red"},
                 {"version": 1, "settings": {"beta": [0.9, 1.5]}}):
         assert not other.load(bad)
-        assert errors[-1].startswith("could not load the tuning settings")
+        assert errors[-1].startswith("could not load")
         assert other.settings == lab.settings
 
 
-def test_every_preset_teaches_what_it_says(lab):
-    presets = {p["name"]: p for p in entry_for("tuning").presets()}
-    assert len(presets) >= 3
-    assert lab.load(presets["Learning rate α on a log scale"]["settings"])
-    lab.run(50)
-    top = lab.scale.decade_table("alpha")[0]
-    assert top["uniform"]["share"] > 0.85 and 0.2 < top["log"]["share"] < 0.3
-    assert lab.load(presets["A narrow range: the scale matters less"]["settings"])
-    lab.run(50)
-    u = lab.scale.values("alpha", "uniform")
-    g = lab.scale.values("alpha", "log")
-    assert abs(np.median(u) - np.median(g)) < 0.005  # alike
+def test_old_scale_settings_at_the_top_level_still_load(make_controller, lab):
+    """States saved before the lab had lessons held the Scale settings at the top level."""
+    lab.set_lesson("scale")
+    old = {"alpha": [0.001, 0.1], "beta": [0.9, 0.99], "draws": 400, "seed": 2}
+    for state in (old, {"version": 1, "settings": old, "speed": 3}):
+        other = make_controller("tuning")
+        assert other.load(state)
+        assert other.lesson_key == "scale" and other.settings == ScaleSettings(
+            alpha=(0.001, 0.1), beta=(0.9, 0.99), draws=400, seed=2)
+        assert other.settings_dict()["scale"] == old
+
+
+# -- the search lessons, Caviar and Panda through the controller -----------------------------------
+
+
+def small(lab, **changes):
+    assert lab.set_search("search", **{"budget": 4, "epochs": 3, **changes})
+    return lab.lessons["search"]
+
+
+def test_every_lessons_settings_round_trip(make_controller, lab):
+    assert lab.set_lesson("panda")
+    assert lab.set_search("search", budget=16, seed=3)
+    assert lab.set_search_axis("search", 1, name="beta")
+    assert lab.set_caviar(models=32, alpha=(1e-3, 0.3))
+    assert lab.set_panda("lr", 0.01)  # not started: its starting α
+    saved = json.loads(json.dumps(lab.state()))
+    other = make_controller("tuning")
+    assert other.load(saved) and other.settings_dict() == lab.settings_dict()
+    assert other.lesson_key == "panda" and other.lessons["search"].settings.names == ("lr", "beta")
+    assert other.lessons["caviar"].settings.alpha == (1e-3, 0.3)
+    assert other.lessons["panda"].settings.value("lr") == 0.01
+
+
+def test_the_search_in_the_worker_gives_the_engines_results(qtbot, lab):
+    from simulator.tuning.sweep import run_search
+
+    lesson = small(lab, seed=2)
+    assert lab.set_lesson("search")
+    lab.play()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
+    s = lesson.settings
+    for method in ("grid", "random"):
+        expected = run_search(s.space, s.objective, method, s.budget, s.seed)
+        got = lesson.trials[method]
+        assert [t.params for t in got] == [t.params for t in expected]
+        assert [t.val_acc for t in got] == [t.val_acc for t in expected]
+
+
+def test_step_trains_one_epoch_here_and_play_goes_on_from_there(qtbot, lab):
+    lesson = small(lab)
+    lab.set_lesson("search")
+    lab.step()
+    assert lab.iteration == 1 and not lab.busy
+    assert all(t.epochs == 1 for t in lesson.all_trials())
+    lab.play()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
+    assert lab.iteration == 3 and lesson.done
+
+
+def test_a_settings_change_during_a_search_stops_it_first(qtbot, lab):
+    lesson = small(lab, epochs=5000)
+    lab.set_lesson("search")
+    lab.play()
+    qtbot.waitUntil(lambda: lesson.iteration >= 1, timeout=30000)
+    assert lab.set_search("search", seed=1)
+    assert not lab.busy and lesson.settings.seed == 1 and lesson.iteration == 0
+
+
+def test_a_search_on_a_process_pool_gives_the_same_trials(qtbot, lab):
+    lesson = small(lab, run_on="pool", budget=2, epochs=2)
+    lab.set_lesson("search")
+    lab.play()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
+    pooled = {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
+    assert lab.set_search("search", run_on="local")
+    lab.play()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
+    assert pooled == {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
+
+
+def test_a_malformed_scheduler_address_is_refused(lab):
+    errors, _ = messages(lab)
+    assert lab.set_search("search", address="my scheduler") is False
+    assert "tcp://host:8786" in errors[-1]
+    assert lab.lessons["search"].settings.address != "my scheduler"
+
+
+@pytest.mark.slow
+def test_a_search_on_a_dask_cluster_from_the_page_gives_the_local_trials(qtbot, lab):
+    import distributed  # in the test extra
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        lesson = small(lab, run_on="dask", budget=2, epochs=2)
+        assert lab.set_search("search", address=cluster.scheduler_address)
+        lab.set_lesson("search")
+        lab.play()
+        qtbot.waitUntil(lambda: not lab.busy, timeout=120000)
+    assert all(t.status == "done" and t.epochs == 2 for ts in lesson.trials.values() for t in ts)
+    on_dask = {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
+    assert [len(v) for v in on_dask.values()] == [1, 2]  # a 2-trial grid on 2 axes is 1 × 1
+    assert lab.set_search("search", run_on="local")
+    lab.play()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
+    assert on_dask == {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
+
+
+def test_an_unreachable_scheduler_fails_with_a_message_and_keeps_the_settings(qtbot, lab):
+    errors, _ = messages(lab)
+    lesson = small(lab, run_on="dask", budget=2, epochs=2)
+    assert lab.set_search("search", address="tcp://127.0.0.1:9")  # nothing listens on port 9
+    lab.set_lesson("search")
+    lab.play()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
+    assert "127.0.0.1:9" in errors[-1]
+    assert lesson.settings.run_on == "dask" and lesson.settings.budget == 2
+
+
+def test_caviar_steps_every_model_and_panda_marks_its_changes(lab):
+    assert lab.set_lesson("caviar") and lab.set_caviar(models=8, epochs=3)
+    lab.run(5)
+    caviar = lab.lessons["caviar"]
+    assert caviar.done and lab.iteration == 3 and len(caviar.all_trials()) == 8
+    alphas = [t.params["lr"] for t in caviar.all_trials()]
+    assert len(set(alphas)) == 8 and 1e-4 <= min(alphas) and max(alphas) <= 1.0
+    assert lab.set_caviar(models=257) is False
+    assert lab.set_lesson("panda")
+    lab.run(2)
+    assert lab.set_panda("lr", 0.02) and lab.set_panda("beta", 0.95)
+    trial = lab.lessons["panda"].trial
+    assert trial.marks == [(2, {"lr": 0.02}), (2, {"beta": 0.95})] and trial.epochs == 2
+    assert lab.set_panda("beta", 1.5) is False and trial.params["beta"] == 0.95
+
+
+def test_successive_halving_runs_whole_in_the_worker_and_keeps_the_best_third(qtbot, lab):
+    errors, _ = messages(lab)
+    assert lab.set_lesson("halving") and lab.set_halving(trials=9, min_epochs=1)
+    lab.step()  # it runs whole: Step says so
+    assert "press Play" in errors[-1] and lab.iteration == 0
+    lab.play()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
+    result = lab.lessons["halving"].result
+    assert result is not None and [len(r.indices) for r in result.rounds] == [9, 3, 1]
+    last = result.rounds[-1].indices[0]
+    assert max(result.trials, key=lambda t: t.epochs).index == last
+    assert result.trials[last].epochs == result.rounds[-1].epochs
+    assert lab.set_halving(trials=0) is False and "trials must be in [1, 729]" in errors[-1]
+
+
+def test_the_population_copies_the_strong_into_the_weak(lab):
+    assert lab.set_lesson("population") and lab.set_population(size=8, interval=2, epochs=6)
+    lab.run(10)
+    pbt = lab.lessons["population"].pbt
+    assert lab.lessons["population"].done and pbt.epoch == 6
+    assert pbt.events and all(e % 2 == 0 for e, _, _ in pbt.events)
+    assert all(len(h) == 6 for h in pbt.history)
+    assert lab.set_population(size=1) is False

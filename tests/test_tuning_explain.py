@@ -8,6 +8,7 @@ import re
 import pytest
 
 from simulator.tuning import ScaleRun, ScaleSettings
+from simulator.tuning.space import AXES
 from ui.labs.tuning.explain import (
     HELP_HTML,
     draws_text,
@@ -20,8 +21,20 @@ from ui.labs.tuning.explain import (
     range_text,
     sensitivity_html,
     shares_sentence,
+    short_value,
     value_text,
 )
+from ui.labs.tuning.explain_search import (
+    caviar_html,
+    coarse_html,
+    panda_html,
+    params_text,
+    search_html,
+    status_text,
+)
+from ui.labs.tuning.lessons import CaviarLesson, CoarseLesson, PandaLesson, SearchLesson
+from ui.labs.tuning.lessons.caviar import CaviarSettings
+from ui.labs.tuning.lessons.search_settings import SearchSettings
 
 NAN = re.compile(r"\b(nan|NaN|inf)\b")
 
@@ -104,3 +117,47 @@ def test_tiny_expected_shares_survive_as_text():
     run.step()
     text = plain(explain_html(run))
     assert "/ <0.01%" in text.replace("&lt;", "<") and "[10⁻⁸, 0.001]" in text
+
+
+# -- the search lessons' text ---------------------------------------------------------------------
+
+
+
+def test_short_values():
+    assert [short_value(v) for v in (0.198325, 3.33938e-10, 1e-8, 2e-7, 64.0, 0.0001, -0.5)] == \
+        ["0.198", "3.34·10⁻¹⁰", "10⁻⁸", "2·10⁻⁷", "64", "0.0001", "−0.5"]
+    assert short_value(math.nan) == "—"
+    assert params_text({"lr": 0.0316, "eps": 1e-8}, (AXES["lr"], AXES["eps"])) == "α = 0.0316, ε = 10⁻⁸"
+
+
+def test_before_any_trial_the_search_text_says_how_to_start_and_shows_no_nan():
+    for lesson in (SearchLesson(), CoarseLesson(), CaviarLesson(), PandaLesson()):
+        assert status_text(lesson).startswith("Press Play")
+        html = {"search": search_html, "coarse": coarse_html, "caviar": caviar_html,
+                "panda": panda_html}[lesson.key](lesson)
+        assert not NAN.search(plain(html))
+
+
+def test_the_search_text_gives_the_distinct_values_and_the_best_of_each_search():
+    lesson = SearchLesson(SearchSettings(budget=4, epochs=2))
+    lesson.advance(2)
+    text = plain(search_html(lesson))
+    assert not NAN.search(text)
+    best = {m: max(t.score for t in ts) for m, ts in lesson.trials.items()}
+    assert f"grid22{best['grid']:.1%}" in text.replace(" ", "")
+    assert f"random44{best['random']:.1%}" in text.replace(" ", "")
+    assert "Importance" in text and "The notes' order: α > ε" in text
+    assert status_text(lesson) == "Epoch 2 of 2 · 8 of 8 trials finished"
+
+
+def test_caviar_and_panda_texts_follow_the_runs():
+    caviar = CaviarLesson(CaviarSettings(models=4, epochs=2))
+    caviar.advance(2)
+    best = caviar.best()
+    text = plain(caviar_html(caviar))
+    assert f"Best so far: α = {short_value(best.params['lr'])}, {best.score:.1%}" in text
+    panda = PandaLesson()
+    panda.advance(2)
+    panda.change("lr", 0.01)
+    text = plain(panda_html(panda))
+    assert "Epoch 2:" in text and "epoch 2: α → 0.01" in text

@@ -8,9 +8,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
 
 from . import session
+from .autosave import SessionKeeper
+from .framework import export
+from .framework.presentation import SHORTCUTS as VIEW_SHORTCUTS
+from .framework.presentation import install_view_menu
 from .labs import LABS, entry_for
 
 
@@ -48,8 +60,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.statusBar().showMessage(self.current_page.hint, 10000)
         self.resize(1280, 800)
+        self.keeper: SessionKeeper | None = None
+        self.recording: export.GifRecording | None = None
         if session_path is not None:
+            self.keeper = SessionKeeper(Path(session_path), self.state, self._say, self)
             self._restore_session()
+            self.keeper.start()
+        self._initial = json.dumps(self.state())  # to tell whether the user made anything
+        install_view_menu(self)  # View: fullscreen, zoom, theme; fits the window to its screen
 
     # -- menus ----------------------------------------------------------------------------------
 
@@ -66,8 +84,14 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open setup…", self.open_setup, QKeySequence.StandardKey.Open)
         self._action(file_menu, "&Save setup…", self.save_setup, QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Save this &page's setup…", lambda: self.save_setup(only_page=True))
+        self._action(file_menu, "Cop&y setup (text)", self.copy_setup, "Ctrl+Shift+C")
+        self._action(file_menu, "Pas&te setup (text)", self.paste_setup, "Ctrl+Shift+V")
         file_menu.addSeparator()
         self._action(file_menu, "Export &picture…", self.export_picture, "Ctrl+E")
+        self._action(file_menu, "Export picture for &slides (2×)…", lambda: self.export_picture(scale=2))
+        self._action(file_menu, "Export one p&lot (PNG or SVG)…", self.export_plot)
+        self.gif_action = self._action(file_menu, "Record animated &GIF…", self.toggle_gif)
         self._action(file_menu, "Export as &CSV…", self.export_csv)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -86,7 +110,7 @@ class MainWindow(QMainWindow):
                 self.presets_menu.addSection(entry.title)
             for p in mine:
                 act = self._action(self.presets_menu, p["name"], lambda p=p: self.apply_preset(p))
-                act.setStatusTip(p.get("description", ""))
+                act.setStatusTip(p.get("claim", ""))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "This &lab…", self.show_lab_help)
@@ -123,20 +147,24 @@ class MainWindow(QMainWindow):
     def _keys(self) -> dict[str, str]:
         return {k: entry.key for entry in LABS for k in (entry.key, *entry.aliases)}
 
-    def state(self) -> dict:
-        """Every lab's state, in the session file's format."""
-        return session.pack({k: p.lab.state() for k, p in self.pages.items()}, self.current_key)
+    def state(self, only_page: bool = False) -> dict:
+        """Every lab's state (or the page in front's only), in the session file's format."""
+        pages = {self.current_key: self.current_page} if only_page else self.pages
+        return session.pack({k: p.lab.state() for k, p in pages.items()}, self.current_key)
 
     def load_state(self, data) -> bool:
         """Load a saved setup or session, of this version or an older one; True if every lab in
         it loaded (each lab that fails says why and keeps its state)."""
+        notes: list[str] = []
         try:
             # The first setups, from when Descent had one lab, hold that lab's settings alone.
-            states, current = session.unpack(data, self._keys(), first=LABS[0].key)
+            states, current = session.unpack(data, self._keys(), first=LABS[0].key, notes=notes)
         except ValueError as exc:
             self._say(f"Could not read this setup: {exc}", 10000)
             return False
-        ok = True
+        ok = not notes
+        if notes:
+            self._say("Read as far as possible: " + "; ".join(notes), 10000)
         for key, state in states.items():
             ok = self.pages[key].lab.load(state) and ok
         if current is not None:
@@ -148,8 +176,8 @@ class MainWindow(QMainWindow):
     def apply_preset(self, preset: dict) -> bool:
         page = self.show_page(preset.get("page", LABS[0].key))
         ok = page.lab.load(preset["settings"])
-        if ok:
-            self._say(f"Preset: {preset['name']}. {preset.get('description', '')}", 10000)
+        if ok:  # the page's preset bar shows its title, claim and caption while it is in force
+            page.show_preset(preset)
         return ok
 
     def _ask_path(self, save: bool, title: str, default: str, kind: str) -> str:
@@ -171,26 +199,92 @@ class MainWindow(QMainWindow):
             self._say(f"Opened {path}")
         return ok
 
-    def save_setup(self, path: str | None = None) -> bool:
+    def save_setup(self, path: str | None = None, only_page: bool = False) -> bool:
+        """Every page's state (or only the page in front's) as a versioned JSON file."""
         path = path or self._ask_path(True, "Save setup", "descent-setup.json",
                                       "Descent setup (*.json)")
         if not path:
             return False
         try:
-            session.write_atomic(Path(path), json.dumps(self.state(), indent=2))
+            session.write_atomic(Path(path), json.dumps(self.state(only_page), indent=2))
         except (OSError, ValueError) as exc:
             self._say(f"Could not save {path}: {exc}", 10000)
             return False
         self._say(f"Saved {path}")
         return True
 
-    def export_picture(self, path: str | None = None) -> bool:
+    def copy_setup(self) -> str:
+        """The page in front's setup as one line of text on the clipboard, for a chat or a
+        course page ("descent:1:…"); File > Paste setup loads it."""
+        text = session.to_text(self.state(only_page=True))
+        QApplication.clipboard().setText(text)
+        self._say(f"Copied the {self.current_page.title} setup ({len(text)} characters)")
+        return text
+
+    def paste_setup(self, text: str | None = None) -> bool:
+        """Load a setup copied with Copy setup (from the clipboard unless ``text`` is given)."""
+        text = QApplication.clipboard().text() if text is None else text
+        try:
+            data = session.from_text(text)
+        except ValueError as exc:
+            self._say(f"Could not paste a setup: {exc}", 10000)
+            return False
+        ok = self.load_state(data)
+        if ok:
+            self._say(f"Pasted the {self.current_page.title} setup")
+        return ok
+
+    def export_picture(self, path: str | None = None, scale: float = 1.0) -> bool:
+        """A PNG of the page in front, at ``scale`` (2 for slides: text drawn at twice the size)."""
         path = path or self._ask_path(True, "Export picture", "descent.png", "PNG image (*.png)")
+        return bool(path) and self._write(path, lambda: export.save_png(self.current_page, path, scale),
+                                          f"Saved picture {path}")
+
+    def export_plot(self, name: str | None = None, path: str | None = None, scale: float = 2.0) -> bool:
+        """One plot of the page in front, as SVG or as PNG at ``scale`` (chosen by the suffix)."""
+        found = export.plots(self.current_page)
+        if name is None:
+            name, ok = QInputDialog.getItem(self, "Export one plot", "Plot:", list(found), 0, False)
+            if not ok:
+                return False
+        path = path or self._ask_path(True, "Export plot", "plot.svg", "SVG (*.svg);;PNG (*.png)")
+        if not path or name not in found:
+            return False
+        return self._write(path, lambda: export.save_plot(found[name], path, scale),
+                           f"Saved the plot to {path}")
+
+    def toggle_gif(self, path: str | None = None, frames: int = 150) -> bool:
+        """Start recording the page in front as an animated GIF (it plays; one frame per redraw,
+        ``frames`` frames), or stop a recording and write it."""
+        if self.recording is not None:
+            return self.recording.finish()
+        path = path or self._ask_path(True, "Record animated GIF", "descent.gif", "GIF (*.gif)")
         if not path:
             return False
-        ok = self.current_page.export_png(path)
-        self._say(f"Saved picture {path}" if ok else f"Could not write {path}")
-        return ok
+        try:
+            self.recording = export.GifRecording(self.current_page, path, frames, self._gif_done)
+        except (OSError, ValueError) as exc:
+            self._say(f"Could not record to {path}: {exc}", 10000)
+            return False
+        self.gif_action.setText("Stop recording GIF")
+        self._say(f"Recording {frames} frames to {path}; Play runs the page. File > Stop "
+                  "recording GIF writes it now.", 10000)
+        self.current_page.lab.play()
+        return True
+
+    def _gif_done(self, text: str) -> None:
+        self.recording = None
+        self.gif_action.setText("Record animated &GIF…")
+        self._say(text, 10000)
+
+    def _write(self, path: str, write, done: str) -> bool:
+        try:
+            write()
+        except (OSError, ValueError) as exc:
+            self._say(f"Could not write {path}: {exc}", 10000)
+            return False
+        self._say(done)
+        return True
 
     def export_csv(self, path: str | None = None) -> bool:
         path = path or self._ask_path(True, "Export as CSV", "descent.csv", "CSV (*.csv)")
@@ -213,8 +307,8 @@ class MainWindow(QMainWindow):
         QMessageBox.information(
             self, "Keyboard shortcuts",
             "Space: play / pause\nRight arrow: one step\nR: reset\n"
-            "Ctrl+O / Ctrl+S: open / save a setup\nCtrl+E: export a picture\nCtrl+Q: quit\n\n"
-            + hints)
+            "Ctrl+O / Ctrl+S: open / save a setup\nCtrl+E: export a picture\nCtrl+Q: quit\n"
+            + VIEW_SHORTCUTS + "\n" + hints)
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -226,25 +320,54 @@ class MainWindow(QMainWindow):
     # -- session --------------------------------------------------------------------------------
 
     def _restore_session(self) -> None:
+        """Load the saved session as far as it can be read; a file that could not be fully read
+        is kept aside (as "<name>.bak") before the session is saved over it, and that is said."""
+        keeper = self.keeper
+        said = [keeper.note] if keeper.note else []
         try:
-            data = session.read_json(self.session_path)
-        except FileNotFoundError:
-            return
+            data = keeper.read()
         except (OSError, ValueError) as exc:
-            self._say(f"Ignored the saved session ({exc})", 8000)
-            return
-        if not self.load_state(data):
-            self._say("Parts of the saved session could not be read; see each page's message", 8000)
+            said.insert(0, f"Ignored the saved session ({exc}); {keeper.keep_aside()}")
+            data = None
+        if data is not None and not self.load_state(data):
+            said.insert(0, "Parts of the saved session could not be read (see each page's "
+                        f"message); {keeper.keep_aside()}")
+        if said:
+            self._say(". ".join(said), 20000)
 
-    def _save_session(self) -> None:
-        try:
-            session.write_atomic(self.session_path, json.dumps(self.state(), indent=2))
-        except (OSError, ValueError):
-            pass  # a read-only home must not stop the app from closing
+    @property
+    def unsaved(self) -> bool:
+        """User-made work that closing would lose: the state differs from the last saved session,
+        or from the start when there is no session (``--fresh``) or its save failed."""
+        if self.keeper is not None and self.keeper.saving and not self.keeper.failed:
+            return False  # saved every few seconds and once more when the window closes
+        return json.dumps(self.state()) != self._initial
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.spontaneous() and not self.may_close():
+            event.ignore()
+            return
+        if self.recording is not None:
+            self.recording.finish()
         for page in self.pages.values():
             page.shutdown()
-        if self.session_path is not None:
-            self._save_session()
+        if self.keeper is not None:
+            self.keeper.stop()
         super().closeEvent(event)
+
+    def may_close(self) -> bool:
+        """True unless closing would lose work (``unsaved``) and the user, asked, keeps the
+        window open (or saving the setup they asked for fails)."""
+        return not self.unsaved or self._may_discard()
+
+    def _may_discard(self) -> bool:
+        """Asked when the user closes the window with work the session cannot keep."""
+        why = (f"The session could not be saved ({self.keeper.failed})." if self.keeper
+               and self.keeper.failed else "This window does not keep a session.")
+        answer = QMessageBox.question(
+            self, "Close Descent?", f"{why} Save your setup before closing?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_setup()
+        return answer == QMessageBox.StandardButton.Discard

@@ -3,9 +3,14 @@ version, written atomically; older files are migrated when read. No Qt here."""
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 import os
+import stat
 import tempfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +24,26 @@ def pack(states: dict[str, dict], current: str | None = None) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "current": current, "labs": states}
 
 
-def unpack(data: Any, keys: dict[str, str], first: str | None = None) -> tuple[dict[str, Any], str | None]:
+def unpack(data: Any, keys: dict[str, str], first: str | None = None,
+           notes: list[str] | None = None) -> tuple[dict[str, Any], str | None]:
     """The labs' states by key, and the page that was in front, from a file's content.
 
     ``keys`` maps every key a lab answers to (its own and older aliases) to its key. Files of
     version 1 held the labs at the top level, under their keys of then; the very first ones, from
     when Descent had one lab, were that lab's (``first``) bare settings. ValueError otherwise.
+    A newer file, or labs this version does not know, are read as far as they can be, and
+    ``notes`` (if given) receives what was left out.
     """
+    notes = [] if notes is None else notes
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object, got {type(data).__name__}")
     if data.get("format") == FORMAT:
-        check_version(data.get("version"), VERSION, "file")
+        if check_version(data.get("version"), VERSION, "file", notes) > VERSION:
+            notes.append(newer_note("file", data["version"], VERSION))
         labs = data.get("labs")
         if not isinstance(labs, dict):
             raise ValueError("expected 'labs' to be a JSON object")
+        notes.extend(f"ignored the unknown page {k!r}" for k in labs if k not in keys)
         current = data.get("current")
         return _by_key(labs, keys), keys.get(current) if isinstance(current, str) else None
     found = _by_key(data, keys)
@@ -43,14 +54,20 @@ def unpack(data: Any, keys: dict[str, str], first: str | None = None) -> tuple[d
     raise ValueError("this is not a Descent setup: no lab's settings found")
 
 
-def check_version(version: Any, latest: int, what: str) -> int:
-    """A saved version number, or ValueError if it is not an integer or is newer than ``latest``."""
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValueError(f"version must be an integer, got {version!r}")
-    if version > latest:
-        raise ValueError(f"this {what} is from a newer Descent (version {version}; this one "
-                         f"reads up to {latest})")
+def check_version(version: Any, latest: int, what: str, notes: list[str] | None = None) -> int:
+    """A saved version number, or ValueError if it is not a whole number >= 0. A version newer
+    than ``latest`` is refused, unless ``notes`` is given: then it is returned, to be read as far
+    as it can be (the caller notes it)."""
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise ValueError(f"version must be a whole number, got {version!r}")
+    if version > latest and notes is None:
+        raise ValueError(newer_note(what, version, latest))
     return version
+
+
+def newer_note(what: str, version: int, latest: int) -> str:
+    return (f"this {what} is from a newer Descent (version {version}; this one reads up to "
+            f"{latest}): read as far as this version can")
 
 
 def _by_key(labs: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
@@ -58,17 +75,196 @@ def _by_key(labs: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
 
 
 def read_json(path: Path) -> Any:
-    """A JSON file's content; OSError or ValueError (with the reason) if it cannot be read."""
+    """A JSON file's content; OSError or ValueError (with the reason) if it cannot be read. At
+    most MAX_BYTES are read, and only from a regular file (not a device such as /dev/zero)."""
     with open(path, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise ValueError("it is not a regular file")
         raw = f.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise ValueError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
-        return json.loads(raw.decode("utf-8"))
+        return parse_json(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError("the file is not text (UTF-8)") from None
+
+
+def parse_json(text: str) -> Any:
+    """JSON text's content; ValueError with the reason (nesting too deep included)."""
+    try:
+        return json.loads(text)
     except RecursionError:
         raise ValueError("the file is nested too deeply") from None
+    except ValueError as exc:
+        raise ValueError(f"it is not valid JSON ({exc})") from None
+
+
+# -- setups as text: "Copy setup" / "Paste setup" -------------------------------------------------
+
+TEXT_PREFIX = "descent:1:"
+
+
+def to_text(data: Any) -> str:
+    """A compact text form of a setup: "descent:1:" + base64url(zlib(JSON))."""
+    raw = zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 9)
+    return TEXT_PREFIX + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def from_text(text: Any) -> Any:
+    """The setup in ``to_text``'s form (spaces and line breaks ignored); ValueError saying what
+    is wrong with anything else. Decompression is bounded by MAX_BYTES."""
+    if not isinstance(text, str) or not text.strip().startswith(TEXT_PREFIX):
+        raise ValueError(f"this is not a Descent setup: it should start with {TEXT_PREFIX!r}")
+    body = "".join(text.strip()[len(TEXT_PREFIX):].split())
+    if len(body) > MAX_BYTES:
+        raise ValueError("the text is too long to be a setup")
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        d = zlib.decompressobj()
+        out = d.decompress(raw, MAX_BYTES)
+        if d.unconsumed_tail:
+            raise ValueError("the setup is too large")
+        if not d.eof:
+            raise ValueError("the text is cut off")
+        return parse_json(out.decode("utf-8"))
+    except (ValueError, zlib.error, UnicodeDecodeError) as exc:
+        raise ValueError(f"the setup text is damaged ({exc})") from None
+
+
+# -- strict checks of loaded values: a bad value raises ValueError naming the field ------------------
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """``value`` if it is true or false (not "false", not 0)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+def check_whole(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
+    """``value`` if it is a whole number (a JSON integer, not true/false, not 16.0) in [low, high]."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    _check_bounds(name, value, low, high)
+    return value
+
+
+def check_number(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number (not a string, not true/false); whether it may be
+    infinite or NaN is left to the engine, whose message says why."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got {_short(value)}")
+    return float(value)
+
+
+def check_real(name: str, value: Any, low: float | None = None, high: float | None = None) -> float:
+    """``value`` as a float if it is a finite number in [low, high] (not a string, not NaN)."""
+    check_number(name, value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    _check_bounds(name, value, low, high)
+    return float(value)
+
+
+def _check_bounds(name: str, value: float, low: float | None, high: float | None) -> None:
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value:g}")
+
+
+def check_rows(name: str, rows: Any, *checks: Callable[[str, Any], Any]) -> list[tuple]:
+    """``rows`` (a list of lists such as added points [x1, x2, class]) as tuples, each item
+    passed through its check: ``check_rows("added", v, check_real, check_real, check_whole)``.
+    ValueError naming the row ("added[3]") otherwise."""
+    if not isinstance(rows, list):
+        raise ValueError(f"{name} must be a list, got {_short(rows)}")
+    out = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(checks):
+            raise ValueError(f"{name}[{i}] must be a list of {len(checks)} values, got {_short(row)}")
+        pairs = enumerate(zip(checks, row, strict=True))
+        out.append(tuple(check(f"{name}[{i}][{j}]", v) for j, (check, v) in pairs))
+    return out
+
+
+def check_limits(data: dict, limits: dict[str, tuple[float | None, float | None]]) -> None:
+    """ValueError if a number at one of ``limits``' paths lies outside the range the page's
+    widgets can show, so that a widget never shows a value other than the one in force (a file's
+    α = 1e308 in a field that holds up to 1000). Paths are dotted; "*" is any key or item; an end
+    given as None is left to the engine (whose message says why):
+    ``check_limits(data, {"hyper.*.lr": (None, 1000), "start.*": (-1e3, 1e3)})``."""
+    for path, (low, high) in limits.items():
+        for name, value in _at(data, path.split("."), ""):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            if low is not None and value < low:
+                raise ValueError(f"{name} must be at least {low:g} (what this page can show), "
+                                 f"got {value:g}")
+            if high is not None and value > high:
+                raise ValueError(f"{name} must be at most {high:g} (what this page can show), "
+                                 f"got {value:g}")
+
+
+def _at(data: Any, keys: list[str], name: str):
+    """(path, value) of every value at ``keys`` under ``data``."""
+    if not keys:
+        yield name, data
+        return
+    key, rest = keys[0], keys[1:]
+    items = (data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list)
+             else ())
+    for k, v in items:
+        if key in ("*", str(k)):
+            yield from _at(v, rest, f"{name}.{k}" if name else str(k))
+
+
+def check_like(name: str, value: Any, example: Any) -> None:
+    """ValueError naming the field if ``value`` is not of the same JSON kind as ``example`` (the
+    value in force): true/false, a whole number, a finite number, text, a list or an object;
+    lists and objects are checked inside as far as ``example`` shows. None on either side, or a
+    key ``example`` lacks, is left for the lab to judge. An object's fields are named
+    "name.key", or "key" when ``name`` is empty."""
+    if value is None or example is None:
+        return
+    if isinstance(example, bool):
+        check_bool(name, value)
+    elif isinstance(example, int):
+        check_whole(name, value)
+    elif isinstance(example, float):
+        check_real(name, value)
+    elif isinstance(example, str) and not isinstance(value, str):
+        raise ValueError(f"{name} must be text, got {value!r}")
+    elif isinstance(example, (list, tuple)):
+        _check_list_like(name, value, example)
+    elif isinstance(example, dict):
+        if not isinstance(value, dict):
+            raise ValueError(f"{name} must be a JSON object, got {_short(value)}")
+        for key, v in value.items():
+            if key in example:
+                check_like(f"{name}.{key}" if name else key, v, example[key])
+
+
+def _check_list_like(name: str, value: Any, example: list | tuple) -> None:
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list, got {_short(value)}")
+    kinds = {_kind(e) for e in example}
+    if len(kinds) == 1 and None not in kinds:  # a list of one kind: every item of that kind
+        for i, v in enumerate(value):
+            check_like(f"{name}[{i}]", v, example[0])
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    return None if value is None else type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def write_atomic(path: Path, text: str) -> None:

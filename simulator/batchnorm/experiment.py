@@ -23,17 +23,22 @@ from __future__ import annotations
 
 import copy
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from ..nn import MLP, BatchNorm, batch_statistics
 from ..training import DIVERGED, ClassifierConfig, ClassifierTrainer
-from ..validation import check_range
-from . import test_time
+from ..validation import check_choice, check_int, check_range
+from . import lessons, test_time
+from .lessons import SHIFT_MOMENTS, Moments
 from .records import Recorder, Snapshot
 from .test_time import MODES, Stats, ewa_stats
 
+# Rows each record holds; beyond it older rows are thinned (``Recorder``): an hour's run holds
+# as much as a few minutes'. The views' windows (the last few hundred iterations) stay whole.
+HISTORY_LIMIT = 4096
 RECORDS = ("batch_mean", "batch_var", "ewa_mean", "ewa_var", "ewa_mean_corrected",
            "ewa_var_corrected", "gamma", "beta")
 
@@ -98,15 +103,18 @@ class BNExperiment:
         self.units = list(map(int, self.config.hidden))
         self._offsets = np.concatenate([[0], np.cumsum(self.units)]).astype(int)
         width = int(self._offsets[-1])
-        self.iterations = Recorder(1)
-        self.batch_size = Recorder(1)
-        self.records = {name: Recorder(width) for name in RECORDS}
-        self.loss_bn = Recorder(1)
-        self.loss_plain = Recorder(1)
-        self.snap = Snapshot(pop_mean=Recorder(width), pop_var=Recorder(width),
-                             shift_bn_mean=Recorder(width), shift_bn_std=Recorder(width),
-                             shift_plain_mean=Recorder(width), shift_plain_std=Recorder(width))
+        rec = partial(Recorder, limit=HISTORY_LIMIT)  # bounded: older rows thinned in long runs
+        self.iterations = rec(1)
+        self.batch_size = rec(1)
+        self.records = {name: rec(width) for name in RECORDS}
+        self.loss_bn = rec(1)
+        self.loss_plain = rec(1)
+        self.snap = Snapshot(iteration=rec(1), pop_mean=rec(width), pop_var=rec(width),
+                             shift_bn_mean=rec(width), shift_bn_std=rec(width),
+                             shift_plain_mean=rec(width), shift_plain_std=rec(width))
+        self.moments = Moments()
         self._take_snapshot()
+        self._capture_moment()
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -123,20 +131,18 @@ class BNExperiment:
         return int(self._offsets[layer])
 
     def column(self, layer: int, unit: int) -> int:
-        if not 0 <= layer < len(self.units):
-            raise ValueError(f"layer must be in [0, {len(self.units) - 1}], got {layer}")
-        if not 0 <= unit < self.units[layer]:
-            raise ValueError(f"unit must be in [0, {self.units[layer] - 1}], got {unit}")
-        return self.offset(layer) + unit
+        layer = check_int("layer", layer, 0, len(self.units) - 1)
+        return self.offset(layer) + check_int("unit", unit, 0, self.units[layer] - 1)
 
     def series(self, name: str, layer: int, unit: int) -> np.ndarray:
         """One unit's recorded values of ``name`` (see ``RECORDS``), one per iteration."""
-        return self.records[name].data[:, self.column(layer, unit)]
+        return self.records[check_choice("record", name, RECORDS)].data[:, self.column(layer, unit)]
 
     def snapshot_series(self, name: str, layer: int, unit: int) -> np.ndarray:
         """One unit's values of a ``Snapshot`` field (e.g. "pop_mean"), one per snapshot; the
         iterations they were taken at are ``snap.iteration``."""
-        return getattr(self.snap, name).data[:, self.column(layer, unit)]
+        fields = [f for f in vars(self.snap) if f != "iteration"]
+        return getattr(self.snap, check_choice("snapshot", name, fields)).data[:, self.column(layer, unit)]
 
     def norm_layer(self, layer: int) -> BatchNorm:
         """The BN twin's batch norm of hidden layer ``layer`` (from 0)."""
@@ -202,43 +208,55 @@ class BNExperiment:
                         corrected: bool = True) -> dict[str, Any]:
         """What the test-time table shows: test example ``index`` (its number, x and label),
         gamma and beta of unit (layer, unit), and per mode (``MODES``) that unit's mu and
-        sigma^2 used, z, z_norm, z_tilde, the prediction, its probability and the test accuracy."""
+        sigma^2 used, z, z_norm, z_tilde, the prediction, its probability and the test accuracy
+        (NaN, and prediction None, for the EWA before the first batch); the EWA momentum, t, and
+        how the EWA's accuracy compares with the population's (``compare_ewa``)."""
         bn = self.norm_layer(layer)
         self.column(layer, unit)
         stats = {mode: self.stats_for(mode, corrected) for mode in MODES}
         ex = self.example(index, corrected, stats)
         F, y = self.bn.F_test, self.bn.data.y_test
         acc = {mode: test_time.accuracy(self.model, F, y, mode, stats[mode]) for mode in MODES}
+        unseen = ("ewa",) if bn.t == 0 else ()  # no batch yet: the EWA holds nothing
+        modes = test_time.table_values(ex, acc, layer, unit, unseen)
         return {"index": ex["index"], "label": ex["label"], "x": [float(v) for v in ex["x"]],
-                "gamma": float(bn.gamma[unit]), "beta": float(bn.beta[unit]),
-                "modes": test_time.table_values(ex, acc, layer, unit)}
+                "gamma": float(bn.gamma[unit]), "beta": float(bn.beta[unit]), "modes": modes,
+                "momentum": float(bn.momentum), "t": int(bn.t),
+                "verdict": test_time.compare_ewa(modes["ewa"]["accuracy"],
+                                                 modes["population"]["accuracy"])}
 
     def explain_values(self, layer: int, unit: int, corrected: bool = True) -> dict[str, Any]:
         """The numbers of the notes' equations for unit (layer, unit), live: the last mini-batch's
         mu and sigma^2 and its size m; z of its first example, its z_norm and z_tilde; gamma and
         beta; the EWA zero-started and bias-corrected (and which one test time uses), the EWA
-        momentum, t, momentum^t ("decay"); the last population mu and sigma^2. Values that do
-        not exist yet (before the first batch) are NaN."""
+        momentum, t, momentum^t ("decay"); the last population mu and sigma^2; the chain
+        X -> z -> z_tilde -> a (``lessons.chain``) and the activation. Values that do
+        not exist yet (the batch statistics and their EWA before the first batch) are NaN, which
+        the page shows as "—"."""
         bn = self.norm_layer(layer)
         col = self.column(layer, unit)
-        mu, var = float(bn.batch_mean[unit]), float(bn.batch_var[unit])
-        z = z_norm = z_tilde = math.nan
+        nan = math.nan
+        seen = bn.t > 0  # before the first batch there are no statistics to show
+        mu, var = (float(bn.batch_mean[unit]), float(bn.batch_var[unit])) if seen else (nan, nan)
+        z = z_norm = z_tilde = nan
         hidden = self.model.hidden
-        if bn.t > 0 and len(hidden) > layer and len(hidden[layer].z):
+        if seen and len(hidden) > layer and len(hidden[layer].z):
             z = float(hidden[layer].z[0, unit])
             z_norm = (z - mu) / math.sqrt(var + bn.eps)
             z_tilde = float(bn.gamma[unit] * z_norm + bn.beta[unit])
         raw, cor = self.ewa(False)[layer], self.ewa(True)[layer]
+        raw, cor = ((float(s[0][unit]), float(s[1][unit])) if seen else (nan, nan)
+                    for s in (raw, cor))
         used = cor if corrected else raw
         return {
             "mu": mu, "var": var, "m": min(int(self.config.batch_size), len(self.bn.y_train)),
             "z": z, "z_norm": z_norm, "z_tilde": z_tilde,
             "gamma": float(bn.gamma[unit]), "beta": float(bn.beta[unit]), "eps": float(bn.eps),
-            "ewa_mu": float(raw[0][unit]), "ewa_var": float(raw[1][unit]),
-            "ewa_mu_corrected": float(cor[0][unit]), "ewa_var_corrected": float(cor[1][unit]),
-            "corrected": bool(corrected), "used_mu": float(used[0][unit]),
-            "used_var": float(used[1][unit]),
+            "ewa_mu": raw[0], "ewa_var": raw[1],
+            "ewa_mu_corrected": cor[0], "ewa_var_corrected": cor[1],
+            "corrected": bool(corrected), "used_mu": used[0], "used_var": used[1],
             "momentum": float(bn.momentum), "t": int(bn.t), "decay": float(bn.decay),
+            "chain": lessons.chain(self.model, layer, unit), "activation": self.config.activation,
             "pop_mu": float(self.snap.pop_mean.data[-1, col]),
             "pop_var": float(self.snap.pop_var.data[-1, col]),
         }
@@ -258,6 +276,30 @@ class BNExperiment:
         self.bn.step()
         if self.bn.status != DIVERGED:
             self._record()
+            if self.bn.iteration in SHIFT_MOMENTS:
+                self._capture_moment()
+
+    def _capture_moment(self) -> None:
+        """The deepest hidden layer's values over the training set, both twins (``Moments``)."""
+        with np.errstate(all="ignore"):
+            bn = self.hidden_train()[-1].z_tilde
+            plain = self.plain.model.hidden_values(self.plain.F_train)[-1].z
+        self.moments.capture(self.bn.iteration, bn, plain)
+
+    def batch_noise(self, layer: int, unit: int) -> dict[str, np.ndarray]:
+        """The noise batch norm adds to one training example's z_tilde at (layer, unit), against
+        the mini-batch size (``lessons.batch_noise``), seeded by the settings' seed."""
+        self.column(layer, unit)
+        return lessons.batch_noise(self.model, self.bn.F_train, layer, unit, self.config.seed)
+
+    def chain(self, layer: int, unit: int) -> dict[str, Any]:
+        """X -> z -> z_tilde -> a at (layer, unit) for the last mini-batch (``lessons.chain``)."""
+        self.column(layer, unit)
+        return lessons.chain(self.model, layer, unit)
+
+    def undo_normalization(self, layer: int) -> None:
+        """Layer ``layer``'s gamma and beta set so that z_tilde = z (``lessons``)."""
+        lessons.undo_normalization(self.norm_layer(layer))
 
     @property
     def diverged(self) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..records import Recorder
+from ..validation import check_int
 
 
 @dataclass
@@ -29,5 +30,5 @@ def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> tuple[np.n
     v = v[np.isfinite(v)]
     if v.size == 0 or not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
         return np.empty(0), np.empty(0)
-    counts, edges = np.histogram(v, bins=int(bins), range=(float(lo), float(hi)))
+    counts, edges = np.histogram(v, bins=check_int("bins", bins, 1, 10_000), range=(float(lo), float(hi)))
     return edges, counts

@@ -127,9 +127,10 @@ def three_ways(model: MLP, x: np.ndarray, stats_by_mode: dict[str, Stats | None]
 
 
 def table_values(ways: dict[str, Any], accuracies: dict[str, float], layer: int,
-                 unit: int) -> dict[str, dict[str, float]]:
+                 unit: int, unseen: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
     """The test-time table, per mode: one unit's ``TABLE_ROWS`` (mu and sigma^2 used, z, z_norm,
-    z_tilde), the predicted class, its probability and the mode's test accuracy."""
+    z_tilde), the predicted class, its probability and the mode's test accuracy. A mode in
+    ``unseen`` has no statistics yet: its row keeps z and is NaN elsewhere, prediction None."""
     table = {}
     for mode in MODES:
         w = ways[mode]
@@ -138,5 +139,20 @@ def table_values(ways: dict[str, Any], accuracies: dict[str, float], layer: int,
         row["predicted"] = w["predicted"]
         row["p"] = float(w["proba"][w["predicted"]])
         row["accuracy"] = float(accuracies[mode])
+        if mode in unseen:
+            row = {**{key: float("nan") for key in row}, "z": row["z"], "predicted": None}
         table[mode] = row
     return table
+
+
+SAME_ACCURACY = 0.03  # EWA and population accuracies this close count as "nearly the same"
+
+
+def compare_ewa(ewa: float, population: float, close: float = SAME_ACCURACY) -> str:
+    """How test time with the EWA fares against the population statistics: "same" (within
+    ``close``), "lower", "higher", or "unknown" when either accuracy is NaN (no batch yet)."""
+    if not (np.isfinite(ewa) and np.isfinite(population)):
+        return "unknown"
+    if abs(ewa - population) <= close:
+        return "same"
+    return "lower" if ewa < population else "higher"

@@ -6,6 +6,8 @@
   points with their predictions for export.
 - ``network``: the hidden units' activations over the plane, and the plane's grid warped into two
   hidden units.
+- ``history``: the per-epoch ``History``, the bounded per-iteration ``CostTrace`` (the cost of
+  every mini-batch) and ``noise``, how jagged a cost curve is.
 
 The modules are imported by name (``from simulator.classifier.plane import ...``): this package
 imports nothing itself, so ``simulator.training`` can use ``softmax`` without an import cycle.

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..training import ClassifierTrainer, featurize, fit_logistic
+from ..training import ClassifierTrainer, featurize
+from ..validation import check_point
 
 GRID = 200  # decision-region resolution, pixels a side
 PROBE_RADIUS = 0.05  # how near the cursor a training point must be to lend the probe its class
@@ -30,6 +31,7 @@ def label_under(trainer: ClassifierTrainer, x: float, y: float, default: int,
                 radius: float = PROBE_RADIUS) -> int:
     """The class of the training point nearest to (x, y) if it lies within ``radius``, else
     ``default``: the probe's true class."""
+    x, y = check_point("the probed point", (x, y))
     if len(trainer.y_train) == 0:
         return int(default)
     d = np.hypot(trainer.X_train[:, 0] - x, trainer.X_train[:, 1] - y)
@@ -47,6 +49,32 @@ def point_rows(trainer: ClassifierTrainer) -> list[tuple[str, float, float, int,
             rows += [(kind, float(a), float(b), int(c), int(p))
                      for (a, b), c, p in zip(X, y, pred, strict=True)]
     return rows
+
+
+def fit_logistic(
+    F: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50
+) -> tuple[np.ndarray, float]:
+    """Logistic regression p(y=1) = sigmoid(F w + b), fitted by Newton's method (IRLS).
+
+    For C = 2 the page draws this boundary beside softmax regression's: softmax with two logits is
+    sigmoid(z1 - z0), so both models have the same family of straight boundaries and the same
+    optimum. A small L2 keeps Newton's steps finite on separable data.
+    """
+    F = np.asarray(F, dtype=float)
+    y = np.asarray(y, dtype=float)
+    A = np.hstack([F, np.ones((len(F), 1))])
+    w = np.zeros(A.shape[1])
+    reg = l2 * np.eye(A.shape[1])
+    reg[-1, -1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -500, 500)))
+        g = A.T @ (p - y) + reg @ w
+        H = (A * (p * (1 - p))[:, None]).T @ A + reg + 1e-9 * np.eye(A.shape[1])
+        dw = np.linalg.solve(H, g)
+        w -= dw
+        if np.max(np.abs(dw)) < 1e-10:
+            break
+    return w[:-1], float(w[-1])
 
 
 class LogisticComparison:
@@ -91,5 +119,5 @@ class LogisticComparison:
         return float(np.mean((score > 0) == (proba[..., 1].astype(float) - 0.5 > 0)))
 
 
-__all__ = ["GRID", "PROBE_RADIUS", "misclassified", "label_under", "point_rows",
+__all__ = ["GRID", "PROBE_RADIUS", "fit_logistic", "misclassified", "label_under", "point_rows",
            "LogisticComparison"]

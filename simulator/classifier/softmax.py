@@ -1,4 +1,6 @@
-"""The notes' softmax computation, step by step, for the probe and the worked example."""
+"""The notes' softmax computation, step by step, for the probe and the worked example: from
+logits z (``softmax_steps``) or from probabilities ŷ typed directly (``probability_steps``), with
+the loss L = −log ŷ of the true class and dz = ŷ − y."""
 
 from __future__ import annotations
 
@@ -7,13 +9,16 @@ from typing import Any
 import numpy as np
 
 from ..nn import softmax
+from ..validation import check_label, check_range
 
 
 def softmax_steps(z: np.ndarray, label: int | None = None) -> dict[str, Any]:
     """The notes' softmax computation for logits z: t = e^z, sum t, a = t / sum t, the hardmax
     and the predicted class, and, for a true class ``label``, the loss -log a_label and
     dz = a - y. ``t`` overflows to inf for z above ~709; ``a`` is computed stably."""
-    z = np.asarray(z, dtype=float)
+    z = np.asarray(check_range("z", z), dtype=float)
+    if z.ndim != 1 or len(z) == 0:
+        raise ValueError(f"z must be a list of logits, one per class, got shape {z.shape}")
     with np.errstate(over="ignore"):
         t = np.exp(z)
     a = softmax(z)
@@ -21,31 +26,65 @@ def softmax_steps(z: np.ndarray, label: int | None = None) -> dict[str, Any]:
     hard[int(np.argmax(z))] = 1.0
     out: dict[str, Any] = {"z": z, "t": t, "sum_t": float(np.sum(t)), "a": a, "hardmax": hard,
                            "predicted": int(np.argmax(z))}
+    if len(z) == 2:  # C = 2 is logistic regression: a_1 = σ(z_1 − z_0)
+        out["sigmoid"] = float(sigmoid(z[1] - z[0]))
     if label is not None:
-        if not 0 <= int(label) < len(z):
-            raise ValueError(f"label must be in [0, {len(z) - 1}], got {label}")
-        onehot = np.zeros_like(a)
-        onehot[int(label)] = 1.0
-        out["label"] = int(label)
-        out["loss"] = float(-np.log(max(a[int(label)], 1e-300)))
-        out["dz"] = a - onehot
+        out.update(_loss_terms(a, label))
     return out
 
 
-def parse_z(text: str) -> np.ndarray:
-    """Logits typed as '5, 2, -1, 3' (commas, semicolons or spaces) to an array; ValueError
-    naming what is not a finite number, or asking for at least two."""
+def sigmoid(x: float) -> float:
+    """σ(x) = 1 / (1 + e^−x), without overflow for large |x|."""
+    x = float(x)
+    if x >= 0:
+        return float(1.0 / (1.0 + np.exp(-x)))
+    e = np.exp(x)
+    return float(e / (1.0 + e))
+
+
+def _loss_terms(a: np.ndarray, label: int) -> dict[str, Any]:
+    """For the true class ``label`` (from 0): y one-hot, L = −log ŷ_label, dz = ŷ − y."""
+    label = check_label("label", label, len(a))
+    onehot = np.zeros_like(a)
+    onehot[int(label)] = 1.0
+    return {"label": int(label), "y": onehot, "loss": float(-np.log(max(a[int(label)], 1e-300))),
+            "dz": a - onehot}
+
+
+PROBABILITY_TOLERANCE = 1e-3  # how far from 1 typed probabilities may sum (rounded values)
+
+
+def probability_steps(a: np.ndarray, label: int) -> dict[str, Any]:
+    """The loss and dz for probabilities ŷ typed directly (the notes' y = [0, 1, 0, 0] with
+    ŷ = [0.3, 0.2, 0.1, 0.4] gives L = −log 0.2 = 1.609): ŷ, the predicted class, y, L, dz.
+    ValueError unless every ŷ is in [0, 1] and they sum to 1 (within 0.001)."""
+    a = np.asarray(a, dtype=float)
+    if np.any(a < 0) or np.any(a > 1):
+        raise ValueError(f"each ŷ must be in [0, 1], got {a[(a < 0) | (a > 1)][0]:g}")
+    total = float(a.sum())
+    if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+        raise ValueError(f"ŷ must sum to 1 (it is a probability for each class), got {total:.4g}")
+    return {"a": a, "predicted": int(np.argmax(a)), **_loss_terms(a, label)}
+
+
+def parse_z(text: str, name: str = "z", example: str = "5, 2, -1, 3") -> np.ndarray:
+    """Numbers typed as '5, 2, -1, 3' (commas, semicolons or spaces) to an array; ValueError
+    naming what is not a finite number, or asking for at least two. ``name`` and ``example``
+    are the vector's name and an example in the messages (z by default, or ŷ)."""
+    if not isinstance(text, str):
+        raise ValueError(f"{name} must be typed as text, got {type(text).__name__}")
     parts = [t for t in text.replace(";", ",").replace(" ", ",").split(",") if t.strip()]
     if len(parts) < 2:
-        raise ValueError("type at least two numbers for z, separated by commas (e.g. 5, 2, -1, 3)")
+        raise ValueError(f"type at least two numbers for {name}, separated by commas "
+                         f"(e.g. {example})")
     out = []
     for t in parts:
         try:
             v = float(t)
         except ValueError:
-            raise ValueError(
-                f"z must be numbers separated by commas: {t.strip()!r} is not a number") from None
+            raise ValueError(f"{name} must be numbers separated by commas: {t.strip()!r} is not "
+                             "a number") from None
         if not np.isfinite(v):
-            raise ValueError(f"z must be finite numbers, got {t.strip()!r}")
+            raise ValueError(f"{name} must be finite numbers, got {t.strip()!r}")
         out.append(v)
     return np.array(out)

@@ -9,6 +9,8 @@ gamma and beta (batch norm's learnable scale and shift), mu and sigma^2 (mini-ba
 - ``mlp``: ``MLP``, whose forward and backward read like the notes, layer by layer.
 - ``fast``: the speed tricks ``MLP`` uses for training steps and maps (flat theta, fused [W; b]
   products, batch norm folded into the weights, blocks of rows); the same arithmetic.
+- ``stack``: ``MLPStack``, N models of one architecture on a leading model axis, trained at once
+  with per-model hyperparameters (``per_model``).
 
 Nothing here prints, sleeps or reads the clock; the only randomness is the initialization, from
 ``numpy.random.default_rng(seed)``.
@@ -30,6 +32,7 @@ from .functional import (
 )
 from .layers import BatchNorm, Dense
 from .mlp import MLP
+from .stack import MLPStack, per_model
 
 __all__ = [
     "ACTIVATIONS",
@@ -38,10 +41,12 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_UNITS",
     "MLP",
+    "MLPStack",
     "BatchNorm",
     "Dense",
     "HiddenValues",
     "batch_statistics",
+    "per_model",
     "relu",
     "relu_backward",
     "softmax",

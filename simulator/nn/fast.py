@@ -117,6 +117,8 @@ class FlatParameters:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Copy a ``state_dict`` back in place (the arrays stay views into ``theta``)."""
+        if not isinstance(state, dict):
+            raise ValueError(f"state must be a dict from state_dict(), got {type(state).__name__}")
         for name, p in zip(self.param_names, self.params, strict=True):
             if name not in state:
                 raise ValueError(f"state has no {name!r}")

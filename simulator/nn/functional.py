@@ -28,6 +28,10 @@ def softmax(z: np.ndarray) -> np.ndarray:
     exp() from overflowing: z = [1000, -1000] gives [1, 0], not nan.
     """
     z = np.asarray(z)
+    if z.ndim == 0 or z.shape[-1] == 0 or z.dtype.kind not in "iuf" or np.isnan(z).any():
+        raise ValueError(f"softmax takes logits z, at least one number per row and no NaN, got {z!r:.60}")
+    if np.isposinf(z).any():  # the limit: the infinite logits share the probability
+        z = np.where(np.isposinf(z).any(axis=-1, keepdims=True), np.where(np.isposinf(z), 0.0, -np.inf), z)
     dtype = z.dtype if z.dtype.kind == "f" else np.float64
     t = np.moveaxis(z, -1, 0).astype(dtype, order="C")  # classes first
     return np.ascontiguousarray(np.moveaxis(softmax_classes_first(t), 0, -1))
@@ -119,7 +123,10 @@ def check_sizes(sizes: Sequence[int]) -> list[int]:
 
 def check_dtype(dtype: Any) -> np.dtype:
     """float32 or float64, the two dtypes a model computes in."""
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}") from None
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
     return dtype
@@ -130,6 +137,8 @@ def check_input(X: Any, n_features: int, dtype: np.dtype) -> np.ndarray:
     X = np.asarray(X, dtype=dtype)
     if X.ndim != 2 or X.shape[1] != n_features:
         raise ValueError(f"X must have shape (examples, {n_features}), got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("X must hold finite numbers, got NaN or infinity")
     return X
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import check_int, check_range
+from ..validation import MAX_EWA_MOMENTUM, check_int, check_range
 from .functional import batch_statistics
 
 
@@ -104,7 +104,7 @@ class BatchNorm:
         dtype: Any = np.float64,
     ) -> None:
         self.dim = check_int("batch norm dim", dim, 1, None)
-        self.momentum = check_range("momentum", momentum, low=0.0, high=1.0, high_open=True)
+        self.momentum = check_range("momentum", momentum, low=0.0, high=MAX_EWA_MOMENTUM)
         self.eps = check_range("eps", eps, low=0.0, low_open=True)
         self.gamma = np.ones(self.dim, dtype=dtype)
         self.beta = np.zeros(self.dim, dtype=dtype)
@@ -125,8 +125,9 @@ class BatchNorm:
         self.decay = 1.0
 
     def set_momentum(self, momentum: float) -> None:
-        """A new EWA momentum in [0, 1) for the next batches; ``decay`` keeps the corrections exact."""
-        self.momentum = check_range("momentum", momentum, low=0.0, high=1.0, high_open=True)
+        """A new EWA momentum in [0, 0.9999] for the next batches; ``decay`` keeps the corrections
+        exact (closer to 1, 1 - momentum^t is too small for them)."""
+        self.momentum = check_range("momentum", momentum, low=0.0, high=MAX_EWA_MOMENTUM)
 
     running_mean = _running_row(0, "The EWA of the batch means mu (started at 0).")
     running_var = _running_row(1, "The EWA of the batch variances sigma^2 (started at 1).")

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import check_int, check_range
+from ..validation import MAX_EWA_MOMENTUM, check_int, check_range
 from . import fast
 from .functional import (
     HiddenValues,
@@ -52,10 +52,10 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
         sizes = check_sizes(sizes)
         self._g, self._g_backward = get_activation(activation)
         dtype = check_dtype(dtype)
-        check_range("bn_momentum", bn_momentum, low=0.0, high=1.0, high_open=True)
+        check_range("bn_momentum", bn_momentum, low=0.0, high=MAX_EWA_MOMENTUM)
         check_range("bn_eps", bn_eps, low=0.0, low_open=True)
         self.sizes, self.activation, self.batchnorm = sizes, activation, bool(batchnorm)
-        self.seed, self.dtype = check_int("seed", seed, 0, None), dtype
+        self.seed, self.dtype = check_int("seed", seed, 0, 2**31 - 1), dtype
         self.l2 = check_range("l2", l2, low=0.0)
         self.l1 = check_range("l1", l1, low=0.0)
 
@@ -89,6 +89,11 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
     def output_layer(self) -> Dense:
         """The last Dense layer: its z are the logits."""
         return self.dense[-1]
+
+    @property
+    def layer_inputs(self) -> list[np.ndarray]:
+        """Each Dense layer's input in the last training pass, X first; [] before one."""
+        return self._inputs
 
     @property
     def bn_layers(self) -> list[BatchNorm]:
@@ -198,6 +203,8 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
     def initialize(self, seed: int | np.random.Generator | None = None) -> None:
         """Fresh He or Xavier weights from a seed or Generator (default: the model's seed), zero
         biases and betas, unit gammas and reset running statistics, as at construction."""
+        if seed is not None and not isinstance(seed, np.random.Generator):
+            seed = check_int("seed", seed, 0, None)
         rng = np.random.default_rng(self.seed if seed is None else seed)
         self.theta[:] = 0.0
         for i, W in enumerate(self.weights):
@@ -214,7 +221,7 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
 
     def set_bn_momentum(self, momentum: float) -> None:
         """Set the EWA momentum of every batch-norm layer (in [0, 1))."""
-        check_range("momentum", momentum, low=0.0, high=1.0, high_open=True)
+        check_range("momentum", momentum, low=0.0, high=MAX_EWA_MOMENTUM)
         for bn in self.bn_layers:
             bn.set_momentum(momentum)
 

@@ -3,12 +3,13 @@ changes that are adopted or rolled back with a clear message, and the saved stat
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..session import check_version
+from ..session import check_like, check_version
 from .worker import JobRunner
 
 STATE_VERSION = 1
@@ -32,8 +33,9 @@ class LabController(QObject):
     """
 
     key = "lab"
-    MAX_SPEED = 50
+    MAX_SPEED = 50  # the slider's top notch: "max", as many steps as the frame budget allows
     DEFAULT_SPEED = 2
+    FRAME_BUDGET = 0.008  # seconds of engine steps per playing frame, leaving room for the redraw
 
     stepped = Signal()
     running_changed = Signal(bool)
@@ -48,6 +50,8 @@ class LabController(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)
         self._speed = self.DEFAULT_SPEED
+        self.clock: Callable[[], float] = time.perf_counter  # tests inject a fake clock
+        self.last_tick_steps = 0  # engine steps the last playing tick ran
         self._refused = False  # the last settings change was refused, and said so
 
     # -- running --------------------------------------------------------------------------------
@@ -101,8 +105,25 @@ class LabController(QObject):
 
     @Slot()
     def tick(self) -> None:
-        """What the timer calls: ``speed`` engine steps, then one redraw."""
-        self.run(self._speed)
+        """What the timer calls: while playing, as many engine steps as fit in ``FRAME_BUDGET``
+        seconds of ``clock`` (at most ``speed``; no limit but the budget at the top notch,
+        ``MAX_SPEED``), so a frame stays short at any setting; paused, exactly ``speed``. Then
+        one redraw."""
+        if not self.running:
+            self.run(self._speed)
+            return
+        try:
+            self.last_tick_steps = fill_budget(self._advance, self._frame_cap(), self.FRAME_BUDGET,
+                                               self.clock, lambda: self.running)
+        except ValueError as exc:  # e.g. every training point removed
+            self.pause()
+            self.error.emit(str(exc))
+            return
+        self.stepped.emit()
+
+    def _frame_cap(self) -> int:
+        """The most steps one playing frame may run: ``speed``, or (the "max" notch) unbounded."""
+        return MAX_STEPS_PER_FRAME if self._speed >= self.MAX_SPEED else self._speed
 
     def run(self, k: int) -> None:
         """k engine steps without the timer (tests, scripts), then one redraw."""
@@ -176,31 +197,147 @@ class LabController(QObject):
         return {"version": STATE_VERSION, "settings": self.settings_dict(), "speed": self._speed}
 
     def load(self, data: Any) -> bool:
-        """Adopt a saved state, a preset's settings or an older version's; a malformed one
-        changes nothing and says why."""
+        """Adopt a saved state, a preset's settings or an older or newer version's. Each field is
+        checked against the kind of the value in force (``check_like``); if the whole cannot be
+        adopted, every field that can be is, and the message names each field left out. True if
+        all of it was adopted."""
+        notes: list[str] = []
         try:
-            settings, speed = self._unpack(data)
-            self.pause()
-            self._load_settings(settings)
-        except (TypeError, ValueError, KeyError, OverflowError) as exc:
+            settings, speed = self._unpack(data, notes)
+        except (TypeError, ValueError) as exc:
             self.error.emit(f"could not load the {self.key} settings: {exc}")
             return False
+        self.pause()
+        bad = self._adopt_settings(settings)
         if speed is not None:
             self.set_speed(speed)
+        if bad or notes:
+            self.error.emit(f"could not load all of the {self.key} settings: "
+                            + "; ".join(notes + bad) + ("; kept the rest" if bad else ""))
         self.settings_changed.emit()
         self.stepped.emit()
-        return True
+        return not bad and not notes
 
-    def _unpack(self, data: Any) -> tuple[dict[str, Any], int | None]:
+    def _adopt_settings(self, settings: dict[str, Any]) -> list[str]:
+        """Load ``settings`` whole if it can be, else field by field (see ``salvage``); the
+        messages of the fields left out."""
+        try:
+            check_like("", settings, self.settings_dict())
+            self._load_settings(settings)
+            return []
+        except LOAD_ERRORS:
+            pass
+        kept, bad = salvage(self.settings_dict(), settings, self._try_settings)
+        if kept is not None:
+            self._load_settings(kept)
+        return bad
+
+    def _try_settings(self, settings: dict[str, Any]) -> None:
+        """Raise as ``_load_settings`` would for these settings (they are adopted: the caller
+        loads the final ones at the end)."""
+        check_like("", settings, self.settings_dict())
+        self._load_settings(settings)
+
+    def _unpack(self, data: Any, notes: list[str] | None = None) -> tuple[dict[str, Any], int | None]:
         if not isinstance(data, dict):
             raise TypeError(f"expected a JSON object, got {type(data).__name__}")
         if "version" not in data:  # a preset's settings, or a state saved before versions
             return self._migrate(dict(data)), None
-        check_version(data["version"], STATE_VERSION, "state")
+        if check_version(data["version"], STATE_VERSION, "state", notes) > STATE_VERSION:
+            notes.append(f"saved by a newer Descent (state version {data['version']})")
         settings = data.get("settings")
         if not isinstance(settings, dict):
             raise TypeError("expected 'settings' to be a JSON object")
         speed = data.get("speed")
         if speed is not None and (not isinstance(speed, int) or isinstance(speed, bool)):
-            raise ValueError(f"speed must be an integer, got {speed!r}")
+            raise ValueError(f"speed must be a whole number, got {speed!r}")
         return settings, speed
+
+
+MAX_STEPS_PER_FRAME = 1_000_000  # the "max" notch's bound, never reached within a budget
+
+
+def fill_budget(advance: Callable[[int], None], cap: int, budget: float,
+                clock: Callable[[], float], going: Callable[[], bool]) -> int:
+    """Call ``advance(k)`` in chunks until ``cap`` steps ran, ``budget`` seconds of ``clock``
+    passed or ``going()`` turns False (the run stopped itself); the steps run (at least one).
+    A chunk is sized from the time per step so far, so the clock is read a few times a frame."""
+    t0, done, chunk = clock(), 0, 1
+    while True:
+        advance(chunk)
+        done += chunk
+        elapsed = clock() - t0
+        if done >= cap or elapsed >= budget or not going():
+            return done
+        per_step = max(elapsed / done, 1e-9)
+        chunk = int(min(cap - done, max(1.0, (budget - elapsed) / per_step), 2 * done))
+
+
+LOAD_ERRORS = (TypeError, ValueError, KeyError, IndexError, OverflowError, AttributeError,
+               RecursionError)
+Attempt = Callable[[dict[str, Any]], None]
+
+
+def salvage(base: dict[str, Any], incoming: dict[str, Any], attempt: Attempt,
+            prefix: str = "") -> tuple[dict[str, Any] | None, list[str]]:
+    """The settings ``base`` with as many of ``incoming``'s fields as ``attempt`` accepts (it
+    raises to refuse), and a message for each field left out, named by its path ("hyper.adam.lr",
+    "added[3]"). Objects are merged key by key, lists of records item by item; fields are tried
+    again while any is adopted, since one may allow another (a data set, then its classes). The
+    settings are None if no field was adopted."""
+    pending = dict(incoming)
+    reasons: dict[str, list[str]] = {}
+    adopted = progress = False
+    while pending and (progress or not adopted):
+        progress = False
+        for key, value in list(pending.items()):
+            merged, reasons[key] = _merge(base, key, value, attempt, f"{prefix}{key}")
+            if merged is not None:
+                base, adopted, progress = merged, True, True
+                del pending[key]
+        if not progress:
+            break
+    return (base if adopted else None), [r for rs in reasons.values() for r in rs]
+
+
+def _merge(base: dict[str, Any], key: str, value: Any, attempt: Attempt, path: str
+           ) -> tuple[dict[str, Any] | None, list[str]]:
+    """``base`` with ``key`` set to ``value``, or to as much of it as ``attempt`` accepts (None if
+    nothing), and the reasons for what was left out."""
+    try:
+        attempt({**base, key: value})
+        return {**base, key: value}, []
+    except LOAD_ERRORS as exc:
+        reason = [_named(path, exc)]
+    old = base.get(key)
+    if isinstance(value, dict) and isinstance(old, dict) and value:
+        part, bad = salvage(old, value, lambda d: attempt({**base, key: d}), f"{path}.")
+        return (None if part is None else {**base, key: part}), bad or reason
+    if isinstance(value, list) and value and all(isinstance(v, (list, dict)) for v in value):
+        kept, bad = _good_items([], list(enumerate(value)), lambda items: attempt({**base, key: items}))
+        if kept:
+            return {**base, key: kept}, [_named(f"{path}[{i}]", msg) for i, msg in bad] or reason
+    return None, reason
+
+
+def _good_items(kept: list, items: list[tuple[int, Any]], attempt: Callable[[list], None]
+                ) -> tuple[list, list[tuple[int, str]]]:
+    """``kept`` and as many of ``items`` (index, item) as ``attempt`` accepts after it, found by
+    halving (a few bad items among thousands cost a few dozen attempts); the refused (index,
+    reason)."""
+    try:
+        attempt([*kept, *(v for _, v in items)])
+        return [*kept, *(v for _, v in items)], []
+    except LOAD_ERRORS as exc:
+        if len(items) == 1:
+            return kept, [(items[0][0], _named("", exc))]
+    half = len(items) // 2
+    kept, bad_left = _good_items(kept, items[:half], attempt)
+    kept, bad_right = _good_items(kept, items[half:], attempt)
+    return kept, bad_left + bad_right
+
+
+def _named(path: str, exc: Exception | str) -> str:
+    """The message, led by the field's path unless it names the field already."""
+    text = str(exc) or type(exc).__name__
+    return text if not path or text.startswith(path) else f"{path}: {text}"

@@ -66,3 +66,24 @@ def notation_html(text: str) -> str:
     text = _SUBSCRIPT.sub(r"\1<sub>\2</sub>", text)
     text = _SUPERSCRIPT.sub(lambda m: f"<sup>{m.group(1).strip('{}')}</sup>", text)
     return text.replace("z_norm", "z<sub>norm</sub>").replace("W_new", "W<sub>new</sub>")
+
+
+# -- zoom and themes: what the View menu changes (``ui.framework.presentation``) ----------------
+
+_PX = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
+_HEX = re.compile(r"#[0-9a-fA-F]{3,6}\b")
+# Each theme's replacements for the colours the widgets' own style sheets name.
+THEME_COLORS: dict[str, dict[str, str]] = {
+    "light": {},
+    "dark": {"#444": "#d0d0d0", "#666": "#b0b0b0", "#333": "#e0e0e0", "#000": "#ffffff",
+             INVALID_BACKGROUND: "#7a2020", HIGHLIGHT_BACKGROUND: "#4d4400", "#d8c070": "#8a7a30"},
+    "high contrast": {"#444": "#000", "#666": "#000", "#333": "#000", "#d8c070": "#000"},
+}
+
+
+def restyle(sheet: str, zoom: float, theme: str) -> str:
+    """A widget's style sheet at ``zoom`` (pixel font sizes scaled) in ``theme`` (its colours
+    replaced by the theme's)."""
+    colors = {k.lower(): v for k, v in THEME_COLORS.get(theme, {}).items()}
+    sheet = _PX.sub(lambda m: f"font-size: {float(m.group(1)) * zoom:.3g}px", sheet)
+    return _HEX.sub(lambda m: colors.get(m.group(0).lower(), m.group(0)), sheet)

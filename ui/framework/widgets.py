@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -132,22 +133,37 @@ class ScheduleEditor(QWidget):
         self.formula.setText(SCHEDULES[name].formula)
 
 
+LEFT_MIN, CENTRE_MIN, RIGHT_MIN = 300, 280, 220  # the narrowest each column gets (px, at zoom 1)
+
+
 def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
                   sizes: tuple[int, int, int]) -> QSplitter:
-    """The labs' layout: scrollable controls, the main view, and a column of readouts."""
-    scroll = QScrollArea()
-    scroll.setWidget(controls)
-    scroll.setWidgetResizable(True)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setMinimumWidth(max(controls.minimumSizeHint().width(), controls.sizeHint().width()) + 20)
+    """The labs' layout: the controls, the main view and a column of readouts, side by side in a
+    splitter. Each column scrolls when the window is narrower or lower than its contents, so the
+    page fits a 1024x768 projector (or 960x540 at a scale factor of 2); the controls keep their
+    run box (Play, Step, Reset) at their top."""
     split = QSplitter(Qt.Orientation.Horizontal)
-    for w in (scroll, centre, right):
-        split.addWidget(w)
+    for i, (w, least) in enumerate(((controls, LEFT_MIN), (centre, CENTRE_MIN), (right, RIGHT_MIN))):
+        split.addWidget(scrolling(w, least))
+        split.setCollapsible(i, False)
     split.setStretchFactor(0, 0)
     split.setStretchFactor(1, 3)
     split.setStretchFactor(2, 2)
-    split.setSizes(list(sizes))
+    # The controls as wide as they ask, so the run buttons show whole when there is room.
+    left = max(sizes[0], controls.sizeHint().width() + split.widget(0).verticalScrollBar().sizeHint().width())
+    split.setSizes([left, *sizes[1:]])
     return split
+
+
+def scrolling(widget: QWidget, least: int) -> QScrollArea:
+    """``widget`` in a frameless scroll area at least ``least`` px wide, which scrolls when it is
+    given less room than the widget's own minimum."""
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setMinimumSize(least, 120)
+    return scroll
 
 
 def run_shortcuts(page: QWidget, lab) -> None:
@@ -163,7 +179,8 @@ class RunBox(QWidget):
     """Play/Pause, Step and Reset (plus any extra buttons), and the speed slider of ``lab``.
 
     The Play button's text follows the lab's running state; the slider sets ``lab.speed`` in
-    [1, lab.MAX_SPEED] with ``unit`` naming what a frame runs ("steps", "mini-batches").
+    [1, lab.MAX_SPEED] with ``unit`` naming what a frame runs ("steps", "mini-batches"); its top
+    notch is "max speed", as many as the frame budget allows.
     """
 
     def __init__(self, lab, step_tip: str, reset_tip: str, unit: str,
@@ -192,7 +209,12 @@ class RunBox(QWidget):
     def show_speed(self, speed: int) -> None:
         with blocked(self.speed_slider):
             self.speed_slider.setValue(speed)
-        self.speed_label.setText(f"{speed} {self.unit}/frame")
+        top = speed >= self.lab.MAX_SPEED
+        self.speed_label.setText("max speed" if top else f"{speed} {self.unit}/frame")
+        self.speed_slider.setToolTip(f"Up to {speed} {self.unit} a frame, as many as fit in "
+                                     f"{self.lab.FRAME_BUDGET * 1e3:.0f} ms" if not top else
+                                     f"As many {self.unit} a frame as fit in "
+                                     f"{self.lab.FRAME_BUDGET * 1e3:.0f} ms")
 
 
 def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:

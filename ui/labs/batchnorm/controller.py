@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from simulator.batchnorm import BNExperiment, default_config
 from simulator.training import ClassifierConfig
 from ui.framework.controller import LabController
+from ui.session import check_limits
 
 # The page's slider ranges: the EWA momentum and the mini-batch size it offers.
 MOMENTUM_RANGE = (0.5, 0.999)
@@ -130,6 +131,15 @@ class BatchNormController(LabController):
         """Show (and test with) the bias-corrected EWA, or the one started at zero."""
         return self.change(lambda: setattr(self, "corrected", bool(on)))
 
+    def undo_normalization(self) -> bool:
+        """Set the watched layer's γ = √(σ² + ε) and β = μ of the last mini-batch, so that
+        z̃ = z: batch norm undone (training goes on from there)."""
+        if not self.change(lambda: self.experiment.undo_normalization(self.layer)):
+            return False
+        self.message.emit(f"Layer {self.layer + 1}: γ = √(σ² + ε) and β = μ of the last "
+                          "mini-batch, so z̃ = z (see the chain on the right).")
+        return True
+
     def watch(self, layer: int, unit: int) -> bool:
         """Watch hidden layer ``layer`` (from 0) and its unit ``unit``, clipped to what exists."""
         return self.change(lambda: self._watch(layer, unit))
@@ -166,6 +176,7 @@ class BatchNormController(LabController):
         if not isinstance(watch, (list, tuple)) or len(watch) != 2:
             raise ValueError(f"watch must be [layer, unit], got {watch!r}")
         layer, unit = (int(v) for v in watch)
+        check_limits(data, {"lr": (None, 10), "batch_size": (None, BATCH_RANGE[1])})  # the widgets' ranges
         config = ClassifierConfig.from_dict({**default_config().to_dict(), **data})
         check_momentum(config.bn_momentum)
         experiment = BNExperiment(config, pop_every=self.experiment.pop_every)

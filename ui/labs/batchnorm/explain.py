@@ -75,7 +75,35 @@ def explain_html(values: dict[str, Any], layer: int, unit: int) -> str:
     values of ``BNExperiment.explain_values``."""
     sub = f"<sup>[{layer + 1}]</sup>"
     return (f"<h3>Batch norm, layer {layer + 1}, unit {unit + 1}</h3>"
-            + _training(values, sub) + _test_time(values))
+            + chain_html(values, layer) + _training(values, sub) + NO_BIAS + _test_time(values))
+
+
+NO_BIAS = ("<p><b>No b</b> in a layer with batch norm: z = W a. Normalizing subtracts μ, which "
+           "removes any constant added to z, so b would do nothing; β takes its place. "
+           "<i>Undo</i> sets γ = √(σ² + ε) and β = μ: then z̃ = z, and batch norm passes z "
+           "through unchanged (the network can learn that, if it helps).</p>")
+
+
+def _short(v: Any, shown: int = 3) -> str:
+    """A vector's first values, '[0.97, 0.98, −1, …] (16)'."""
+    items = ", ".join(num(x, 3) for x in list(v)[:shown])
+    return f"[{items}{', …' if len(v) > shown else ''}]" + (f" ({len(v)})" if len(v) > shown else "")
+
+
+def chain_html(values: dict[str, Any], layer: int) -> str:
+    """The notes' chain X → z → z̃ → a for the first example of the last mini-batch."""
+    c = values.get("chain") or {}
+    name = "X" if layer == 0 else f"a<sup>[{layer}]</sup>"
+    g = values.get("activation", "tanh")
+    if not c:
+        return (f"<p><b>Chain</b> {name} → z → z̃ → a: — (no mini-batch yet)</p>")
+    bias = " + b" if c["has_b"] else ""
+    return (f"<p><b>Chain</b>, first example of the last mini-batch:<br>"
+            f"{name} = {_short(c['input'])}<br>"
+            f"→ z = W {name}{bias} = <b>{num(c['z'])}</b><br>"
+            f"→ z<sub>norm</sub> = <b>{num(c.get('z_norm', float('nan')))}</b> → "
+            f"z̃ = <b>{num(c['z_tilde'])}</b><br>"
+            f"→ a = {g}(z̃) = <b>{num(c['a'])}</b></p>")
 
 
 def _table(t: dict[str, Any]) -> str:
@@ -87,14 +115,43 @@ def _table(t: dict[str, Any]) -> str:
     for label, key in rows:
         cells = "".join(f"<td align='right'>{num(modes[m][key])}</td>" for m in MODES)
         body += f"<tr><td>{label}</td>{cells}</tr>"
-    pred = "".join(f"<td align='right'>class {modes[m]['predicted']} (p = {num(modes[m]['p'], 3)})</td>"
-                   for m in MODES)
+    pred = "".join(f"<td align='right'>{_prediction(modes[m])}</td>" for m in MODES)
     body += f"<tr><td><b>prediction</b></td>{pred}</tr>"
-    accs = "".join(f"<td align='right'><b>{num(100 * modes[m]['accuracy'], 3)} %</b></td>"
-                   for m in MODES)
+    accs = "".join(f"<td align='right'><b>{_percent(modes[m]['accuracy'])}</b></td>" for m in MODES)
     body += f"<tr><td><b>test accuracy</b></td>{accs}</tr>"
     return ("<table cellspacing='0' cellpadding='3' border='1' style='border-collapse: collapse'>"
             f"<tr><th></th>{head}</tr>{body}</table>")
+
+
+def _percent(v: float) -> str:
+    text = num(100 * v, 3)
+    return text if text == "—" else f"{text} %"
+
+
+def _prediction(row: dict[str, Any]) -> str:
+    if row["predicted"] is None:
+        return "—"
+    return f"class {row['predicted']} (p = {num(row['p'], 3)})"
+
+
+def ewa_sentence(table: dict[str, Any]) -> str:
+    """What the EWA and population columns say, following their accuracies on screen."""
+    modes, verdict = table["modes"], table["verdict"]
+    ewa, pop = (f"{num(100 * modes[m]['accuracy'], 3)} %" for m in ("ewa", "population"))
+    batches = f"about {1 / (1 - table['momentum']):.0f}"
+    if verdict == "unknown":
+        return ("No mini-batch has been seen yet, so the EWA holds no statistics (—). Press "
+                "Play or Step.")
+    if verdict == "same":
+        return (f"The EWA and the population statistics give nearly the same test accuracy "
+                f"({ewa} and {pop}).")
+    if verdict == "lower":
+        return (f"The EWA does worse than the population statistics ({ewa} against {pop}): it "
+                f"averages the last {batches} mini-batches, taken under older weights, and the "
+                "weights are still moving. It catches up as training settles (or with a smaller "
+                f"{RHO}).")
+    return (f"The EWA does better than the population statistics here ({ewa} against {pop}): "
+            "the two estimates differ while the weights are still moving.")
 
 
 def batches_sentence(batch_size: int, accuracy: float) -> str:
@@ -114,8 +171,7 @@ def table_html(table: dict[str, Any], layer: int, unit: int) -> str:
         f"β = {num(table['beta'])}.</p>"
         + _table(table)
         + "<p>A batch of one has μ = z and σ² = 0, so z_norm = 0 and z̃ = β for <i>every</i> "
-        "example: all get the same prediction. The EWA and the population statistics give "
-        "nearly the same answer once training has settled.</p>"
+        f"example: all get the same prediction. {ewa_sentence(table)}</p>"
     )
 
 
@@ -131,6 +187,11 @@ HELP_HTML = (
     "lag.</li>"
     "<li><b>Test time</b>: one test example normalized with the EWA, with its own batch of one "
     "(z̃ = β for every example) and with the population statistics.</li>"
-    "<li><b>Twins</b>: both loss curves, and the covariate shift of the deepest layer.</li></ul>"
+    "<li><b>Twins</b>: both twins' train (solid) and test (dashed) loss; the covariate shift of "
+    "the deepest layer, over the iterations and as its distribution at iterations 0, 50, 200 and "
+    "800; and the noise batch norm adds to an example's z̃ against the mini-batch size, its "
+    "slight regularization.</li>"
+    "<li><b>Undo</b> sets the watched layer's γ = √(σ² + ε) and β = μ, so z̃ = z. The right "
+    "column follows the chain X → z → z̃ → a of the watched unit.</li></ul>"
     "<p>Space plays or pauses, Right runs one mini-batch, R resets.</p>"
 )

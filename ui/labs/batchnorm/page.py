@@ -53,7 +53,7 @@ class BatchNormPage(LabPage):
         left = max(self.panel.minimumSizeHint().width(), self.panel.sizeHint().width()) + 24
         self.assemble(self.panel, self.tabs, self.explain,
                       (left, 1280 - left - EXPLAIN_WIDTH, EXPLAIN_WIDTH))
-        lab.settings_changed.connect(self.throttle.expire)  # a change is drawn in full
+        lab.settings_changed.connect(lambda: self.redraw(force=True))  # a change is drawn in full
         lab.stepped.connect(self.redraw)
         lab.running_changed.connect(lambda running: running or self.redraw(force=True))
         self.redraw(force=True)
@@ -67,7 +67,7 @@ class BatchNormPage(LabPage):
         if tab is self.stats:
             self.stats.draw(rich)
         elif tab is self.twins:
-            self.twins.draw()
+            self.twins.draw(rich, force)
         if rich:
             if tab is self.test_time:
                 self.test_time.draw()

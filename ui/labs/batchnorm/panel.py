@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -132,8 +133,12 @@ class BatchNormPanel(QWidget):
              lambda p: lab.set_batch_size(2**p))
         self.corrected_box = bind(QCheckBox(corrected_label()), lambda: lab.corrected,
                                   lab.set_corrected)
+        self.undo_button = QPushButton("Undo: γ = √(σ² + ε), β = μ")
+        self.undo_button.setToolTip("Set the watched layer's γ and β from the last mini-batch's "
+                                    "μ and σ², so that z̃ = z")
+        self.undo_button.clicked.connect(lambda: lab.undo_normalization())
         for w in (self.momentum_label, self.momentum_slider, self.batch_label, self.batch_slider,
-                  self.corrected_box):
+                  self.corrected_box, self.undo_button):
             lay.addWidget(w)
         return box
 

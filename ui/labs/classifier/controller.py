@@ -15,6 +15,7 @@ from simulator.classifier.plane import LogisticComparison
 from simulator.training import DIVERGED, FEATURES, ClassifierConfig, ClassifierTrainer
 from simulator.validation import check_choice
 from ui.framework.controller import LabController
+from ui.session import check_limits, check_number, check_rows, check_whole
 
 REGULARIZATION = ("none", "L2", "L1")
 
@@ -28,7 +29,7 @@ class ClassifierController(LabController):
 
     key = "classifier"
     MAX_SPEED = 50
-    DEFAULT_SPEED = 2
+    DEFAULT_SPEED = 10  # over an epoch a frame at the default 210 training points (TF Playground: one)
 
     data_changed = Signal()
 
@@ -37,6 +38,9 @@ class ClassifierController(LabController):
         self.trainer = ClassifierTrainer(ClassifierConfig())
         self.logistic = LogisticComparison()
         self.add_class = 0  # the class a click on the plane adds
+        # Draw logistic regression's boundary beside softmax regression's (a wish: it shows only
+        # while it applies, two classes and no hidden layer).
+        self.compare_logistic = False
         self._announced = False  # the divergence message was shown
 
     @property
@@ -46,6 +50,11 @@ class ClassifierController(LabController):
     @property
     def iteration(self) -> int:
         return self.trainer.iteration
+
+    @property
+    def comparing(self) -> bool:
+        """The logistic comparison is asked for and applies (C = 2, no hidden layer)."""
+        return self.compare_logistic and LogisticComparison.applies(self.trainer)
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -96,6 +105,10 @@ class ClassifierController(LabController):
         """New points: the next data seed (the seed box shows it)."""
         self.set_config(data_seed=self.config.data_seed + 1)
 
+    def set_compare_logistic(self, on: bool) -> bool:
+        """Draw logistic regression's boundary beside softmax regression's (when C = 2)."""
+        return self.change(lambda: setattr(self, "compare_logistic", bool(on)))
+
     def set_add_class(self, label: int) -> None:
         self.add_class = int(min(max(int(label), 0), self.trainer.data.n_classes - 1))
 
@@ -121,14 +134,19 @@ class ClassifierController(LabController):
     # -- saved state ----------------------------------------------------------------------------
 
     def settings_dict(self) -> dict[str, Any]:
-        """The settings and the added points, as the unversioned state of earlier versions."""
-        return {**self.config.to_dict(), "added": [list(p) for p in self.trainer.added]}
+        """The settings, the added points and the logistic comparison's switch."""
+        return {**self.config.to_dict(), "added": [list(p) for p in self.trainer.added],
+                "compare_logistic": self.compare_logistic}
 
     def _load_settings(self, data: dict[str, Any]) -> None:
         data = dict(data)
-        added = [(x, y, c) for x, y, c in data.pop("added", [])]
+        added = check_rows("added", data.pop("added", []), check_number, check_number, check_whole)
+        compare = data.pop("compare_logistic", False)
+        if not isinstance(compare, bool):
+            raise TypeError(f"compare_logistic must be true or false, got {compare!r}")
+        check_limits(data, {"lr": (None, 1000), "l2": (None, 100), "l1": (None, 100)})  # the fields' ranges
         trainer = ClassifierTrainer(ClassifierConfig.from_dict(data), added=added)
-        self.trainer = trainer
+        self.trainer, self.compare_logistic = trainer, compare
         self._announced = False
         self.add_class = min(self.add_class, trainer.data.n_classes - 1)
         self.data_changed.emit()

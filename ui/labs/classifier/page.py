@@ -18,6 +18,8 @@ from .controller import ClassifierController
 from .panel import ClassifierPanel
 from .views import CurvesView, NetworkView, ProbeView, RegionView, WorkedExample
 
+RIGHT_WIDTH = 430  # the curves and the softmax column
+
 
 class ClassifierPage(LabPage):
     """The softmax classifier lab."""
@@ -47,13 +49,17 @@ class ClassifierPage(LabPage):
         self.curves = CurvesView()
         self.probe = ProbeView()
         self.worked = WorkedExample()
+        # The probe and the worked example share the space under the curves, one tab each.
+        self.softmax_tabs = QTabWidget()
+        self.softmax_tabs.addTab(self.probe, "Probe")
+        self.softmax_tabs.addTab(self.worked, "Softmax worked example")
         right = QWidget()
         col = QVBoxLayout(right)
         col.setContentsMargins(0, 0, 0, 0)
         col.addWidget(self.curves, 5)
-        col.addWidget(self.probe, 4)
-        col.addWidget(self.worked)
-        self.assemble(self.panel, self.tabs, right, (310, 530, 440))
+        col.addWidget(self.softmax_tabs, 4)
+        left = max(self.panel.minimumSizeHint().width(), self.panel.sizeHint().width()) + 24
+        self.assemble(self.panel, self.tabs, right, (left, 1270 - left - RIGHT_WIDTH, RIGHT_WIDTH))
         self._connect()
         self._data_changed()
 
@@ -61,11 +67,10 @@ class ClassifierPage(LabPage):
         lab, panel, regions = self.lab, self.panel, self.regions
         lab.stepped.connect(self.redraw)
         lab.data_changed.connect(self._data_changed)
-        lab.settings_changed.connect(self.throttle.expire)  # the text follows a change at once
+        lab.settings_changed.connect(lambda: self.redraw(force=True))  # a change shows at once
         lab.running_changed.connect(self._running_changed)
         panel.discretize_box.toggled.connect(lambda on: self._set_view(discretize=on))
         panel.test_box.toggled.connect(lambda on: self._set_view(show_test=on))
-        panel.logistic_box.toggled.connect(lambda on: self._set_view(compare_logistic=on))
         self.tabs.currentChanged.connect(lambda _: self.redraw(force=True))
         self.network.warp_changed.connect(lambda: self.redraw(force=True))
         regions.add_requested.connect(self._add_point)
@@ -106,8 +111,10 @@ class ClassifierPage(LabPage):
         """Regions and curves every frame; the text, the probe and the network tab at most ten
         times a second while playing."""
         t = self.lab.trainer
+        self.regions.compare_logistic = self.lab.compare_logistic
         self.regions.draw(t, self.lab.logistic)
         self.curves.draw(t.history, len(t.data.y_test) > 0)
+        self.curves.draw_iterations(t.costs, t.iteration)
         if self.throttle.ready(self.lab.running, force):
             self.panel.epoch_label.setText(explain.epoch_html(t, self.regions.agreement))
             self._draw_probe()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.classifier.plane import LogisticComparison
-from simulator.datasets import CLASS_RANGE, DATASETS, make_dataset
+from simulator.datasets import CLASS_RANGE, DATASETS, TURNS_RANGE, make_dataset
 from simulator.optimizers import OPTIMIZERS
 from simulator.training import FEATURES, MAX_HIDDEN_LAYERS, MAX_UNITS
 from ui.framework.binder import Binder
@@ -28,6 +28,7 @@ from ui.framework.style import BETA_KEY, LABELS, class_color
 from ui.framework.widgets import NumberField, RunBox, ScheduleEditor, blocked, note_label, row
 
 from .controller import REGULARIZATION, ClassifierController
+from .own_data_button import OwnDataButton
 
 SEED_MAX = 2**31 - 1
 NEW_LAYER_UNITS = 8  # what a newly added hidden layer starts with
@@ -68,8 +69,8 @@ def _combo(items: list[tuple[str, str]]) -> QComboBox:
 
 
 class ClassifierPanel(QWidget):
-    """The controls. The view options (``discretize_box``, ``test_box``, ``logistic_box``) are
-    not settings: the page connects them to the plane. ``epoch_label`` shows the run's line."""
+    """The controls. The view options (``discretize_box``, ``test_box``) are not settings: the
+    page connects them to the plane. ``epoch_label`` shows the run's line."""
 
     def __init__(self, lab: ClassifierController) -> None:
         super().__init__()
@@ -110,7 +111,10 @@ class ClassifierPanel(QWidget):
         self.discretize_box = QCheckBox("Discretize regions")
         self.test_box = QCheckBox("Show test points")
         self.test_box.setChecked(True)
-        self.logistic_box = QCheckBox("Compare with logistic regression (C = 2)")
+        # Ticked only while it applies (two classes, no hidden layer), greyed out otherwise.
+        self.logistic_box = self.binder.bind(
+            QCheckBox("Compare with logistic regression (C = 2)"), lambda: lab.comparing,
+            lab.set_compare_logistic, enabled=lambda: LogisticComparison.applies(lab.trainer))
         grid.addWidget(self.discretize_box, 2, 0, 1, 2)
         grid.addWidget(self.test_box, 2, 2, 1, 2)
         grid.addWidget(self.logistic_box, 3, 0, 1, 4)
@@ -128,7 +132,7 @@ class ClassifierPanel(QWidget):
         for name in DATASETS:
             self.dataset_combo.addItem(dataset_icon(name), name, name)
         bind(self.dataset_combo, lambda: lab.config.dataset, lambda v: lab.set_config(dataset=v))
-        form.addRow("Set", self.dataset_combo)
+        form.addRow("Set", row(self.dataset_combo, OwnDataButton(lab), stretch=0))
         self.classes_spin = _spin(*CLASS_RANGE[lab.config.dataset])
         bind(self.classes_spin, lambda: lab.config.classes, lambda v: lab.set_config(classes=v),
              enabled=self._classes_vary)
@@ -136,6 +140,12 @@ class ClassifierPanel(QWidget):
         self.noise_field = bind(NumberField(0.0, 1.0, 2, 0.05), lambda: lab.config.noise,
                                 lambda v: lab.set_config(noise=v))
         form.addRow("Noise", self.noise_field)
+        self.turns_field = bind(NumberField(*TURNS_RANGE, 2, 0.25), lambda: lab.config.turns,
+                                lambda v: lab.set_config(turns=v),
+                                enabled=lambda: lab.config.dataset == "spiral")
+        self.turns_field.setToolTip("How many times each spiral arm winds round: 0.64 is "
+                                    "CS231n's spiral, 1.75 TensorFlow Playground's")
+        form.addRow("Spiral turns", self.turns_field)
         self.test_field = NumberField(0.0, 90.0, 0, 5.0)
         self.test_field.setSuffix(" %")
         bind(self.test_field, lambda: round(100 * lab.config.test_fraction),
@@ -191,7 +201,8 @@ class ClassifierPanel(QWidget):
         form.addRow("Units", units)
         self.activation_combo = bind(_combo([("tanh", "tanh"), ("relu", "relu")]),
                                      lambda: lab.config.activation,
-                                     lambda v: lab.set_config(activation=v))
+                                     lambda v: lab.set_config(activation=v),
+                                     enabled=lambda: bool(lab.config.hidden))
         form.addRow("Activation", self.activation_combo)
         self.reg_combo = _combo([(k, k) for k in REGULARIZATION])
         self.reg_field = NumberField(0.0, 100.0, 4, 0.01)
@@ -263,7 +274,6 @@ class ClassifierPanel(QWidget):
             self.classes_spin.setRange(lo, hi)
         self._show_batch_range()
         self._show_add_classes()
-        self.logistic_box.setEnabled(LogisticComparison.applies(self.lab.trainer))
 
     def _show_batch_range(self) -> None:
         with blocked(self.batch_spin):

@@ -14,18 +14,38 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.race_settings import RaceSettings, build_race, check_optimizer, check_start
-from simulator.racing import RUNNING, Racer, basin_map, basin_shares, momentum_rate_map, narrate
+from simulator.racing import (
+    RUNNING,
+    Racer,
+    basin_map,
+    basin_shares,
+    best_pair,
+    momentum_axes,
+    momentum_rate_map,
+    narrate,
+)
 from simulator.specs import OptimizerSpec, SurfaceSpec
 from simulator.surfaces import Surface
 from ui.framework.controller import LabController
-from ui.framework.style import LABELS
+from ui.session import check_limits
 
 from .explain import stop_message
 
-# The momentum map: convergence rate of momentum per (α, β) on the ravine.
-MOMENTUM_MAP_SURFACE = SurfaceSpec("ravine")
-MOMENTUM_MAP_ALPHAS = np.logspace(-3, 1, 120)
-MOMENTUM_MAP_BETAS = np.linspace(0.0, 0.99, 100)
+BETA_MAX = 0.999  # the highest β a click on the momentum map sets
+
+
+@dataclass(frozen=True)
+class MomentumMap:
+    """Momentum's convergence rate per (β, α) on one surface from one start (``rates[ib, ia]``),
+    the grid's axes, and the best pair (α, β, rate)."""
+
+    alphas: np.ndarray
+    betas: np.ndarray
+    rates: np.ndarray
+    surface: Surface
+    start: tuple[float, float]
+    log_beta: bool
+    best: tuple[float, float, float]
 
 
 @dataclass(frozen=True)
@@ -63,7 +83,7 @@ class OptimizerController(LabController):
         self.narrate = False
         self.narration: dict[str, Any] | None = None
         self.basin: BasinResult | None = None
-        self._momentum_rates: np.ndarray | None = None
+        self._momentum_maps: dict[tuple, MomentumMap] = {}
         self._announced: set[str] = set()
 
     # -- reading -------------------------------------------------------------------------------
@@ -106,6 +126,12 @@ class OptimizerController(LabController):
         """Switch surface; the start and the learning rates go to that surface's own."""
         return self.change(lambda: self._adopt(self.settings.with_surface(SurfaceSpec(str(name)))))
 
+    def set_formula(self, text: str, domain: tuple[float, float, float, float]) -> bool:
+        """Switch to a typed surface f(x, y) over ``domain`` (xmin, xmax, ymin, ymax); the
+        parser's message if the engine refuses it (see ``simulator.typed_surface``)."""
+        return self.change(lambda: self._adopt(self.settings.with_surface(
+            SurfaceSpec("formula", text, tuple(domain)))))
+
     def set_start(self, x: float, y: float) -> bool:
         return self.change(lambda: self._adopt(
             self.settings.changed(start=check_start(self.surface, x, y))))
@@ -117,11 +143,19 @@ class OptimizerController(LabController):
         return self.change(lambda: self._adopt(self.settings.with_hyper(name, key, value)))
 
     def set_momentum_pair(self, alpha: float, beta: float) -> bool:
-        """The Momentum racer's (α, β), kept inside the momentum map's grid (a click on it)."""
-        a = round(float(np.clip(alpha, MOMENTUM_MAP_ALPHAS[0], MOMENTUM_MAP_ALPHAS[-1])), 5)
-        b = round(float(np.clip(beta, MOMENTUM_MAP_BETAS[0], MOMENTUM_MAP_BETAS[-1])), 4)
+        """The Momentum racer's (α, β), kept inside the momentum map's α range and β in
+        [0, ``BETA_MAX``] (a click on the map)."""
+        alphas, _ = momentum_axes(self.surface)
+        a = float(f"{float(np.clip(alpha, alphas[0], alphas[-1])):.5g}")
+        b = round(float(np.clip(beta, 0.0, BETA_MAX)), 4)
         return self.change(lambda: self._adopt(
             self.settings.with_hyper("momentum", "lr", a).with_hyper("momentum", "beta", b)))
+
+    def set_twin(self, slot: int, of: str | None, key: str | None = None, value: Any = None) -> bool:
+        """A/B twin number ``slot`` (0 or 1): racer ``of`` again with ``key`` set to ``value``
+        (``of`` None or "": the twin removed)."""
+        twin = {"of": of, "key": key, "value": value} if of else None
+        return self.change(lambda: self._adopt(self.settings.with_twin(int(slot), twin)))
 
     def set_schedule(self, name: str, **params: float) -> bool:
         return self.change(lambda: self._adopt(
@@ -164,6 +198,7 @@ class OptimizerController(LabController):
             raise TypeError("expected a JSON object with the race settings")
         speed = data.get("speed")
         speed = None if speed is None else int(speed)  # presets and older files keep it here
+        check_limits(data, {"hyper.*.lr": (None, 1000), "start.*": (-1e3, 1e3)})  # the fields' ranges
         self._adopt(RaceSettings.from_dict(data))
         if speed is not None:
             self.set_speed(speed)
@@ -208,7 +243,7 @@ class OptimizerController(LabController):
         racer, n = self.selected_racer, self.narration
         if n is None or n["done"]:
             if racer.status != RUNNING:
-                self.error.emit(f"{LABELS[racer.name]} has stopped ({racer.status}); press R to reset")
+                self.error.emit(f"{racer.label} has stopped ({racer.status}); press R to reset")
                 return
             self.narration = narrate(racer)
         else:
@@ -260,10 +295,15 @@ class OptimizerController(LabController):
         self.basin = None
         self.basin_changed.emit()
 
-    def momentum_map(self) -> np.ndarray:
-        """Momentum's convergence rate per (β, α) on ``MOMENTUM_MAP_BETAS`` x
-        ``MOMENTUM_MAP_ALPHAS`` (computed once, about 0.1 s)."""
-        if self._momentum_rates is None:
-            self._momentum_rates = momentum_rate_map(
-                MOMENTUM_MAP_SURFACE.build(), MOMENTUM_MAP_ALPHAS, MOMENTUM_MAP_BETAS)
-        return self._momentum_rates
+    def momentum_map(self, log_beta: bool = False) -> MomentumMap:
+        """Momentum's convergence rate per (α, β) on the lab's surface from its start (computed
+        once per surface, start and β axis, about 0.1 s)."""
+        key = (self.surface.name, self.start, bool(log_beta))
+        if key not in self._momentum_maps:
+            alphas, betas = momentum_axes(self.surface, log_beta)
+            rates = momentum_rate_map(self.surface, alphas, betas, start=self.start)
+            if len(self._momentum_maps) >= 8:  # a few recent maps, not one per click ever made
+                self._momentum_maps.pop(next(iter(self._momentum_maps)))
+            self._momentum_maps[key] = MomentumMap(alphas, betas, rates, self.surface, self.start,
+                                                   bool(log_beta), best_pair(rates, alphas, betas))
+        return self._momentum_maps[key]

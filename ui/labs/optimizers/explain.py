@@ -26,6 +26,9 @@ BASIN_COLORS = {DIVERGED_LABEL: "#282828", MOVING_LABEL: "#c8c8c8"}
 BASIN_TEXT = {DIVERGED_LABEL: "diverged", MOVING_LABEL: "still moving / stuck"}
 BASIN_PROMPT = ("Colour every start point by the minimum the explained optimizer reaches from it: "
                 "press Compute.")
+# The notes decay α once per epoch (a pass over the data); here each step sees the whole surface,
+# as one full batch does, so an epoch is one iteration.
+EPOCH_NOTE = "Here an epoch is one iteration t: each step sees the whole surface, like a full batch."
 # The hyperparameters shown beside the rule, by the symbol the rule uses.
 SYMBOLS = {"beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε"}
 _STATUS = {DIVERGED: "diverged", CONVERGED: "converged", STUCK: "stuck: dW ≈ 0, not a minimum"}
@@ -37,22 +40,29 @@ def show(v: Any, digits: int = 4) -> str:
     return parts[0] if np.ndim(v) == 0 else "[" + ", ".join(parts) + "]"
 
 
+def status_text(racer: Racer) -> str:
+    """How a racer stopped ("converged: global minimum", "stuck: …", "diverged"), or ""."""
+    note = _STATUS.get(racer.outcome, "")
+    kind = racer.minimum_kind
+    return f"{note}: {kind} minimum" if kind else note
+
+
 def legend_label(racer: Racer) -> str:
     """The racer's name in the loss plot's legend, with how it stopped."""
-    note = _STATUS.get(racer.outcome)
-    return LABELS[racer.name] + (f" ({note})" if note else "")
+    note = status_text(racer)
+    return racer.label + (f" ({note})" if note else "")
 
 
 def stop_message(racer: Racer) -> str:
     """What the page says once when a racer stops."""
-    label = LABELS[racer.name]
+    label = racer.label
     outcome = racer.outcome
     if outcome == DIVERGED:
         return f"{label} diverged at iteration {racer.iteration + 1}: {racer.reason}"
     if outcome == STUCK:
         return (f"{label} stopped at iteration {racer.iteration}: the gradient vanished away from "
                 "every minimum (a saddle point)")
-    return f"{label} converged at iteration {racer.iteration}"
+    return f"{label} converged to the {racer.minimum_kind} minimum at iteration {racer.iteration}"
 
 
 def iteration_text(iteration: int, running: bool) -> str:
@@ -110,20 +120,23 @@ def values_table(name: str, values: dict[str, Any], narration: dict[str, Any] | 
 
 
 def explanation_html(racer: Racer | None, spec: OptimizerSpec,
-                     narration: dict[str, Any] | None = None) -> str:
-    """The explanation panel: the racer's state, its last (or narrated) update and its rule."""
+                     narration: dict[str, Any] | None = None, playing: bool = False) -> str:
+    """The explanation panel: the racer's state (a racer still moving is "running" only while the
+    lab plays, else "paused"), its last (or narrated) update and its rule."""
     if racer is None:
         return "<i>Enable an optimizer to see its update rule.</i>"
-    name, opt = racer.name, racer.optimizer
+    name, opt = racer.optimizer.name, racer.optimizer
     w = racer.path[-1]  # a diverged racer's last finite position
     outcome = racer.outcome
     status = (f"<b>diverged</b>: {racer.reason}" if outcome == DIVERGED
-              else f"<b>{_STATUS[outcome]}</b>" if outcome in _STATUS else "running")
-    rows = [f"<h3 style='color:{OPTIMIZER_COLORS[name]}; margin:0'>{LABELS[name]}</h3>",
+              else f"<b>{status_text(racer)}</b>" if outcome in _STATUS
+              else "running" if playing else "paused")
+    rows = [f"<h3 style='color:{OPTIMIZER_COLORS[name]}; margin:0'>{racer.label}</h3>",
             f"t = {opt.t} &nbsp; J = {show(racer.loss)} &nbsp; W = {show(w)} &nbsp; {status}"]
     if opt.alpha is not None:
+        epoch = f", epoch = iteration t = {opt.t}" if spec.schedule != "constant" else ""
         rows.append(f"α<sub>t</sub> = {show(opt.alpha)} &nbsp; "
-                    f"({SCHEDULES[spec.schedule].formula}, α0 = {show(spec.lr)})")
+                    f"({SCHEDULES[spec.schedule].formula}{epoch}, α0 = {show(spec.lr)})")
     if narration is not None:
         rows.append(_stage_box(narration))
     values = narration["values"] if narration is not None else opt.state.get(0, {})
@@ -134,6 +147,17 @@ def explanation_html(racer: Racer | None, spec: OptimizerSpec,
     rows.append("<b>Update rule</b> (the notes' notation):")
     rows.append(rule_html(name, opt.hyper))
     return "<br>".join(rows)
+
+
+def critical_summary(shares: dict[str, np.ndarray]) -> str:
+    """What the critical-points plot measured, in words: the share of minima for n = 1 to 3 and
+    the first dimension where none of the samples was a minimum."""
+    share, count, dims = shares["share"], shares["count"], shares["dims"]
+    firsts = ", ".join(f"n = {d}: {100 * v:.3g}%" for d, v in zip(dims[:3], share[:3], strict=True))
+    none = dims[count == 0]
+    tail = f"; from n = {none[0]} on, none of them" if none.size else ""
+    return (f"Minima among {shares['samples'][0]} random critical points per dimension: {firsts}{tail}. "
+            "All the others are saddle points (or maxima).")
 
 
 def basin_title(optimizer: str) -> str:

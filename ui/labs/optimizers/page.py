@@ -13,9 +13,11 @@ from ui.framework.page import LabPage
 from .controller import OptimizerController
 from .panel import OptimizerPanel
 from .views.basin import BasinView
+from .views.critical import CriticalPointsView
 from .views.explanation import ExplainView
 from .views.losses import AlphaView, LossView
 from .views.momentum import MomentumView
+from .views.sections import SectionsView
 from .views.surface import SurfaceView
 from .views.view3d import View3D
 
@@ -25,8 +27,11 @@ SGD, momentum, RMSprop and Adam, each with its own α and β.</p>
 Learning-rate decay and mini-batch noise apply to every racer. <i>Explain</i> picks the racer
 whose update the right column reads out, beside the notes' rule; <i>Narrate</i> shows that update
 one stage at a time.</p>
+<p><i>Sections</i> cuts the surface along w1 and w2 through its saddle point (or its minimum);
+<i>Critical points</i> shows why, in many dimensions, a zero gradient is almost always a saddle.</p>
 <p>The basin map colours every start by the minimum the explained optimizer reaches from it; the
-momentum map shows how fast momentum converges on the ravine for each (α, β).</p>"""
+momentum map shows how fast momentum converges on this surface, from this start, for each
+(α, β).</p>"""
 
 
 class OptimizerPage(LabPage):
@@ -43,9 +48,12 @@ class OptimizerPage(LabPage):
         self.view3d = View3D(lab)
         self.basin_view = BasinView(lab)
         self.momentum_view = MomentumView(lab)
+        self.sections_view = SectionsView(lab)
+        self.critical_view = CriticalPointsView(lab)
         self.views = QTabWidget()
         for view, text in ((self.surface_view, "Surface"), (self.view3d, "3D"),
-                           (self.basin_view, "Basin map"), (self.momentum_view, "Momentum map")):
+                           (self.sections_view, "Sections"), (self.basin_view, "Basin map"),
+                           (self.momentum_view, "Momentum map"), (self.critical_view, "Critical points")):
             self.views.addTab(view, text)
         self.views.currentChanged.connect(self._view_changed)
 
@@ -65,13 +73,22 @@ class OptimizerPage(LabPage):
         lab.running_changed.connect(lambda on: None if on else self.draw())  # text catches up
         self._settings_changed()
         self.basin_view.draw()
+        self.draw()
+
+    def show_preset(self, preset: dict) -> None:
+        """The preset's bar, and the tab it names under "view" (e.g. "Sections"), if any."""
+        super().show_preset(preset)
+        for i in range(self.views.count()):
+            if self.views.tabText(i) == preset.get("view"):
+                self.views.setCurrentIndex(i)
 
     def _settings_changed(self) -> None:
         self.surface_view.show_surface()
         self.view3d.show_surface()
+        self.sections_view.show_surface()
         self.losses.configure()
         self.alpha_view.draw_curve()
-        self.momentum_view.draw_marker()
+        self.momentum_view.refresh()
 
     def _view_changed(self, _index: int) -> None:
         view = self.views.currentWidget()
@@ -79,6 +96,10 @@ class OptimizerPage(LabPage):
             self.view3d.activate()
         elif view is self.momentum_view:
             self.momentum_view.activate()
+        elif view is self.critical_view:
+            self.critical_view.activate()
+        elif view is self.sections_view:
+            self.sections_view.draw()
 
     def draw(self) -> None:
         """One frame: every view that moves with the race."""
@@ -88,11 +109,12 @@ class OptimizerPage(LabPage):
         self.panel.draw()
         self.explain.draw()
         self.view3d.draw()
+        self.sections_view.draw()
 
     def csv_lines(self) -> list[str]:
-        """The racers' paths."""
+        """The racers' paths (after ``HISTORY_LIMIT`` iterations, older positions thinned)."""
         lines = ["optimizer,iteration,w1,w2,J"]
         for name, r in self.lab.racers.items():
-            for i, ((x, y), j) in enumerate(zip(r.path, r.losses, strict=True)):
+            for i, (x, y), j in zip(r.steps, r.path, r.losses, strict=True):
                 lines.append(f"{name},{i},{x:.10g},{y:.10g},{j:.10g}")
         return lines

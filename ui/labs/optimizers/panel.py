@@ -24,7 +24,9 @@ from ui.framework.plots import Throttle
 from ui.framework.style import BETA_KEY, LABELS, OPTIMIZER_COLORS
 from ui.framework.widgets import NumberField, RunBox, ScheduleEditor, note_label, row
 
-from .explain import iteration_text, noise_text
+from .explain import EPOCH_NOTE, iteration_text, noise_text
+from .formula_dialog import FormulaButton
+from .twins import twins_box
 
 
 class OptimizerPanel(QWidget):
@@ -34,7 +36,8 @@ class OptimizerPanel(QWidget):
         self.binder = Binder(lab)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        for box in (self._run_box(), self._surface_box(), self._optimizers_box(),
+        twins, self.twin_rows = twins_box(lab)
+        for box in (self._run_box(), self._surface_box(), self._optimizers_box(), twins,
                     self._schedule_box(), self._noise_box()):
             lay.addWidget(box)
         lay.addStretch(1)
@@ -64,13 +67,14 @@ class OptimizerPanel(QWidget):
         self.surface_combo = QComboBox()
         for name, s in SURFACES.items():
             self.surface_combo.addItem(s.title, name)
+        self.surface_combo.addItem("Typed: f(x, y) (Formula…)", "formula")
         self._bind(self.surface_combo, lambda: lab.settings.surface.name, lab.set_surface)
         self.surface_note = note_label()
         self.start_x = self._bind(NumberField(-1e3, 1e3, 3, 0.1), lambda: lab.start[0],
                                   lambda x: lab.set_start(x, lab.start[1]))
         self.start_y = self._bind(NumberField(-1e3, 1e3, 3, 0.1), lambda: lab.start[1],
                                   lambda y: lab.set_start(lab.start[0], y))
-        v.addWidget(self.surface_combo)
+        v.addLayout(row(self.surface_combo, FormulaButton(lab), stretch=0))
         v.addWidget(self.surface_note)
         v.addLayout(row("Start w1", self.start_x, "w2", self.start_y))
         v.addWidget(note_label("Click the surface to move the start.", hint=True))
@@ -124,6 +128,7 @@ class OptimizerPanel(QWidget):
         self.schedule = ScheduleEditor()
         self.schedule.edited.connect(lambda name, params: self.lab.set_schedule(name, **params))
         v.addWidget(self.schedule)
+        v.addWidget(note_label(EPOCH_NOTE, hint=True))
         return box
 
     def _noise_box(self) -> QGroupBox:

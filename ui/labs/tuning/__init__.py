@@ -1,4 +1,6 @@
-"""The tuning lab: hyperparameter search. Its first lesson, Scale, draws α and β uniformly and on
-a log scale and builds their histograms up side by side. ``controller`` (TuningController) owns
-the engine (``simulator.tuning``); ``page`` (TuningPage) assembles ``panel``, the ``views`` and
-the text of ``explain``."""
+"""The tuning lab: hyperparameter search on real training runs, one lesson per tab: Scale (α and β
+drawn uniformly and on a log scale), Grid vs random, Coarse to fine, Caviar (many models at once),
+Panda (one model nudged while it trains), Halving (successive halving) and Population
+(population-based training). ``controller`` (TuningController) owns every lesson (``lessons/``)
+and the worker; ``page`` (TuningPage) assembles ``panel`` (with ``panels/``), the ``views`` and
+the text of ``explain`` and ``explain_search``."""

@@ -28,6 +28,20 @@ def value_text(v: float) -> str:
     return num(v, 6).replace("-", "−")
 
 
+def short_value(v: float) -> str:
+    """A hyperparameter in 3 significant digits: 0.198, 3.34·10⁻¹⁰, 64; never 'nan'."""
+    v = float(v)
+    if not math.isfinite(v):
+        return "—"
+    if v != 0 and abs(v) < 1e-4:
+        e = math.floor(math.log10(abs(v)))
+        m = v / 10**e
+        if abs(m - round(m)) < 5e-3:  # a power of ten or a round multiple of one
+            return value_text(v) if round(m) == 1 else f"{round(m)}·10" + str(e).translate(SUPERSCRIPT)
+        return f"{m:.3g}·10" + str(e).translate(SUPERSCRIPT)
+    return num(v, 3).replace("-", "−")
+
+
 def pct(share: float) -> str:
     """A share as a percentage: 90%, 9%, 0.9%, 0.09%; '—' before there is any draw."""
     if not math.isfinite(share):
@@ -143,16 +157,39 @@ def explain_html(run: ScaleRun) -> str:
     return "".join(parts)
 
 
+def lesson_html(lesson) -> str:
+    """The readout column for the lesson in front."""
+    from . import explain_search
+
+    if lesson.key == "scale":
+        return explain_html(lesson.run)
+    return {"search": explain_search.search_html, "coarse": explain_search.coarse_html,
+            "caviar": explain_search.caviar_html,
+            "panda": explain_search.panda_html,
+            "halving": explain_search.halving_html,
+            "population": explain_search.population_html}[lesson.key](lesson)
+
+
 HELP_HTML = (
-    "<h3>Tuning: use an appropriate scale</h3>"
-    "<p>Random search draws hyperparameters at random. <b>How</b> it draws them matters: "
-    "α between 0.0001 and 1 drawn uniformly puts about 90% of the values in [0.1, 1] and "
-    "almost none below 0.01. Drawn on a log scale (r = −4 · rand, α = 10<sup>r</sup>) each "
-    "decade gets a quarter.</p>"
-    "<p>For the EWA's β between 0.9 and 0.999, draw 1 − β on a log scale: r in [−3, −1], "
-    "β = 1 − 10<sup>r</sup>. The average covers about 1/(1 − β) values, and that is sensitive "
-    "to β only near 1 (0.999 → 0.9995 doubles it; 0.9 → 0.9005 changes nothing).</p>"
-    "<p>Each step draws 20 values of each kind; Play builds the histograms up to the number of "
-    "draws. The dashed outline is what each bar should hold on average. Space plays or pauses, "
-    "Right draws one batch, R starts over from the seed.</p>"
+    "<h3>Tuning hyperparameters</h3>"
+    "<p>Each tab is a lesson of the notes' tuning process; Play, Step and Reset act on the tab in "
+    "front. Every trial trains the classifier for real (a 3-arm spiral, a 2-16-16-3 tanh network, "
+    "Adam) and is scored on its validation accuracy.</p>"
+    "<p><b>Scale.</b> Random search draws hyperparameters at random, and <b>how</b> matters: "
+    "α between 0.0001 and 1 drawn uniformly puts about 90% of the values in [0.1, 1]; drawn on a "
+    "log scale (r = −4 · rand, α = 10<sup>r</sup>) each decade gets a quarter. For the EWA's β "
+    "in [0.9, 0.999], draw 1 − β on a log scale: r in [−3, −1], β = 1 − 10<sup>r</sup>. The "
+    "average covers about 1/(1 − β) values, which is sensitive to β only near 1 (0.999 → 0.9995 "
+    "doubles it; 0.9 → 0.9005 changes nothing).</p>"
+    "<p><b>Grid vs random.</b> On one budget, a grid tries few values of each hyperparameter; "
+    "random search tries a new value of every one in every trial, which pays when one matters "
+    "(α) and another hardly does (ε). Long searches run in the background: a progress bar, "
+    "Cancel, and partial results as they arrive. Views: history, slices, parallel coordinates, "
+    "importance; Table: every trial, sortable, exportable as CSV.</p>"
+    "<p><b>Coarse to fine.</b> Search the whole space, put a box around the best trials (drag "
+    "it, or Zoom on the best), and resample inside it; every round keeps its own marker.</p>"
+    "<p><b>Caviar</b> trains many models at once and keeps the best; <b>Panda</b> babysits one "
+    "model, changing α while it trains. <b>Halving</b> trains many briefly and the best longer; "
+    "<b>Population</b> lets the weak copy the strong and perturb their α.</p>"
+    "<p>Space plays or pauses, Right steps, R starts over.</p>"
 )

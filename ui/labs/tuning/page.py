@@ -1,48 +1,52 @@
-"""The tuning lab page. Left, the controls (``panel``); centre, one tab per lesson (so far
-"Scale": α and β drawn uniformly and on a log scale); right, the shares per decade and the
-β-sensitivity table (``explain``). The bars are redrawn every frame, the text at most ten times a
-second while playing."""
+"""The tuning lab page. Left, the controls (``panel``: the run box, then the controls of the lesson
+in front); centre, one tab per lesson; right, the lesson's explanation (``explain``). Play, Step
+and Reset act on the lesson whose tab is in front. The plots are redrawn every frame, the text
+at most ten times a second while playing."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QTextBrowser, QWidget
 
-from simulator.tuning import KINDS
 from ui.framework.page import LabPage
 from ui.framework.plots import Throttle
+from ui.framework.widgets import blocked
 
+from . import explain
 from .controller import TuningController
-from .explain import HELP_HTML, explain_html
 from .panel import TuningPanel
-from .views import ScaleView
+from .views import VIEWS
 
-EXPLAIN_WIDTH = 350
+EXPLAIN_WIDTH = 300
 TEXT_STYLE = "QTextBrowser { font-size: 14px; }"
 
 
 class TuningPage(LabPage):
-    """The tuning lab: a view over ``TuningController``."""
+    """The tuning lab: a view over ``TuningController``. ``views[key]`` is each lesson's tab
+    (``scale_view`` is the Scale lesson's)."""
 
     title = "Tuning"
-    hint = "Space: play/pause   Right: one batch of draws   R: start over   Uniform against log scale"
-    help_html = HELP_HTML
+    hint = "Space: play/pause   Right: one step   R: start over   The tabs are the lessons"
+    help_html = explain.HELP_HTML
 
     def __init__(self, lab: TuningController, parent: QWidget | None = None) -> None:
         super().__init__(lab, parent)
         self.panel = TuningPanel(lab)
-        self.scale_view = ScaleView(lab)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.scale_view, "Scale")
+        self.views: dict[str, QWidget] = {}
+        for key, lesson in lab.lessons.items():
+            self.views[key] = VIEWS[key](lab)
+            self.tabs.addTab(self.views[key], lesson.title)
+        self.scale_view = self.views["scale"]
 
         self.explain = QTextBrowser()
         self.explain.setStyleSheet(TEXT_STYLE)
-        self.explain.setMinimumWidth(300)
+        self.explain.setMinimumWidth(280)
         self.explain_html = ""
         self.throttle = Throttle(hz=10.0)
 
         self.assemble(self.panel, self.tabs, self.explain, self._sizes())
         self._follow(lab)
-        self.redraw(force=True)
+        self._lesson_changed(lab.lesson_key)
 
     def _sizes(self) -> tuple[int, int, int]:
         """The columns at 1280 px: the panel as wide as it asks, the text EXPLAIN_WIDTH."""
@@ -50,26 +54,33 @@ class TuningPage(LabPage):
         return left, 1280 - left - EXPLAIN_WIDTH, EXPLAIN_WIDTH
 
     def _follow(self, lab: TuningController) -> None:
-        """Redraw after each step; in full after a settings change and when the run stops."""
+        """Redraw after each step; in full after a settings change and when the run stops. The
+        tabs choose the lesson; a lesson chosen elsewhere (a preset) turns the tabs."""
         lab.settings_changed.connect(self.throttle.expire)
         lab.stepped.connect(self.redraw)
         lab.running_changed.connect(lambda running: running or self.redraw(force=True))
+        lab.lesson_changed.connect(self._lesson_changed)
+        self.tabs.currentChanged.connect(lambda i: lab.set_lesson(list(lab.lessons)[i]))
+
+    def _lesson_changed(self, key: str) -> None:
+        with blocked(self.tabs):
+            self.tabs.setCurrentIndex(list(self.lab.lessons).index(key))
+        self.redraw(force=True)
+
+    @property
+    def view(self) -> QWidget:
+        """The tab in front."""
+        return self.views[self.lab.lesson_key]
 
     def redraw(self, force: bool = False) -> None:
-        """The bars every frame; the titles and the text when the throttle allows."""
+        """The lesson in front's plots every frame; its text when the throttle allows."""
         rich = self.throttle.ready(self.lab.running, force)
         self.panel.show_iteration()
-        self.scale_view.draw(rich)
+        self.view.draw(rich)
         if rich:
-            self.explain_html = explain_html(self.lab.scale)
+            self.explain_html = explain.lesson_html(self.lab.lesson)
             self.explain.setHtml(self.explain_html)
 
     def csv_lines(self) -> list[str]:
-        """Every draw so far, one per row: which hyperparameter, which scale, its value."""
-        s = self.lab.settings
-        lines = [f"# α in [{s.alpha[0]:g}, {s.alpha[1]:g}], β in [{s.beta[0]:g}, {s.beta[1]:g}],"
-                 f" seed {s.seed}", "kind,scale,value"]
-        run = self.lab.scale
-        for param, scale in KINDS:
-            lines += [f"{param},{scale},{v:.12g}" for v in run.values(param, scale)]
-        return lines
+        """The data of the lesson in front (see its view's ``csv_lines``)."""
+        return self.view.csv_lines()

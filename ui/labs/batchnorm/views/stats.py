@@ -69,7 +69,8 @@ class StatsView(pg.GraphicsLayoutWidget):
         lab, e = self.lab, self.lab.experiment
         layer, unit = lab.layer, lab.unit
         it = e.iterations.data[:, 0]
-        i0, x0, x1 = iteration_window(len(it))
+        _, x0, x1 = iteration_window(e.iterations.count)
+        i0 = int(np.searchsorted(it, x0))  # the records are thinned in long runs: found by iteration
         x = it[i0:]
         bm = e.series("batch_mean", layer, unit)[i0:]
         bv = e.series("batch_var", layer, unit)[i0:]

@@ -73,7 +73,9 @@ class TestTimeView(QWidget):
         for key, plot in (("mu", self.mu_plot), ("var", self.var_plot)):
             ewa, pop = modes["ewa"][key], modes["population"][key]
             line_e, line_p = self.lines[key]
-            line_e.setValue(ewa)
+            line_e.setVisible(bool(np.isfinite(ewa)))  # no EWA before the first batch
+            if np.isfinite(ewa):
+                line_e.setValue(ewa)
             line_p.setValue(pop)
             self.ranges.fit_x(plot, key, 0, len(k) + 1)
             self.ranges.fit_y(plot, key, batches[key], np.array([ewa, pop]), zero=key == "var")

@@ -1,4 +1,6 @@
-"""Loss and accuracy per epoch, train (solid) and test (dashed)."""
+"""Loss per epoch, train (solid) and test (dashed); the cost J of every mini-batch against the
+iteration (smooth for batch descent, noisy for mini-batches, very noisy for a batch of one); and
+accuracy per epoch."""
 
 from __future__ import annotations
 
@@ -9,18 +11,19 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from simulator.training import History
-from ui.framework.plots import fixed_plot, power_of_two_span
+from simulator.classifier.history import CostTrace, History
+from ui.framework.plots import SteppedRange, fixed_plot, power_of_two_span
 from ui.framework.style import OKABE_ITO
 
 TRAIN, TEST = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+BATCH = OKABE_ITO["sky_blue"]
 
 
-def _plot(left: str) -> pg.PlotWidget:
+def _plot(left: str, bottom: str = "epoch") -> pg.PlotWidget:
     w = pg.PlotWidget()
     p = fixed_plot(w.getPlotItem())
     p.setLabel("left", left)
-    p.setLabel("bottom", "epoch")
+    p.setLabel("bottom", bottom)
     return w
 
 
@@ -35,8 +38,9 @@ def _curves(plot: pg.PlotItem, names: tuple[str | None, str | None]) -> tuple:
 
 
 class CurvesView(QWidget):
-    """The loss plot over the accuracy plot. The x axis grows in powers of two and the loss
-    axis in quarters, so the cached axes are rarely redrawn."""
+    """The loss per epoch, the cost per mini-batch and the accuracy, one over the other. The x
+    axes grow in powers of two and the loss axis in quarters, so the cached axes are rarely
+    redrawn; the per-iteration trace is bounded by the engine (``CostTrace``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,6 +51,13 @@ class CurvesView(QWidget):
         lp.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210))
         self.train_loss, self.test_loss = _curves(lp, ("train", "test"))
         lay.addWidget(self.loss_plot, 3)
+        self.iter_plot = _plot("J of the mini-batch", "iteration")
+        self.iter_curve = self.iter_plot.getPlotItem().plot(pen=pg.mkPen(BATCH, width=1))
+        self.iter_curve.setDownsampling(auto=True, method="peak")
+        self.iter_curve.setClipToView(True)
+        self.iter_y = SteppedRange()
+        self._iter_x = 0.0
+        lay.addWidget(self.iter_plot, 3)
         self.acc_plot = _plot("accuracy")
         ap = self.acc_plot.getPlotItem()
         ap.setYRange(0, 1.02, padding=0)
@@ -69,6 +80,20 @@ class CurvesView(QWidget):
             self.test_acc.setData([], [])
             losses = train_loss
         self._fit_ranges(ep[-1], losses[np.isfinite(losses)])
+
+    def draw_iterations(self, trace: CostTrace, iteration: int) -> None:
+        """The cost of every mini-batch so far (decimated by the engine on long runs), titled
+        with how noisy the last few hundred are."""
+        x, y = trace.iterations, trace.costs
+        self.iter_curve.setData(x, y)
+        p = self.iter_plot.getPlotItem()
+        xmax = power_of_two_span(iteration)
+        if xmax != self._iter_x:
+            self._iter_x = xmax
+            p.setXRange(0, xmax, padding=0)
+        new = self.iter_y.fit(y, zero=True)
+        if new is not None:
+            p.setYRange(*new, padding=0)
 
     def _fit_ranges(self, last_epoch: float, losses: np.ndarray) -> None:
         xmax = power_of_two_span(last_epoch)

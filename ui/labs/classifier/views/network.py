@@ -30,8 +30,10 @@ class NetworkView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.units_view = pg.GraphicsLayoutWidget()
-        lay.addWidget(QLabel("Each hidden unit's activation a over the plane (rows: layers; "
-                             f"up to {MAX_UNIT_MAPS} units a layer). Blue: low, yellow: high."))
+        caption = QLabel("Each hidden unit's activation a over the plane (rows: layers; "
+                         f"up to {MAX_UNIT_MAPS} units a layer). Blue: low, yellow: high.")
+        caption.setWordWrap(True)  # else its width is the centre column's minimum
+        lay.addWidget(caption)
         lay.addWidget(self.units_view, 3)
         self.warp_layer = QSpinBox()
         self.warp_layer.setRange(1, MAX_HIDDEN_LAYERS)

@@ -8,12 +8,24 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.framework.plots import fixed_plot
 from ui.framework.style import INVALID_BACKGROUND, class_color
+from ui.framework.widgets import blocked, row
 
 from .. import explain
+
+MAX_CLASSES = 10  # the worked example's largest true class
 
 
 class ProbeView(QWidget):
@@ -65,23 +77,71 @@ class ProbeView(QWidget):
         bp.getAxis("bottom").setTicks([[(k, str(k)) for k in range(C)]])
 
 
-class WorkedExample(QGroupBox):
-    """Type logits z; the box shows the notes' softmax computation for them, starting with the
-    notes' own z = [5, 2, -1, 3]."""
+class WorkedExample(QWidget):
+    """The notes' softmax example worked for numbers the user types: logits z (the whole
+    computation, starting with the notes' z = [5, 2, -1, 3]) or probabilities ŷ directly (the
+    notes' ŷ = [0.3, 0.2, 0.1, 0.4]), with a true class numbered from 1 as the notes do, or
+    from 0 as the plane's classes are."""
 
     def __init__(self) -> None:
-        super().__init__("Worked example: type z")
+        super().__init__()
         v = QVBoxLayout(self)
+        self.typed_combo = QComboBox()
+        self.typed_combo.addItem("logits z", "z")
+        self.typed_combo.addItem("probabilities ŷ", "yhat")
+        self.typed_combo.currentIndexChanged.connect(self._typed_changed)
         self.z_edit = QLineEdit(explain.NOTES_Z)
-        self.z_edit.textChanged.connect(self.show_z)
+        self.z_edit.textChanged.connect(self.refresh)
+        self.label_spin = QSpinBox()
+        self.label_spin.setRange(0, MAX_CLASSES)
+        self.label_spin.setSpecialValueText("none")
+        self.label_spin.setValue(explain.NOTES_LABEL + 1)
+        self.label_spin.valueChanged.connect(self.refresh)
+        self.zero_box = QCheckBox("number classes from 0")
+        self.zero_box.toggled.connect(self._base_changed)
+        v.addLayout(row("Type", self.typed_combo, self.z_edit, stretch=2))
+        v.addLayout(row("True class", self.label_spin, self.zero_box, stretch=None))
         self.z_result = QLabel()
         self.z_result.setTextFormat(Qt.TextFormat.RichText)
         self.z_result.setWordWrap(True)
-        v.addWidget(self.z_edit)
-        v.addWidget(self.z_result)
-        self.show_z(explain.NOTES_Z)
+        self.z_result.setAlignment(Qt.AlignmentFlag.AlignTop)
+        v.addWidget(self.z_result, 1)
+        self.refresh()
+
+    @property
+    def base(self) -> int:
+        """1 as the notes number classes, or 0."""
+        return 0 if self.zero_box.isChecked() else 1
+
+    @property
+    def label(self) -> int | None:
+        """The true class from 0, or None (the spin box's "none", 1-based numbering only)."""
+        shown = self.label_spin.value()
+        if self.base == 1:
+            return None if shown == 0 else shown - 1
+        return shown
+
+    def _typed_changed(self) -> None:
+        """Another kind of input starts from the notes' own numbers."""
+        typed = self.typed_combo.currentData()
+        with blocked(self.z_edit):
+            self.z_edit.setText(explain.NOTES_YHAT if typed == "yhat" else explain.NOTES_Z)
+        self.refresh()
+
+    def _base_changed(self, zero: bool) -> None:
+        """The same class, numbered the other way."""
+        with blocked(self.label_spin):
+            shown = self.label_spin.value()
+            self.label_spin.setSpecialValueText("" if zero else "none")
+            self.label_spin.setRange(0, MAX_CLASSES - 1 if zero else MAX_CLASSES)
+            self.label_spin.setValue(max(shown - 1, 0) if zero else shown + 1)
+        self.refresh()
 
     def show_z(self, text: str) -> None:
-        html, ok = explain.worked_example_html(text)
+        self.z_edit.setText(text)
+
+    def refresh(self) -> None:
+        html, ok = explain.worked_example_html(self.z_edit.text(), self.typed_combo.currentData(),
+                                               self.label, self.base)
         self.z_edit.setStyleSheet("" if ok else f"QLineEdit {{ background: {INVALID_BACKGROUND}; }}")
         self.z_result.setText(html)

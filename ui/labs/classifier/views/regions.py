@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from simulator.classifier.plane import GRID, LogisticComparison, misclassified
 from simulator.training import ClassifierTrainer
 from ui.framework.plots import contour_polyline, fixed_plot, view_point
-from ui.framework.style import class_color
+from ui.framework.style import OKABE_ITO, class_color
 
 NO_LINE = ([np.nan], [np.nan])
 
@@ -49,7 +49,8 @@ class RegionView(pg.PlotWidget):
     with the point in data coordinates.
 
     View options: ``discretize`` (one shade per class), ``show_test`` (test points as squares),
-    ``compare_logistic`` (for C = 2, the logistic boundary dashed and softmax's in white).
+    ``compare_logistic`` (for C = 2, the logistic boundary in black dashes over softmax's wide
+    purple band).
     """
 
     add_requested = Signal(float, float)
@@ -73,9 +74,16 @@ class RegionView(pg.PlotWidget):
         # rect set on an empty item would stretch one pixel over the whole plane.
         self.image.setImage(np.zeros((GRID, GRID, 4), dtype=np.uint8), levels=None)
         p.addItem(self.image)
+        # The two boundaries coincide once softmax regression has converged, so they are drawn
+        # to stay apart by eye: softmax's as a wide purple band, logistic's as black dashes
+        # on top of it (drawn after it, and above it in z).
+        band = QColor(OKABE_ITO["reddish_purple"])
+        band.setAlpha(200)
+        self.softmax_line = pg.PlotDataItem(pen=pg.mkPen(band, width=7), connect="finite")
         self.logistic_line = pg.PlotDataItem(
             pen=pg.mkPen("k", width=2.5, style=Qt.PenStyle.DashLine), connect="finite")
-        self.softmax_line = pg.PlotDataItem(pen=pg.mkPen("#ffffff", width=1.5), connect="finite")
+        self.logistic_line.setZValue(2)
+        self.softmax_line.setZValue(1)
         self.train_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=0.8))
         self.test_points = pg.ScatterPlotItem(size=9, symbol="s", brush=pg.mkBrush("w"))
         self.wrong_points = pg.ScatterPlotItem(size=15, symbol="o", brush=None,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from simulator.racing import DIVERGED_LABEL, MOVING_LABEL
-from ui.framework.plots import fixed_plot
+from ui.framework.plots import LogScale, fixed_plot
 from ui.framework.style import class_color
 
 from ..explain import BASIN_COLORS, BASIN_PROMPT, basin_legend_html, basin_title
@@ -63,12 +63,14 @@ class BasinView(QWidget):
         self.steps = _spin(50, 5000, 500, " steps")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        row = QHBoxLayout()
+        row, progress = QHBoxLayout(), QHBoxLayout()  # two rows: the page fits a narrow screen
         for w in (self.button, QLabel("grid"), self.grid, self.steps):
             row.addWidget(w)
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.cancel)
+        row.addStretch(1)
+        progress.addWidget(self.progress, 1)
+        progress.addWidget(self.cancel)
         lay.addLayout(row)
+        lay.addLayout(progress)
         self.legend = QLabel("Colour every start point by the minimum the explained optimizer "
                              "reaches from it.")
         self.legend.setWordWrap(True)
@@ -78,31 +80,41 @@ class BasinView(QWidget):
         self.cancel.setEnabled(False)
         self._shown = None
 
+    def _show_surface(self, surface) -> None:
+        """The surface's levels in grey, its minima and its domain: what the map will cover."""
+        _, _, z = surface.grid(120)
+        grey = (LogScale(z, surface.f_min)(z) * 150 + 90).astype(np.uint8)
+        self.image.setImage(grey, levels=(0, 255))
+        self._fit(surface)
+
+    def _fit(self, surface) -> None:
+        x0, x1, y0, y1 = surface.domain
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        show_minima(self.minima, surface)
+        self.plot.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
     def draw(self) -> None:
         """Buttons for the worker's state, and the map the lab holds (or the prompt)."""
         running = self.lab.basin_running
         self.button.setEnabled(not running)
         self.cancel.setEnabled(running)
         result = self.lab.basin
-        if running or result is self._shown:  # started, or cancelled: the last map stays
+        shown = result if result is not None else self.lab.surface  # a map, or the bare surface
+        if running or shown is self._shown:  # started, or cancelled: the last map stays
             if not running:
                 self.progress.setValue(0)
             return
-        self._shown = result
+        self._shown = shown
         p = self.plot.getPlotItem()
-        if result is None:
-            self.image.clear()
-            self.minima.setData([], [])
+        if result is None:  # before the first Compute: the surface itself, greyed, and its minima
+            self._show_surface(self.lab.surface)
             self.progress.setValue(0)
-            p.setTitle("")
+            p.setTitle(f"{self.lab.surface.title}: press Compute", size="10pt")
             self.legend.setText(BASIN_PROMPT)
             return
         surface = result.surface
         self.progress.setValue(100)
         self.image.setImage(basin_rgba(result.labels, len(surface.minima)), levels=None)
-        x0, x1, y0, y1 = surface.domain
-        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        show_minima(self.minima, surface)
-        p.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self._fit(surface)
         self.legend.setText(basin_legend_html(result.optimizer, surface, result.shares))
         p.setTitle(basin_title(result.optimizer))

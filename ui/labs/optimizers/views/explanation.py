@@ -25,7 +25,7 @@ class ExplainView(QTextBrowser):
         lab = self.lab
         if not self.throttle.ready(lab.running):
             return
-        html = explanation_html(lab.selected_racer, lab.selected_spec, lab.narration)
+        html = explanation_html(lab.selected_racer, lab.selected_spec, lab.narration, lab.running)
         if html != self.html:
             self.html = html
             self.setHtml(html)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
-from simulator.race_settings import OPTIMIZER_NAMES, alpha_curve
+from simulator.race_settings import RACER_NAMES, TWIN_SUFFIX, alpha_curve
 from simulator.racing import DIVERGED
 from ui.framework.plots import fixed_plot, power_of_two_span
-from ui.framework.style import LABELS, OPTIMIZER_COLORS
+from ui.framework.style import LABELS
 
 from ..explain import legend_label
+from .racers import is_twin, racer_pen
 
 
 class LossView(pg.PlotWidget):
@@ -30,10 +32,10 @@ class LossView(pg.PlotWidget):
         self.legend = lp.addLegend(offset=(-5, 5), labelTextSize="9pt",
                                    brush=pg.mkBrush(255, 255, 255, 210))
         self.curves: dict[str, pg.PlotDataItem] = {}
-        for name in OPTIMIZER_NAMES:
-            c = pg.PlotDataItem(pen=pg.mkPen(OPTIMIZER_COLORS[name], width=2), name=LABELS[name])
+        for name in RACER_NAMES:
+            c = pg.PlotDataItem(pen=racer_pen(name, 2))  # in the legend once it runs
             c.setDownsampling(auto=True, method="peak")
-            c.curve.setSegmentedLineMode("on")
+            c.curve.setSegmentedLineMode("off" if is_twin(name) else "on")  # dashes need one line
             c.setClipToView(True)
             lp.addItem(c)
             self.curves[name] = c
@@ -43,8 +45,10 @@ class LossView(pg.PlotWidget):
         self._range = (0.0, 1.0, 1.0)  # x max, y min, y max (decades) shown
         self._noisy: bool | None = None
 
+    DRAW_POINTS = 2048  # points sent to a curve each frame, however long the run
+
     def data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """The iterations and J − J* set on racer ``name``'s curve (not the downsampled drawing)."""
+        """The iterations and J − J* set on racer ``name``'s curve (at most ``DRAW_POINTS``)."""
         c = self.curves[name]
         return c.xData, c.yData
 
@@ -55,7 +59,7 @@ class LossView(pg.PlotWidget):
         if noisy != self._noisy:
             self._noisy = noisy
             for name, curve in self.curves.items():
-                curve.setPen(pg.mkPen(OPTIMIZER_COLORS[name], width=1 if noisy else 2))
+                curve.setPen(racer_pen(name, 1 if noisy else 2))
                 curve.curve.opts["antialias"] = not noisy
         self._range = (0.0, 1.0, 1.0)
 
@@ -63,7 +67,7 @@ class LossView(pg.PlotWidget):
         racers = self.lab.racers
         xmax, ylo, yhi = self._range
         marks_x, marks_y = [], []
-        for name in OPTIMIZER_NAMES:
+        for name in RACER_NAMES:
             r, curve = racers.get(name), self.curves[name]
             curve.setVisible(r is not None)
             label = self.legend.getLabel(curve)
@@ -72,17 +76,17 @@ class LossView(pg.PlotWidget):
                     self.legend.removeItem(curve)
                 continue
             if label is None:
-                self.legend.addItem(curve, LABELS[name])
+                self.legend.addItem(curve, r.label)
                 label = self.legend.getLabel(curve)
-            gap = r.gaps
-            curve.setData(np.arange(len(gap)), gap)
+            steps, gap = thinned(r.steps, r.gaps, self.DRAW_POINTS)
+            curve.setData(steps, gap)
             text = legend_label(r)
             if label.text != text:
                 label.setText(text)
             if r.status == DIVERGED:
-                marks_x.append(len(gap) - 1)
+                marks_x.append(float(steps[-1]))
                 marks_y.append(np.log10(gap[-1]))
-            xmax = max(xmax, float(len(gap)))
+            xmax = max(xmax, float(steps[-1] + 1))
             finite = gap[np.isfinite(gap)]
             if finite.size:
                 ylo = min(ylo, float(np.log10(finite.min())))
@@ -95,10 +99,19 @@ class LossView(pg.PlotWidget):
             self._range = target
 
 
+def thinned(x: np.ndarray, y: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``most`` of the points, evenly spread, the first and the last kept."""
+    if len(x) <= most:
+        return x, y
+    keep = np.linspace(0, len(x) - 1, most).round().astype(np.int64)
+    return x[keep], y[keep]
+
+
 class AlphaView(pg.PlotWidget):
     """α_t over the iterations for the explained racer, with a line at the current iteration."""
 
     MIN_SPAN = 500  # iterations drawn at least; the curve is extended as the race goes on
+    POINTS = 2048  # t's the curve is computed at, however long the run
 
     def __init__(self, lab) -> None:
         super().__init__()
@@ -109,7 +122,10 @@ class AlphaView(pg.PlotWidget):
         fixed_plot(ap)
         ap.disableAutoRange()
         self.curve = pg.PlotDataItem(pen=pg.mkPen("#444", width=2))
+        # The explained racer's A/B twin, dashed (e.g. constant α beside the decayed one).
+        self.twin_curve = pg.PlotDataItem(pen=pg.mkPen("#444", width=2, style=Qt.PenStyle.DashLine))
         self.now = pg.InfiniteLine(angle=90, pen=pg.mkPen("#D55E00", width=1.5))
+        ap.addItem(self.twin_curve)
         ap.addItem(self.curve)
         ap.addItem(self.now)
         self.setMaximumHeight(150)
@@ -117,12 +133,21 @@ class AlphaView(pg.PlotWidget):
     def draw_curve(self) -> None:
         """The whole curve (after a settings change, or when the race outgrows it)."""
         spec = self.lab.selected_spec
-        n = max(self.MIN_SPAN, self.lab.iteration + 100)
-        t, alpha = alpha_curve(spec, n)
+        n = int(power_of_two_span(self.lab.iteration + 100, self.MIN_SPAN))  # doubles: rarely redrawn
+        t, alpha = alpha_curve(spec, n, self.POINTS)
         self.curve.setData(t, alpha)
+        title = f"α_t for {LABELS[spec.name]}"
+        twin_name = self.lab.settings.selected + TWIN_SUFFIX
+        if self.lab.settings.twin(twin_name) is not None:
+            _, twin_alpha = alpha_curve(self.lab.settings.optimizer_spec(twin_name), n, self.POINTS)
+            self.twin_curve.setData(t, twin_alpha)
+            alpha = np.concatenate([alpha, twin_alpha])
+            title += " (dashed: its twin)"
+        else:
+            self.twin_curve.setData([], [])
         top = float(np.max(alpha)) if np.all(np.isfinite(alpha)) else spec.lr
         self.getPlotItem().setRange(xRange=(0, n), yRange=(0, 1.1 * top), padding=0)
-        self.getPlotItem().setTitle(f"α_t for {LABELS[spec.name]}", size="9pt")
+        self.getPlotItem().setTitle(title, size="9pt")
 
     def draw(self) -> None:
         it = self.lab.iteration + 1

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
-from simulator.race_settings import OPTIMIZER_NAMES
+from simulator.race_settings import RACER_NAMES
 from simulator.racing import DIVERGED, explained_update
 from simulator.surfaces import Surface
 from ui.framework.plots import (
@@ -20,9 +20,9 @@ from ui.framework.plots import (
     surface_lut,
     view_point,
 )
-from ui.framework.style import OPTIMIZER_COLORS
 
 from ..explain import NOISY_TRAIL
+from .racers import is_twin, racer_color, racer_pen
 
 NO_LINE = (np.array([np.nan]), np.array([np.nan]))
 
@@ -33,7 +33,7 @@ def minima_marker() -> pg.ScatterPlotItem:
 
 
 def show_minima(item: pg.ScatterPlotItem, surface: Surface) -> None:
-    m = np.asarray(surface.minima)
+    m = np.asarray(surface.minima, dtype=float).reshape(-1, 2)  # a typed surface may have none
     item.setData(m[:, 0], m[:, 1])
 
 
@@ -56,12 +56,26 @@ class SurfaceView(pg.PlotWidget):
         p.addItem(self.contours)
         self.minima_item = minima_marker()
         p.addItem(self.minima_item)
+        # Saddle points: a white diamond, labelled (the gradient vanishes there too).
+        self.saddle_item = pg.ScatterPlotItem(symbol="d", size=16, brush="w", pen=pg.mkPen("k", width=1.5))
+        self.saddle_label = pg.TextItem("saddle point", color="k", anchor=(0.5, -0.4))
+        p.addItem(self.saddle_item)
+        p.addItem(self.saddle_label)
         self.paths: dict[str, PathTrace] = {}
         self.heads: dict[str, pg.ScatterPlotItem] = {}
-        for name in OPTIMIZER_NAMES:
-            c = OPTIMIZER_COLORS[name]
-            self.paths[name] = PathTrace(p, c)
-            self.heads[name] = pg.ScatterPlotItem(size=11, brush=c, pen=pg.mkPen("k", width=1.5))
+        for name in RACER_NAMES:
+            c = racer_color(name)
+            self.paths[name] = trace = PathTrace(p, c)
+            for item in (trace.history, trace.recent):  # a twin under its racer
+                item.setZValue(1 if is_twin(name) else 2)
+            if is_twin(name):  # dashed, drawn as one polyline so the dashes show
+                for item in (trace.history, trace.recent):
+                    item.setPen(racer_pen(name, 2.6))
+                    item.setShadowPen(pg.mkPen("w", width=4.0))  # white under the dashes
+                    item.curve.setSegmentedLineMode("off")
+            self.heads[name] = pg.ScatterPlotItem(size=11, brush=c, pen=pg.mkPen("k", width=1.5),
+                                                  symbol="s" if is_twin(name) else "o")
+            self.heads[name].setZValue(3)
             p.addItem(self.heads[name])
         self.start_item = pg.ScatterPlotItem(symbol="o", size=12, brush="w", pen=pg.mkPen("k", width=2))
         p.addItem(self.start_item)
@@ -91,6 +105,12 @@ class SurfaceView(pg.PlotWidget):
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.contours.setData(*contour_polyline(xs, ys, img, np.linspace(0.04, 0.96, 14)))
         show_minima(self.minima_item, surface)
+        sx = [x for x, _ in surface.saddles]
+        sy = [y for _, y in surface.saddles]
+        self.saddle_item.setData(sx, sy)
+        self.saddle_label.setVisible(bool(sx))
+        if sx:
+            self.saddle_label.setPos(sx[0], sy[0])
         self.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.getPlotItem().setTitle(surface.title)
 
@@ -99,7 +119,7 @@ class SurfaceView(pg.PlotWidget):
         lab = self.lab
         racers = lab.racers
         noisy = lab.settings.noise > 0
-        for name in OPTIMIZER_NAMES:
+        for name in RACER_NAMES:
             r = racers.get(name)
             path, head = self.paths[name], self.heads[name]
             path.setVisible(r is not None)
@@ -109,7 +129,8 @@ class SurfaceView(pg.PlotWidget):
             p = r.path
             # With mini-batch noise the path is a scribble that never ends: show a trail.
             path.set_path(p[-NOISY_TRAIL:] if noisy else p)
-            head.setData([p[-1, 0]], [p[-1, 1]], symbol="x" if r.status == DIVERGED else "o")
+            head.setData([p[-1, 0]], [p[-1, 1]],
+                         symbol="x" if r.status == DIVERGED else "s" if is_twin(name) else "o")
         sx, sy = lab.start
         self.start_item.setData([sx], [sy])
         self._draw_arrows()

@@ -6,13 +6,30 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QStackedWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from simulator.race_settings import OPTIMIZER_NAMES
+from simulator.race_settings import RACER_NAMES
 from ui.framework.plots import LogScale, surface_lut
-from ui.framework.style import OPTIMIZER_COLORS
+
+from .racers import racer_color
 
 HEIGHT = 4.0  # the colour scale's 0..1 drawn this high over a 10 x 10 floor
+DRAW_POINTS = 3000  # points of a path drawn in 3D, however long the run
+
+
+class Heights:
+    """J to a height in 0..1: on the colour map's log scale (deep valleys visible), or linear in J
+    between the grid's lowest and highest value (a saddle's true shape)."""
+
+    def __init__(self, z: np.ndarray, f_min: float, linear: bool) -> None:
+        self.log = LogScale(z, f_min)
+        self.linear = linear
+        self.lo, self.hi = float(np.min(z)), float(np.max(z))
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        if not self.linear:
+            return self.log(values)
+        return np.clip((np.asarray(values) - self.lo) / max(self.hi - self.lo, 1e-12), 0.0, 1.0)
 
 
 class View3D(QStackedWidget):
@@ -27,6 +44,8 @@ class View3D(QStackedWidget):
         self.message.setWordWrap(True)
         self.addWidget(self.message)
         self.view = None
+        self.linear_box = QCheckBox("Linear height (J itself, not its log)")
+        self.linear_box.toggled.connect(self._rebuild)
         self._failed = False
         self._surface = None
         self._lines: dict[str, object] = {}
@@ -51,8 +70,13 @@ class View3D(QStackedWidget):
         self._gl = gl
         self.view = view
         view.setBackgroundColor("w")
-        self.addWidget(view)
-        self.setCurrentWidget(view)
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(view, 1)
+        lay.addWidget(self.linear_box)
+        self.addWidget(page)
+        self.setCurrentWidget(page)
         self.show_surface()
         QTimer.singleShot(0, self._check_context)
 
@@ -67,8 +91,9 @@ class View3D(QStackedWidget):
         if view is None or view.isValid():
             return
         self.view = None
-        self.removeWidget(view)
-        view.deleteLater()
+        page = view.parentWidget()
+        self.removeWidget(page)
+        page.deleteLater()
         self._fail("This display offers no OpenGL context, so the 3D view is off.\n"
                    "Every other view works without it.")
 
@@ -82,7 +107,7 @@ class View3D(QStackedWidget):
         for item in list(view.items):
             view.removeItem(item)
         xs, ys, z = surface.grid(120)
-        self._scale = LogScale(z, surface.f_min)
+        self._scale = Heights(z, surface.f_min, self.linear_box.isChecked())
         img = self._scale(z)
         x0, _, y0, _ = surface.domain
         self._map = (x0, y0, 10.0 / surface.span)
@@ -93,14 +118,19 @@ class View3D(QStackedWidget):
                                           colors=colors.reshape(-1, 4), shader=None,
                                           smooth=False, computeNormals=False))
         self._lines = {}
-        for name in OPTIMIZER_NAMES:
-            c = pg.mkColor(OPTIMIZER_COLORS[name]).getRgbF()
+        for name in RACER_NAMES:
+            c = pg.mkColor(racer_color(name)).getRgbF()
             self._lines[name] = gl.GLLinePlotItem(pos=np.zeros((1, 3)), color=c, width=3,
                                                   antialias=True)
             view.addItem(self._lines[name])
         view.setCameraPosition(distance=15, elevation=32, azimuth=-60)
         view.opts["center"] = pg.Vector(5, 5, 1.5)
         self.draw()
+
+    def _rebuild(self, _on: bool = False) -> None:
+        """The height scale changed: build the mesh again."""
+        self._surface = None
+        self.show_surface()
 
     def draw(self) -> None:
         """The paths, while the GL view is on screen."""
@@ -112,6 +142,9 @@ class View3D(QStackedWidget):
             if r is None:
                 line.setData(pos=np.zeros((0, 3)))
                 continue
-            p = r.path
-            z = self._scale(r.losses) * HEIGHT + 0.05
+            p, losses = r.path, r.losses
+            if len(p) > DRAW_POINTS:  # a few thousand points, the last one kept
+                keep = np.linspace(0, len(p) - 1, DRAW_POINTS).round().astype(np.int64)
+                p, losses = p[keep], losses[keep]
+            z = self._scale(losses) * HEIGHT + 0.05
             line.setData(pos=np.column_stack([(p[:, 0] - x0) * k, (p[:, 1] - y0) * k, z]))

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from simulator.tuning import PARAMS, SCALES, LogAxis, ScaleSettings
+from simulator.tuning import KINDS, PARAMS, SCALES, LogAxis, ScaleSettings
 from ui.framework.plots import add_plot
 from ui.framework.style import HIGHLIGHT_BACKGROUND, OKABE_ITO
 
@@ -115,3 +115,13 @@ class ScaleView(pg.GraphicsLayoutWidget):
         if self.titles.get(kind) != text:  # a title change re-lays out the plot
             self.titles[kind] = text
             self.plots[kind].setTitle(text, size=TITLE_SIZE, color=COLORS[kind[1]], bold=True)
+
+    def csv_lines(self) -> list[str]:
+        """Every draw so far, one per row: which hyperparameter, which scale, its value."""
+        s = self.lab.settings
+        lines = [f"# α in [{s.alpha[0]:g}, {s.alpha[1]:g}], β in [{s.beta[0]:g}, {s.beta[1]:g}],"
+                 f" seed {s.seed}", "kind,scale,value"]
+        run = self.lab.scale
+        for param, scale in KINDS:
+            lines += [f"{param},{scale},{v:.12g}" for v in run.values(param, scale)]
+        return lines

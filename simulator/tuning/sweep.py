@@ -1,0 +1,349 @@
+"""Searching hyperparameters on real training runs: a sweep of trials that steps, and searches.
+
+``Sweep`` trains many trials at once, one epoch per ``step()``: trials that share an architecture
+and a mini-batch size train as one ``MLPStack`` (caviar), each with its own α, β, β1, β2, ε and
+decay rate; ``set_params`` changes one trial's hyperparameters while it trains (panda).
+``run_search`` runs a grid or random search to the end, here (vectorized) or through any
+``concurrent.futures.Executor`` (a process pool, or Dask's ``Client(...).get_executor()``), with
+the same results. ``successive_halving`` trains many briefly and the best longer;
+``PopulationTraining`` (population.py) lets the weak copy the strong.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import math
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..validation import check_choice, check_int, check_range
+from .population import PopulationTraining
+from .space import LABELS, SearchSpace
+from .trials import STRUCTURAL, Objective, StackGroup, Trial
+
+Progress = Callable[[int, int, list[Trial]], Any]
+Cancelled = Callable[[], bool]
+TASK_TRIALS = 16  # trials per task sent to an executor
+POLL_S = 0.05  # how often run_search looks at cancelled() while an executor works
+
+
+def group_key(objective: Objective, params: dict[str, Any]) -> tuple:
+    """Trials with the same key train in one stack: (hidden layer sizes, mini-batch size)."""
+    config = objective.config_for(params)
+    return tuple(int(u) for u in config.hidden), int(config.batch_size)
+
+
+def plan_groups(objective: Objective, params_list: Sequence[dict[str, Any]]) -> list[list[int]]:
+    """The positions in ``params_list`` of each group's trials, groups in order of first appearance."""
+    groups: dict[tuple, list[int]] = {}
+    for i, p in enumerate(params_list):
+        groups.setdefault(group_key(objective, p), []).append(i)
+    return list(groups.values())
+
+
+class Sweep:
+    """Trials that train together, one epoch per ``step()``.
+
+    ``objective`` says what each trial trains (see ``Objective``); ``params_list`` holds one dict
+    {axis name: value} per trial. ``seed``, if given, replaces the objective's seed (initial
+    weights and mini-batch order); every trial of a sweep starts from the same weights, as
+    ``ClassifierTrainer`` with its configuration would. A one-trial sweep follows the trainer's
+    curves. A trial that diverges stops with its reason; the others go on.
+    """
+
+    def __init__(self, objective: Objective, params_list: Iterable[dict[str, Any]],
+                 seed: int | None = None) -> None:
+        if seed is not None:
+            objective = Objective(objective.base.replace(seed=check_int("seed", seed, 0, None)),
+                                  objective.epochs)
+        self.objective = objective
+        self.trials: list[Trial] = []
+        self.groups: list[StackGroup] = []
+        self.epoch = 0
+        self.add(list(params_list), round=0)
+
+    def add(self, params_list: Sequence[dict[str, Any]], round: int = 0) -> list[Trial]:
+        """New trials (a coarse-to-fine round), in new stacks; they start training at the next
+        ``step()``. Every trial is checked first: a bad value raises ValueError, adding nothing."""
+        params_list = [dict(p) for p in params_list]
+        plan = plan_groups(self.objective, params_list)  # validates every trial
+        start = len(self.trials)
+        new = [Trial(start + i, p, round=round, budget=self.objective.epochs)
+               for i, p in enumerate(params_list)]
+        for rows in plan:
+            configs = [self.objective.config_for(params_list[i]) for i in rows]
+            group = StackGroup(self.objective, configs, [start + i for i in rows])
+            for k, i in enumerate(rows):
+                new[i].group = len(self.groups)
+                new[i].record({key: v[k] for key, v in group.first.items()})
+            self.groups.append(group)
+        self.trials += new
+        return new
+
+    # -- training ------------------------------------------------------------------------------------
+
+    def step(self, cancelled: Cancelled | None = None) -> bool:
+        """Train every live trial one epoch, a stack at a time; True while any trial is live.
+        ``cancelled()`` is asked before each stack's epoch: True cancels the sweep at once."""
+        for group in self.groups:
+            if cancelled is not None and cancelled():
+                self.cancel()
+                return False
+            self._step_group(group)
+        self.epoch += 1
+        return not self.done
+
+    def _step_group(self, group: StackGroup) -> None:
+        live = [self.trials[i].live for i in group.ids]
+        if not any(live):
+            return
+        if not all(live):
+            group.keep(np.flatnonzero(live))
+        values = group.run_epoch()
+        for k, i in enumerate(group.ids):
+            trial = self.trials[i]
+            if k in group.reasons:
+                trial.status, trial.reason = "diverged", group.reasons[k]
+                continue
+            trial.record({key: v[k] for key, v in values.items()})
+            if trial.epochs >= trial.budget:
+                trial.status = "done"
+        group.reasons.clear()
+
+    def run(self, cancelled: Cancelled | None = None, progress: Progress | None = None) -> list[Trial]:
+        """Step until every trial is done, diverged or cancelled; ``progress`` after each epoch."""
+        while self.step(cancelled):
+            if progress is not None:
+                progress(self.finished, len(self.trials), self.trials)
+        if progress is not None:
+            progress(self.finished, len(self.trials), self.trials)
+        return self.trials
+
+    def extend(self, indices: Iterable[int], epochs: int) -> None:
+        """Train these trials until they have trained ``epochs`` epochs in all (successive halving).
+        Call it before the next ``step()``: a step releases the weights of finished trials."""
+        epochs = check_int("epochs", epochs, 1, None)
+        for i in indices:
+            trial = self.trials[i]
+            group = self.groups[trial.group]
+            if trial.status == "diverged" or i not in group.ids:
+                raise ValueError(f"trial {i} cannot train on: it is {trial.status}")
+            trial.budget = max(trial.budget, epochs)
+            trial.status = "running" if trial.epochs < trial.budget else trial.status
+
+    def cancel(self) -> None:
+        """Stop: every live trial becomes "cancelled" and keeps its curves so far."""
+        for t in self.trials:
+            if t.live:
+                t.status = "cancelled"
+
+    def set_params(self, index: int, **changes: float) -> None:
+        """Change a live trial's α, β, β1, β2, ε or decay rate from the next mini-batch on, and
+        mark its curve there (the panda lesson). Its weights and optimizer state stay. Bad values
+        raise ValueError and change nothing; so does a change of architecture or mini-batch size."""
+        trial = self.trials[check_int("trial", index, 0, len(self.trials) - 1)]
+        if not trial.live:
+            raise ValueError(f"trial {index} is {trial.status}: only a running trial can change")
+        structural = sorted(set(changes) & set(STRUCTURAL))
+        if structural:
+            raise ValueError(f"{LABELS[structural[0]]} cannot change while a trial trains")
+        new = {**trial.params, **changes}
+        self.objective.config_for(new)  # validates the names and the values
+        group = self.groups[trial.group]
+        row = group.ids.index(trial.index)
+        for name, value in changes.items():
+            group.set_hyper(row, name, float(value))
+        trial.params = new
+        trial.marks.append((trial.epochs, dict(changes)))
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    @property
+    def done(self) -> bool:
+        return not any(t.live for t in self.trials)
+
+    @property
+    def finished(self) -> int:
+        """How many trials are no longer running."""
+        return sum(not t.live for t in self.trials)
+
+    def best(self, k: int = 1) -> list[Trial]:
+        """The k best trials: highest score, then lowest validation loss; diverged ones last."""
+        return ranked(self.trials)[: check_int("k", k, 1, None)]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The results table, one dict per trial (see ``Trial.row``)."""
+        return [t.row() for t in self.trials]
+
+
+def ranked(trials: Iterable[Trial]) -> list[Trial]:
+    """Trials best first: not diverged, then score, then lowest validation loss, then index."""
+    return sorted(trials, key=lambda t: (t.status == "diverged", -t.score, t.final_val_loss, t.index))
+
+
+# -- a whole search ------------------------------------------------------------------------------------
+
+
+def train_task(objective: Objective, params_list: list[dict[str, Any]], indices: list[int],
+               round: int = 0) -> list[Trial]:
+    """Train these trials to the end in one process and return them, numbered ``indices``: what
+    an executor runs (a module-level function, so it pickles)."""
+    trials = Sweep(objective, params_list).run()
+    for t, i in zip(trials, indices, strict=True):
+        t.index, t.round = i, round
+    return trials
+
+
+def _tasks(objective: Objective, params_list: list[dict[str, Any]]) -> list[tuple[int, list[int]]]:
+    """(group number, trial positions) per task: each group cut into pieces of TASK_TRIALS."""
+    out = []
+    for g, rows in enumerate(plan_groups(objective, params_list)):
+        out += [(g, rows[i:i + TASK_TRIALS]) for i in range(0, len(rows), TASK_TRIALS)]
+    return out
+
+
+def _run_on(executor: cf.Executor, objective: Objective, params_list: list[dict[str, Any]],
+            progress: Progress | None, cancelled: Cancelled | None) -> list[Trial]:
+    """Run the search's tasks on an executor; the trials as they come back, the rest cancelled.
+    Until its task comes back, a trial is "running" with its untrained (epoch 0) values, made
+    here by a sweep that never steps (which also checks every trial before any is sent)."""
+    waiting = Sweep(objective, params_list)
+    trials = waiting.trials
+    futures = {}
+    for g, rows in _tasks(objective, params_list):
+        future = executor.submit(train_task, objective, [params_list[i] for i in rows], rows)
+        futures[future] = g
+    pending = set(futures)
+    while pending:
+        if cancelled is not None and cancelled():
+            for f in pending:
+                f.cancel()
+            break
+        finished, pending = cf.wait(pending, timeout=POLL_S, return_when=cf.FIRST_COMPLETED)
+        for f in finished:
+            for t in f.result():
+                t.group = futures[f]
+                trials[t.index] = t
+        if finished and progress is not None:
+            progress(waiting.finished, len(trials), trials)
+    waiting.cancel()  # what has not come back
+    return trials
+
+
+RUN_ON = ("here", "processes", "dask")  # where trials train: the page's "run trials on"
+
+
+@contextlib.contextmanager
+def executor_for(where: str, address: str | None = None, workers: int | None = None,
+                 ) -> Iterator[cf.Executor | None]:
+    """The executor for ``run_search``, closed on exit: None "here" (this process, vectorized), a
+    pool of ``workers`` fresh processes ("spawn": safe beside a GUI's threads), or a Dask
+    cluster's, given its scheduler's address ("tcp://host:8786"; needs the "cluster" extra, and
+    Descent installed on every worker). A scheduler it cannot reach raises ValueError. On exit,
+    tasks not started are dropped rather than waited for, so a cancelled search ends fast."""
+    where = check_choice("place to run trials", where, RUN_ON)
+    if where == "here":
+        yield None
+    elif where == "processes":
+        pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        if not address:
+            raise ValueError("give the Dask scheduler's address, e.g. tcp://192.168.1.10:8786")
+        try:
+            import distributed
+        except ImportError:
+            raise ValueError('Dask is not installed: pip install -e ".[cluster]"') from None
+        try:
+            client = distributed.Client(address, timeout=10)
+        except OSError as exc:
+            raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        with client:
+            yield client.get_executor()
+
+
+def run_search(space: SearchSpace, objective: Objective, method: str, budget: int, seed: int = 0,
+               executor: cf.Executor | None = None, progress: Progress | None = None,
+               cancelled: Cancelled | None = None) -> list[Trial]:
+    """A whole grid or random search (``space.search(method, budget, seed)``), every trial trained
+    for ``objective.epochs``; the trials in the order made.
+
+    ``executor`` None trains here, vectorized, one stack per group; otherwise stacks of up to
+    TASK_TRIALS trials go to the executor as tasks (``ProcessPoolExecutor``, or Dask's
+    ``Client(address).get_executor()``), with the same results. ``progress(finished, total,
+    trials)`` reports partial results (after each epoch here, after each task there);
+    ``cancelled()`` is asked before each stack's epoch here, every POLL_S there: True stops the
+    search, and trials not finished come back "cancelled" (tasks already running on an executor
+    finish there, unseen)."""
+    params_list = space.search(method, budget, seed)
+    if executor is None:
+        return Sweep(objective, params_list).run(cancelled, progress)
+    return _run_on(executor, objective, params_list, progress, cancelled)
+
+
+# -- successive halving ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Rung:
+    """One round of successive halving: the trials trained in it, the epochs each has trained by
+    its end, the epochs spent in it (summed over its trials) and the trials kept for the next."""
+
+    round: int
+    indices: list[int]
+    epochs: int
+    spent: int
+    kept: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Halving:
+    """Successive halving's trials and rounds (``spent`` per round: the budget plot)."""
+
+    trials: list[Trial]
+    rounds: list[Rung]
+
+    @property
+    def spent(self) -> int:
+        return sum(r.spent for r in self.rounds)
+
+
+def successive_halving(space: SearchSpace, objective: Objective, n: int, min_epochs: int,
+                       keep: float = 1 / 3, seed: int = 0, cancelled: Cancelled | None = None,
+                       progress: Progress | None = None) -> Halving:
+    """Train n random trials for ``min_epochs``, keep the best ``keep`` of them (at least one),
+    train those until they have trained min_epochs / keep**r epochs in round r, and so on until
+    one is left. ``objective.epochs`` is ignored. Returns every trial and each round's budget."""
+    n = check_int("n", n, 1, None)
+    min_epochs = check_int("min_epochs", min_epochs, 1, None)
+    keep = check_range("keep", keep, 0.0, 1.0, low_open=True, high_open=True)
+    objective = Objective(objective.base, min_epochs)
+    sweep = Sweep(objective, space.random(n, seed))
+    indices, rounds, epochs, before = list(range(n)), [], min_epochs, 0
+    while True:
+        sweep.run(cancelled, progress)
+        spent = sum(sweep.trials[i].epochs for i in indices) - before
+        rung = Rung(len(rounds), indices, epochs, spent)
+        rounds.append(rung)
+        stopped = any(t.status == "cancelled" for t in sweep.trials)
+        survivors = [t for t in ranked(sweep.trials[i] for i in indices) if t.status != "diverged"]
+        if len(indices) == 1 or stopped or not survivors:
+            break
+        rung.kept = [t.index for t in survivors[: max(1, math.floor(len(indices) * keep))]]
+        indices, before = rung.kept, sum(sweep.trials[i].epochs for i in rung.kept)
+        epochs = max(epochs + 1, round(min_epochs / keep ** len(rounds)))
+        sweep.extend(indices, epochs)
+    return Halving(sweep.trials, rounds)
+
+
+__all__ = ["RUN_ON", "Halving", "Objective", "PopulationTraining", "Rung", "Sweep", "Trial",
+           "executor_for", "group_key",
+           "plan_groups", "ranked", "run_search", "successive_halving", "train_task"]

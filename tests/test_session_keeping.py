@@ -1,0 +1,173 @@
+"""Nothing lost: a hostile or unreadable session loads as far as it can and is kept aside, the
+session is saved while it changes, a failed save says so and keeps the last good file, two windows
+keep their own files, and closing asks only when work would be lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ui.main_window import MainWindow
+
+
+def shown(win) -> str:
+    """Everything the window is saying: the status bar and every page's message line."""
+    return "\n".join([win.statusBar().currentMessage(), *(p.message for p in win.pages.values())])
+
+
+def hostile_session() -> dict:
+    """A session with one bad field in each of three labs, and good fields around them."""
+    return {"format": "descent", "version": 2, "current": "classifier", "labs": {
+        "optimizers": {"version": 1, "settings": {"surface": "beale", "noise": 0.2,
+                                                  "enabled": {"rmsprop": "false"}}},
+        "classifier": {"version": 1, "settings": {
+            "dataset": "xor", "classes": 2, "n": float("inf"), "hidden": [6],
+            "added": [[0.5, 0.5, 0], [0.1, "x", 1], [-0.5, 0.25, 1]]}},
+        "batchnorm": {"version": 1, "settings": {"hidden": "16", "bn_momentum": 0.95}},
+        "tuning": {"version": 1, "settings": [1, 2]}}}
+
+
+def test_a_hostile_session_keeps_every_valid_field_and_the_file(qtbot, tmp_path):
+    path = tmp_path / "session.json"
+    text = json.dumps(hostile_session())  # Infinity, as Python's json writes it
+    path.write_text(text)
+    w = MainWindow(session_path=path)
+    qtbot.addWidget(w)
+    o, c, b = (w.pages[k].lab for k in ("optimizers", "classifier", "batchnorm"))
+    assert o.settings_dict()["surface"] == "beale" and o.settings_dict()["noise"] == 0.2
+    assert o.settings_dict()["enabled"]["rmsprop"] is True
+    assert c.config.dataset == "xor" and c.config.hidden == [6] and c.config.n == 300
+    assert c.trainer.added == [(0.5, 0.5, 0), (-0.5, 0.25, 1)]
+    assert b.config.bn_momentum == 0.95 and b.config.hidden == [16, 16]
+    for words in ("enabled.rmsprop must be true or false, got 'false'",
+                  "n must be a whole number, got inf", "added[1]",
+                  "hidden must be a list, got '16'", "expected 'settings' to be a JSON object",
+                  "session.json.bak"):
+        assert words in shown(w), words
+    assert (tmp_path / "session.json.bak").read_text() == text  # kept as it was
+    w.close()
+    saved = json.loads(path.read_text())["labs"]
+    assert saved["classifier"]["settings"]["added"] == [[0.5, 0.5, 0], [-0.5, 0.25, 1]]
+
+
+@pytest.mark.parametrize("content, words", [
+    ("[" * 1100 + "]" * 1100, "nested too deeply"),
+    ('{"format": "descent", "version": 2, "labs": {"optimizers": ' * 1 + "{", "not valid JSON"),
+    ("\x00\xff garbage", "not valid JSON"),
+    (None, "not a regular file"),
+])
+def test_an_unreadable_session_is_set_aside_not_fatal(qtbot, tmp_path, content, words):
+    path = tmp_path / "session.json"
+    if content is None:
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_text(content)
+    w = MainWindow(session_path=path)
+    qtbot.addWidget(w)
+    assert w.pages["optimizers"].lab.settings_dict()["surface"] == "ravine"
+    message = w.statusBar().currentMessage()
+    assert "Ignored the saved session" in message and words in message and ".bak" in message
+    w.close()
+    assert json.loads(path.read_text())["format"] == "descent"
+    assert (tmp_path / "session.json.bak").is_symlink() if content is None else (
+        (tmp_path / "session.json.bak").read_text() == content)
+
+
+def test_the_session_is_saved_while_it_changes(qtbot, tmp_path):
+    path = tmp_path / "session.json"
+    w = MainWindow(session_path=path)
+    qtbot.addWidget(w)
+    assert w.keeper.timer.isActive() and w.keeper.timer.interval() <= 5000
+    w.pages["optimizers"].lab.set_surface("himmelblau")
+    w.keeper.timer.timeout.emit()  # what the autosave timer does every few seconds
+    assert json.loads(path.read_text())["labs"]["optimizers"]["settings"]["surface"] == "himmelblau"
+    assert not w.unsaved
+    w.close()
+
+
+def test_a_failed_save_says_so_and_keeps_the_last_good_file(qtbot, tmp_path, monkeypatch):
+    from ui import session
+
+    path = tmp_path / "session.json"
+    w = MainWindow(session_path=path)
+    qtbot.addWidget(w)
+    w.pages["optimizers"].lab.set_surface("beale")
+    assert w.keeper.save()
+    good = path.read_text()
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session, "write_atomic", full_disk)
+    w.pages["optimizers"].lab.set_surface("saddle")
+    assert not w.keeper.save()
+    assert "Could not save the session ([Errno 28] No space left on device)" in shown(w)
+    assert path.read_text() == good and w.unsaved  # closing by hand would ask first
+    monkeypatch.undo()
+    assert w.keeper.save() and "saved again" in shown(w) and not w.unsaved
+    w.close()
+
+
+def test_a_second_window_keeps_its_own_session_file(qtbot, tmp_path):
+    path = tmp_path / "session.json"
+    first = MainWindow(session_path=path)
+    qtbot.addWidget(first)
+    first.pages["optimizers"].lab.set_surface("beale")
+    first.keeper.save()
+    second = MainWindow(session_path=path)
+    qtbot.addWidget(second)
+    assert second.pages["optimizers"].lab.settings_dict()["surface"] == "beale"  # read, not owned
+    assert "saves its session to session-2.json" in second.statusBar().currentMessage()
+    second.pages["optimizers"].lab.set_surface("saddle")
+    second.close()
+    first.close()
+    assert json.loads(path.read_text())["labs"]["optimizers"]["settings"]["surface"] == "beale"
+    other = json.loads((tmp_path / "session-2.json").read_text())
+    assert other["labs"]["optimizers"]["settings"]["surface"] == "saddle"
+
+
+def test_closing_asks_only_when_work_would_be_lost(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def answer(*args, **_kw):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    kept = MainWindow(session_path=tmp_path / "session.json")  # autosaved: nothing to lose
+    qtbot.addWidget(kept)
+    kept.pages["classifier"].lab.add_point(0.5, 0.5)
+    assert kept.may_close() and not asked
+    kept.close()
+    fresh = MainWindow(session_path=None)  # --fresh keeps no session
+    qtbot.addWidget(fresh)
+    assert fresh.may_close() and not asked  # nothing made yet
+    fresh.pages["classifier"].lab.add_point(0.5, 0.5)
+    assert not fresh.may_close() and "does not keep a session" in asked[0]
+    fresh.close()  # closed by the program (a test, --quit-after): no question
+    assert len(asked) == 1
+
+
+def test_a_second_window_asks_before_it_opens(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from main import second_window_wanted
+
+    first = MainWindow(session_path=tmp_path / "session.json")
+    qtbot.addWidget(first)
+    assert second_window_wanted(first)  # the only window: no question
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    second = MainWindow(session_path=tmp_path / "session.json")
+    qtbot.addWidget(second)
+    assert not second_window_wanted(second)  # No: quits, saving nothing, the lock let go
+    second.close()
+    assert not (tmp_path / "session-2.json").exists()
+    third = MainWindow(session_path=tmp_path / "session.json")
+    qtbot.addWidget(third)
+    assert third.keeper.path.name == "session-2.json" and second_window_wanted(third)
+    third.close()
+    first.close()

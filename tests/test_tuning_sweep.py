@@ -1,0 +1,338 @@
+"""The tuning lab's sweeps: real training runs, many at once, scored on validation accuracy."""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+
+from simulator.training import ClassifierTrainer
+from simulator.tuning import (
+    AXES,
+    RUN_ON,
+    Axis,
+    Objective,
+    PopulationTraining,
+    SearchSpace,
+    Sweep,
+    best_so_far,
+    default_base,
+    executor_for,
+    explained,
+    importance,
+    marginal,
+    ranking,
+    run_search,
+    successive_halving,
+)
+
+
+def objective(epochs: int = 4, **changes) -> Objective:
+    return Objective(default_base().replace(**changes), epochs)
+
+
+def trainer_curves(config, epochs: int) -> ClassifierTrainer:
+    trainer = ClassifierTrainer(config)
+    trainer.run_epochs(epochs)
+    return trainer
+
+
+def assert_same_curves(trial, history) -> None:
+    np.testing.assert_allclose(trial.train_loss, history.train_loss, rtol=1e-12)
+    np.testing.assert_allclose(trial.val_loss, history.test_loss, rtol=1e-12)
+    np.testing.assert_array_equal(trial.val_acc, history.test_acc)
+
+
+def assert_trials_equal(a, b) -> None:
+    for x, y in zip(a, b, strict=True):
+        assert (x.index, x.group) == (y.index, y.group)
+        assert_same_training(x, y)
+
+
+def assert_same_training(x, y) -> None:
+    assert (x.params, x.status, x.reason, x.epochs) == (y.params, y.status, y.reason, y.epochs)
+    np.testing.assert_allclose(x.train_loss, y.train_loss, rtol=1e-12)
+    np.testing.assert_allclose(x.val_loss, y.val_loss, rtol=1e-12)
+    np.testing.assert_array_equal(x.val_acc, y.val_acc)
+
+
+# -- the objective ---------------------------------------------------------------------------------
+
+
+def test_config_for_maps_each_hyperparameter_onto_the_classifier_settings():
+    obj = objective()
+    c = obj.config_for({"lr": 0.05, "beta": 0.95, "beta2": 0.99, "eps": 1e-7, "hidden_units": 8,
+                        "layers": 3, "batch_size": 64, "decay_rate": 0.5})
+    assert (c.lr, c.hidden, c.batch_size) == (0.05, [8, 8, 8], 64)
+    assert c.hyper == {"beta1": 0.95, "beta2": 0.99, "eps": 1e-7}  # Adam's β is β1
+    assert (c.schedule, c.schedule_params) == ("inverse_time", {"decay_rate": 0.5})
+    assert objective(optimizer="momentum").config_for({"beta": 0.8}).hyper == {"beta": 0.8}
+    assert obj.config_for({"layers": 1}).hidden == [16]
+
+
+@pytest.mark.parametrize("optimizer, params, words", [
+    ("sgd", {"beta": 0.9}, "β is not a hyperparameter of SGD"),
+    ("momentum", {"eps": 1e-8}, "ε is not a hyperparameter of Momentum"),
+    ("adam", {"lr": 0.0}, r"α must be in \(0, inf\), got 0"),
+    ("adam", {"beta1": 1.0}, r"β1 must be in \[0, 1\), got 1"),
+    ("adam", {"gamma": 1.0}, "unknown hyperparameter 'gamma'"),
+    ("adam", {"hidden_units": 100}, r"hidden units must be in \[1, 64\], got 100"),
+])
+def test_a_trial_with_a_bad_hyperparameter_is_refused_before_training(optimizer, params, words):
+    with pytest.raises(ValueError, match=words):
+        Sweep(objective(optimizer=optimizer), [{"lr": 0.01}, params])
+
+
+# -- a sweep trains as the trainer does ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("changes, params", [
+    ({}, {"lr": 0.02, "beta1": 0.85, "decay_rate": 0.3}),
+    ({"optimizer": "momentum"}, {"lr": 0.3, "beta": 0.8, "batch_size": 16, "hidden_units": 8}),
+    ({"optimizer": "rmsprop", "dataset": "moons", "classes": 2}, {"lr": 0.01, "eps": 1e-6, "layers": 1}),
+])
+def test_a_one_trial_sweep_follows_the_classifier_trainer(changes, params):
+    obj = objective(epochs=5, **changes)
+    sweep = Sweep(obj, [params])
+    steps = 0
+    while sweep.step():
+        steps += 1
+    trial = sweep.trials[0]
+    assert (steps + 1, trial.status, trial.epochs) == (5, "done", 5)
+    assert_same_curves(trial, trainer_curves(obj.config_for(params), 5).history)
+    assert trial.score == trial.val_acc[-1]
+
+
+def test_each_trial_of_a_stack_trains_with_its_own_hyperparameters():
+    space = SearchSpace([AXES["lr"], AXES["beta1"], AXES["eps"], AXES["decay_rate"]])
+    params = space.random(6, seed=2)
+    sweep = Sweep(objective(epochs=3), params)
+    sweep.run()
+    assert len(sweep.groups) == 1 and len({t.score for t in sweep.trials}) > 2
+    for trial, p in zip(sweep.trials, params, strict=True):
+        assert_same_training(trial, Sweep(objective(epochs=3), [p]).run()[0])
+
+
+def test_trials_of_different_architectures_and_batch_sizes_train_in_separate_stacks():
+    params = [{"hidden_units": 8, "batch_size": 16}, {"hidden_units": 4, "batch_size": 16},
+              {"hidden_units": 8, "batch_size": 16}, {"hidden_units": 8, "batch_size": 64}]
+    sweep = Sweep(objective(epochs=2), params)
+    assert [t.group for t in sweep.trials] == [0, 1, 0, 2]
+    assert [len(g) for g in sweep.groups] == [2, 1, 1]
+    sweep.run()
+    obj = objective(epochs=2)
+    assert_same_curves(sweep.trials[3], trainer_curves(obj.config_for(params[3]), 2).history)
+
+
+def test_a_diverged_trial_is_recorded_with_its_reason_and_the_others_go_on():
+    obj = objective(epochs=4, optimizer="sgd")
+    sweep = Sweep(obj, [{"lr": 0.1}, {"lr": 50.0}, {"lr": 0.3}])
+    sweep.run()
+    ok, bad, ok2 = sweep.trials
+    trainer = trainer_curves(obj.config_for({"lr": 50.0}), 4)
+    assert (bad.status, bad.reason) == ("diverged", trainer.reason)
+    assert "the loss became" in bad.reason and "epoch 1" in bad.reason
+    assert (ok.status, ok.epochs, ok2.status, ok2.epochs) == ("done", 4, "done", 4)
+    assert_same_curves(ok2, trainer_curves(obj.config_for({"lr": 0.3}), 4).history)
+    for row in sweep.rows():
+        assert all(math.isfinite(row[k]) for k in ("score", "val_loss", "epochs"))
+    assert sweep.best(3)[-1] is bad and sweep.best()[0].status == "done"
+
+
+def test_rows_hold_the_results_table():
+    sweep = Sweep(objective(epochs=2), [{"lr": 0.01}, {"lr": 0.1}])
+    sweep.add([{"lr": 0.05}], round=1)
+    sweep.run()
+    rows = sweep.rows()
+    assert [r["round"] for r in rows] == [0, 0, 1]
+    assert set(rows[2]) == {"index", "round", "params", "status", "score", "val_loss", "epochs",
+                            "reason"}
+    assert rows[2]["params"] == {"lr": 0.05} and rows[2]["epochs"] == 2
+
+
+def test_set_params_changes_one_live_trial_mid_training_and_marks_its_curve():
+    p = {"lr": 0.05}
+    sweep = Sweep(objective(epochs=5), [p, p])
+    sweep.step()
+    sweep.step()
+    sweep.set_params(1, lr=0.001, beta1=0.5)
+    with pytest.raises(ValueError, match=r"α must be in \(0, inf\)"):
+        sweep.set_params(1, lr=-1.0)
+    with pytest.raises(ValueError, match="hidden units cannot change"):
+        sweep.set_params(0, hidden_units=4)
+    sweep.run()
+    a, b = sweep.trials
+    assert b.marks == [(2, {"lr": 0.001, "beta1": 0.5})] and not a.marks
+    assert b.params == {"lr": 0.001, "beta1": 0.5}
+    assert a.val_loss[:3] == b.val_loss[:3] and a.val_loss[3] != b.val_loss[3]
+    with pytest.raises(ValueError, match="done"):
+        sweep.set_params(0, lr=0.01)
+
+
+# -- whole searches ----------------------------------------------------------------------------------
+
+
+def test_cancel_stops_a_search_and_keeps_partial_results():
+    seen = []
+    asks = []
+
+    def cancelled() -> bool:
+        asks.append(1)
+        return len(asks) > 3
+
+    space = SearchSpace([AXES["lr"], AXES["hidden_units"]])
+    trials = run_search(space, objective(epochs=50), "random", 12, seed=1, cancelled=cancelled,
+                        progress=lambda done, total, part: seen.append((done, total, len(part))))
+    assert {t.status for t in trials} == {"cancelled"}
+    assert 0 < max(t.epochs for t in trials) < 50
+    assert seen and seen[0][1:] == (12, 12)
+
+
+def test_grid_and_random_importance_puts_alpha_first_when_only_alpha_matters():
+    space = SearchSpace([AXES["lr"], AXES["eps"]])  # ε hardly matters to Adam here
+    for method in ("grid", "random"):
+        trials = run_search(space, Objective(), method, 25, seed=0)  # the page's comparison
+        shares = importance(trials, space)
+        assert sum(shares.values()) == pytest.approx(1.0)
+        assert ranking(shares) == ["lr", "eps"] and shares["lr"] > 0.9, (method, shares)
+
+
+def test_successive_halving_keeps_the_top_third_and_trains_it_longer():
+    space = SearchSpace([AXES["lr"]])
+    result = successive_halving(space, objective(), n=9, min_epochs=2, keep=1 / 3, seed=4)
+    first, second, third = result.rounds
+    assert (len(first.indices), first.epochs, first.spent) == (9, 2, 18)
+    at_two = sorted(range(9), key=lambda i: -result.trials[i].val_acc[2])
+    assert set(first.kept) == set(at_two[:3]) and second.indices == first.kept
+    assert (second.epochs, second.spent, third.epochs, third.spent) == (6, 12, 18, 12)
+    assert len(third.indices) == 1 and result.spent == 42
+    for t in result.trials:
+        assert t.epochs == (18 if t.index in third.indices else 6 if t.index in first.kept else 2)
+
+
+def test_population_training_copies_the_weights_of_strong_members():
+    space = SearchSpace([Axis("lr", "log", 1e-3, 0.3)])
+    pbt = PopulationTraining(objective(epochs=6), space, size=8, interval=2, seed=3)
+    pbt.step()
+    assert not pbt.events
+    before = [m.params["lr"] for m in pbt.members]
+    pbt.step()  # epoch 2: the weakest quarter copies the strongest
+    assert len(pbt.events) == 2
+    for epoch, weak, strong in pbt.events:
+        assert epoch == 2
+        np.testing.assert_array_equal(pbt.weights(weak), pbt.weights(strong))
+        assert pbt.members[weak].params["lr"] == pytest.approx(before[strong] * 0.8) or \
+            pbt.members[weak].params["lr"] == pytest.approx(min(before[strong] * 1.25, 0.3))
+        assert pbt.members[weak].marks[-1][0] == 2
+    strong_scores = sorted(m.val_acc[2] for m in pbt.members)
+    assert all(pbt.members[s].val_acc[2] >= strong_scores[-2] for _, _, s in pbt.events)
+    while pbt.step():
+        pass
+    assert all(len(h) == 6 for h in pbt.history) and all(m.epochs == 6 for m in pbt.members)
+    assert {m.status for m in pbt.members} <= {"done", "diverged"}
+
+
+# -- executors ------------------------------------------------------------------------------------------
+
+
+def small_search(executor=None, progress=None):
+    space = SearchSpace([AXES["lr"], AXES["hidden_units"]])
+    return run_search(space, objective(epochs=3), "random", 6, seed=5, executor=executor,
+                      progress=progress)
+
+
+def test_a_process_pool_gives_the_local_results_with_partial_results_on_the_way():
+    reports = []
+    with ProcessPoolExecutor(2) as pool:
+        remote = small_search(pool, lambda done, total, trials: reports.append(
+            (done, total, [t.status for t in trials])))
+    assert_trials_equal(remote, small_search())
+    assert reports[-1][:2] == (6, 6) and [r[0] for r in reports] == sorted(r[0] for r in reports)
+    for done, total, statuses in reports:
+        assert statuses.count("done") == done and statuses.count("running") == total - done
+
+
+@pytest.mark.slow
+def test_a_dask_local_cluster_gives_the_local_results():
+    import distributed  # in the test extra
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            executor_for("dask", cluster.scheduler_address) as executor:
+        remote = small_search(executor)
+    assert_trials_equal(remote, small_search())
+
+
+def test_cancel_stops_a_search_on_an_executor_and_keeps_what_came_back():
+    calls = []
+    with executor_for("processes", workers=2) as pool:
+        space = SearchSpace([AXES["lr"]])
+        trials = run_search(space, objective(epochs=100), "random", 4, seed=0, executor=pool,
+                            cancelled=lambda: calls.append(1) or len(calls) > 1)
+    assert len(trials) == 4 and {t.status for t in trials} == {"cancelled"}
+    assert all(t.epochs == 0 for t in trials)
+
+
+def test_executor_for_refuses_what_it_cannot_open():
+    assert RUN_ON == ("here", "processes", "dask")
+    with executor_for("here") as nothing:
+        assert nothing is None
+    with pytest.raises(ValueError, match="place to run trials 'gpu'"):
+        with executor_for("gpu"):
+            pass
+    with pytest.raises(ValueError, match="scheduler's address"):
+        with executor_for("dask"):
+            pass
+
+
+# -- the views' numbers --------------------------------------------------------------------------------
+
+
+def test_best_so_far_is_the_running_maximum_and_never_nan():
+    np.testing.assert_array_equal(best_so_far([0.3, 0.5, 0.4, 0.7]), [0.3, 0.5, 0.5, 0.7])
+    np.testing.assert_array_equal(best_so_far([math.nan, 0.2, math.nan]), [0.2, 0.2, 0.2])
+
+
+def test_marginal_means_scores_per_bin_on_the_axis_scale():
+    alpha = [1e-4, 2e-4, 0.5, 1.0]
+    m = marginal(alpha, [0.1, 0.3, 0.8, 1.0], AXES["lr"], bins=4)
+    np.testing.assert_allclose(m.u, [0.125, 0.875])  # two empty bins are left out
+    np.testing.assert_allclose(m.mean, [0.2, 0.9])
+    np.testing.assert_array_equal(m.count, [2, 2])
+    assert m.x[0] == pytest.approx(10 ** -3.5)
+    layers = marginal([1, 1, 3], [0.5, 0.7, 0.9], AXES["layers"])
+    np.testing.assert_allclose(layers.x, [1, 3])  # a small discrete axis: one bin per value
+
+
+def test_explained_share_is_one_for_an_exact_effect_and_zero_without_one():
+    u = np.linspace(0, 1, 20)
+    alpha = AXES["lr"].from_unit(u)
+    steps = np.floor(u * 4).clip(0, 3)  # the score changes from bin to bin only
+    assert explained(alpha, steps, AXES["lr"], bins=4) == pytest.approx(1.0)
+    assert explained(alpha, np.ones(20), AXES["lr"]) == 0.0
+
+
+def test_a_diverged_member_of_a_population_is_replaced_by_a_copy_of_a_strong_one():
+    space = SearchSpace([Axis("lr", "log", 0.01, 100.0)])
+    pbt = PopulationTraining(objective(epochs=4, optimizer="sgd"), space, size=8, interval=2, seed=0)
+    pbt.step()
+    diverged = [k for k, m in enumerate(pbt.members) if m.status == "diverged"]
+    assert diverged and all(math.isfinite(v) for m in pbt.members for v in m.val_loss)
+    assert all(pbt.history[k][-1] > 0 for k in diverged)  # the α it diverged with
+    pbt.step()
+    revived = [w for _, w, _ in pbt.events if w in diverged]
+    assert revived
+    for w in revived:
+        assert pbt.members[w].status == "running" and pbt.members[w].reason == ""
+        assert pbt.history[w][-1] == 0.0  # frozen until the copy
+
+
+def test_objective_round_trips_and_refuses_what_a_stack_cannot_train():
+    obj = objective(epochs=7, optimizer="momentum", hidden=[8])
+    again = Objective.from_dict(obj.to_dict())
+    assert again.to_dict() == obj.to_dict() and again.epochs == 7
+    with pytest.raises(ValueError, match="batch norm"):
+        objective(batchnorm=True)
+    with pytest.raises(ValueError, match=r"epochs must be in \[1, "):
+        objective(epochs=0)

@@ -1,0 +1,128 @@
+"""The saved session, kept safe: a lock so that two windows do not overwrite each other's work,
+a save every few seconds while the state changes, a failed save said out loud with the last good
+file left as it was, and a file that could not be fully read kept aside before it is replaced."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLockFile, QObject, QTimer
+
+from . import session
+
+AUTOSAVE_MS = 3000  # a crash or a kill loses at most the last few seconds
+MAX_INSTANCES = 20
+
+
+class SessionKeeper(QObject):
+    """Reads the session from ``source`` and saves it to ``path`` (the same file, unless another
+    window holds its lock: then a file of this window's own, "session-2.json", and ``note`` says
+    so). ``state()`` gives the content to save; ``say(text)`` shows a message to the user."""
+
+    def __init__(self, path: Path, state: Callable[[], Any], say: Callable[[str], None],
+                 parent: QObject | None = None, interval_ms: int = AUTOSAVE_MS) -> None:
+        super().__init__(parent)
+        self.source = Path(path)
+        self._state, self._say = state, say
+        self.note = ""
+        self.path, self._lock = self._claim(self.source)
+        self._last = ""  # the text of the last save that succeeded (or of what was read)
+        self.failed = ""  # why the last save failed ("" if it did not)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.save)
+
+    def _claim(self, path: Path) -> tuple[Path, QLockFile | None]:
+        """This window's session file and its lock: ``path`` if no other window holds it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for n in range(1, MAX_INSTANCES + 1):
+            mine = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            lock = QLockFile(str(mine) + ".lock")
+            lock.setStaleLockTime(0)  # only a lock whose process has gone is stale, never by age
+            if lock.tryLock(0):
+                if n > 1:
+                    self.note = (f"Another Descent window is using {path.name}: this window "
+                                 f"saves its session to {mine.name}")
+                return mine, lock
+        self.note = "Too many Descent windows are open: this one does not save its session"
+        return path, None
+
+    @property
+    def saving(self) -> bool:
+        return self._lock is not None
+
+    def read(self) -> Any:
+        """The saved session's content, None if there is none; OSError or ValueError if it
+        cannot be read."""
+        try:
+            return session.read_json(self.source)
+        except FileNotFoundError:
+            return None
+
+    def keep_aside(self) -> str:
+        """Rename a session file that could not be fully read to "<name>.bak" before anything
+        replaces it; a sentence saying so ("" if there was nothing to keep)."""
+        if self.source != self.path or not os.path.lexists(self.path):
+            return ""
+        backup = self.path.with_name(self.path.name + ".bak")
+        try:
+            os.replace(self.path, backup)
+        except OSError as exc:
+            self._lock = None  # do not overwrite what could not be kept aside
+            return f"the session file could not be kept aside ({exc}), so it will not be saved over"
+        return f"the file as it was is kept as {backup}"
+
+    def start(self) -> None:
+        """Take what is in force now as saved, then save every few seconds while it changes."""
+        self._last = self._text()
+        if self.saving:
+            self.timer.start()
+
+    def _text(self) -> str:
+        """The state as compact JSON: what is compared every few seconds (a few ms)."""
+        return json.dumps(self._state(), separators=(",", ":"))
+
+    @property
+    def unsaved(self) -> bool:
+        """The state in force differs from the last saved (or read) session."""
+        return self._text() != self._last
+
+    def save(self, force: bool = False) -> bool:
+        """Write the session if it changed (or ``force``); a failure is said in the status bar
+        and on stderr, and leaves the last good file as it was. True if the file is up to date."""
+        if not self.saving:
+            return False
+        text = self._text()
+        if text == self._last and not force and not self.failed:
+            return True
+        try:
+            session.write_atomic(self.path, json.dumps(json.loads(text), indent=2))
+        except (OSError, ValueError) as exc:
+            if str(exc) != self.failed:
+                print(f"descent: could not save the session to {self.path}: {exc}", file=sys.stderr)
+            self.failed = str(exc) or type(exc).__name__
+            self._say(f"Could not save the session ({self.failed}); the last saved copy is kept. "
+                      "Use File > Save setup to keep your work elsewhere.")
+            return False
+        if self.failed:
+            self._say("The session is saved again")
+        self._last, self.failed = text, ""
+        return True
+
+    def release(self) -> None:
+        """Let the session go without saving (the window is not opened after all)."""
+        self.timer.stop()
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+    def stop(self) -> bool:
+        """Save a last time and let the session go; True if it was saved."""
+        ok = self.save(force=True) if self.saving else True
+        self.release()
+        return ok

@@ -1,0 +1,245 @@
+"""Presentation mode for a classroom: fullscreen (F11), an app-wide zoom of fonts, line widths and
+markers (Ctrl+=, Ctrl+−, Ctrl+0), light, dark and high-contrast themes, and a window that fits the
+screen it opens on. ``install_view_menu(window)`` adds the View menu; the zoom, the theme and the
+window's geometry are remembered beside the session (a window without a session remembers
+nothing, as tests and scripts want)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+from . import plots
+from .style import restyle
+
+# The zoom steps; the largest makes the default 9 pt text 18 pt (24 px), readouts and
+# equations at least 20 px.
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+DEFAULT_STEP = ZOOM_STEPS.index(1.0)
+MIN_TOP_PX = 20  # text at the largest step is at least this high
+THEMES = ("light", "dark", "high contrast")
+# Plot background and foreground per theme.
+PLOT_COLORS = {"light": ("w", "k"), "dark": ("#1e1e1e", "#e0e0e0"), "high contrast": ("w", "k")}
+DEFAULT_SIZE = (1280, 800)
+SHORTCUTS = ("F11: fullscreen on / off\nCtrl+= / Ctrl+−: zoom text, lines and markers in / out\n"
+             "Ctrl+0: zoom back to 100%\n")
+
+
+def theme_palette(theme: str) -> QPalette:
+    """The application palette of ``theme`` (light: the style's own)."""
+    pal = QApplication.style().standardPalette()
+    if theme == "light":
+        return pal
+    colors = {"dark": {"Window": "#2b2b2b", "WindowText": "#e8e8e8", "Base": "#1e1e1e",
+                       "AlternateBase": "#2f2f2f", "Text": "#e8e8e8", "Button": "#3a3a3a",
+                       "ButtonText": "#e8e8e8", "Highlight": "#3d7ab8", "HighlightedText": "#ffffff",
+                       "ToolTipBase": "#3a3a3a", "ToolTipText": "#e8e8e8", "PlaceholderText": "#a0a0a0"},
+              "high contrast": {"Window": "#ffffff", "WindowText": "#000000", "Base": "#ffffff",
+                                "AlternateBase": "#f0f0f0", "Text": "#000000", "Button": "#ffffff",
+                                "ButtonText": "#000000", "Highlight": "#0000c0",
+                                "HighlightedText": "#ffffff", "ToolTipBase": "#ffffe0",
+                                "ToolTipText": "#000000", "PlaceholderText": "#333333"}}[theme]
+    for role, color in colors.items():
+        pal.setColor(getattr(QPalette.ColorRole, role), QColor(color))
+    return pal
+
+
+class Presentation(QObject):
+    """The zoom, the theme and fullscreen of one main window, and what it remembers.
+
+    ``zoom_changed(factor)`` and ``theme_changed(name)`` say when they change."""
+
+    zoom_changed = Signal(float)
+    theme_changed = Signal(str)
+
+    def __init__(self, window: QMainWindow, store: QSettings | None = None) -> None:
+        super().__init__(window)
+        self.window, self.store = window, store
+        app = QApplication.instance()
+        if app.property("descent_base_pt") is None:  # the font at zoom 1, read once per app
+            app.setProperty("descent_base_pt", app.font().pointSizeF())
+        self.step, self.theme = DEFAULT_STEP, "light"
+        window.installEventFilter(self)
+
+    def widgets(self) -> list[QWidget]:
+        """The window and every widget in it (what the zoom and the theme restyle)."""
+        return [self.window, *self.window.findChildren(QWidget)]
+
+    # -- zoom -----------------------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> float:
+        return zoom_factor(self.step)
+
+    def zoom_in(self) -> None:
+        self.set_step(self.step + 1)
+
+    def zoom_out(self) -> None:
+        self.set_step(self.step - 1)
+
+    def zoom_reset(self) -> None:
+        self.set_step(DEFAULT_STEP)
+
+    def set_step(self, step: int) -> None:
+        """Zoom to ``ZOOM_STEPS[step]`` (clamped): the app font, the widgets' own style sheets
+        and every plot's fonts, pens and markers."""
+        self.step = int(min(max(int(step), 0), len(ZOOM_STEPS) - 1))
+        app = QApplication.instance()
+        font = app.font()
+        font.setPointSizeF(app.property("descent_base_pt") * self.zoom)
+        app.setFont(font)
+        self.restyle()
+        plots.zoom_plots(self.widgets(), self.zoom)
+        self._remember("zoom", self.step)
+        self.zoom_changed.emit(self.zoom)
+
+    # -- theme ----------------------------------------------------------------------------------
+
+    def set_theme(self, theme: str) -> None:
+        """``theme`` (one of THEMES; ValueError otherwise): palette, plots and style sheets."""
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
+        self.theme = theme
+        app = QApplication.instance()
+        app.setPalette(theme_palette(theme))
+        plots.theme_plots(self.widgets(), *PLOT_COLORS[theme])
+        self.restyle()
+        self._remember("theme", theme)
+        self.theme_changed.emit(theme)
+
+    def restyle(self) -> None:
+        """Every widget's own style sheet at the zoom and theme. The sheet a widget set itself is
+        kept as its base; one it set since the last pass becomes its new base."""
+        for w in self.widgets():
+            sheet = w.styleSheet()
+            if not sheet:
+                continue
+            if sheet != w.property("descent_sheet"):
+                w.setProperty("descent_base_sheet", sheet)
+            new = restyle(w.property("descent_base_sheet"), self.zoom, self.theme)
+            w.setProperty("descent_sheet", new)
+            w.setStyleSheet(new)  # even if the same: a styled widget takes the app's font only so
+
+    # -- window ---------------------------------------------------------------------------------
+
+    def toggle_fullscreen(self) -> None:
+        w = self.window
+        w.showNormal() if w.isFullScreen() else w.showFullScreen()
+
+    def fit_to_screen(self) -> None:
+        """The remembered geometry if there is one, else the default size; either way no larger
+        than the screen's available area, and on it."""
+        saved = self.store.value("geometry") if self.store is not None else None
+        if isinstance(saved, QByteArray) and self.window.restoreGeometry(saved):
+            pass
+        else:
+            self.window.resize(*DEFAULT_SIZE)
+        fit_window(self.window)
+
+    def restore(self) -> None:
+        """The remembered theme and zoom (a bad value is ignored)."""
+        if self.store is None:
+            return
+        theme = self.store.value("theme", "light")
+        if theme in THEMES and theme != "light":
+            self.set_theme(theme)
+        try:
+            step = int(self.store.value("zoom", DEFAULT_STEP))
+        except (TypeError, ValueError):
+            step = DEFAULT_STEP
+        if step != DEFAULT_STEP:
+            self.set_step(step)
+
+    def _remember(self, key: str, value) -> None:
+        if self.store is not None:
+            self.store.setValue(key, value)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if obj is self.window and event.type() == QEvent.Type.Close and self.store is not None:
+            self.store.setValue("geometry", self.window.saveGeometry())
+            self.store.sync()
+        return False
+
+
+def zoom_factor(step: int) -> float:
+    """The zoom at ``step``; the top step is large enough for text of ``MIN_TOP_PX``."""
+    factor = ZOOM_STEPS[step]
+    if step == len(ZOOM_STEPS) - 1:
+        app = QApplication.instance()
+        base_px = app.property("descent_base_pt") * app.primaryScreen().logicalDotsPerInch() / 72
+        factor = max(factor, MIN_TOP_PX / base_px)
+    return factor
+
+
+def fit_window(window: QWidget) -> None:
+    """Shrink and move ``window`` so that it lies within its screen's available area."""
+    screen = window.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry()
+    frame = window.frameGeometry().size() - window.size()  # title bar and borders
+    w = min(window.width(), area.width() - frame.width())
+    h = min(window.height(), area.height() - frame.height())
+    if (w, h) != (window.width(), window.height()):
+        window.resize(w, h)
+    x = min(max(window.x(), area.left()), area.right() - window.frameGeometry().width() + 1)
+    y = min(max(window.y(), area.top()), area.bottom() - window.frameGeometry().height() + 1)
+    window.move(max(x, area.left()), max(y, area.top()))
+
+
+def view_store(session_path: Path | str | None) -> QSettings | None:
+    """Where a window with this session remembers its view: "view.ini" beside the session file
+    (None: nothing remembered)."""
+    if session_path is None:
+        return None
+    return QSettings(str(Path(session_path).with_name("view.ini")), QSettings.Format.IniFormat)
+
+
+def install_view_menu(window: QMainWindow) -> Presentation:
+    """The View menu (fullscreen, zoom, theme) of the main window, before its Help menu; restores
+    the remembered view and fits the window to its screen. The window's ``presentation``."""
+    store = view_store(getattr(window, "session_path", None))
+    pres = Presentation(window, store)
+    window.presentation = pres
+    menu = window.menuBar().addMenu("&View")
+    help_action = next((a for a in window.menuBar().actions() if a.text() == "&Help"), None)
+    if help_action is not None:
+        window.menuBar().insertMenu(help_action, menu)
+    items = (("&Fullscreen", pres.toggle_fullscreen, (Qt.Key.Key_F11,)),
+             ("Zoom &in", pres.zoom_in, (QKeySequence.StandardKey.ZoomIn, "Ctrl+=", "Ctrl++")),
+             ("Zoom &out", pres.zoom_out, (QKeySequence.StandardKey.ZoomOut, "Ctrl+-")),
+             ("&Reset zoom", pres.zoom_reset, ("Ctrl+0",)))
+    window.view_actions = {}
+    for text, slot, keys in items:
+        act = QAction(text, window)
+        act.setShortcuts(_key_list(keys))
+        act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        act.triggered.connect(lambda _=False, s=slot: s())
+        menu.addAction(act)
+        window.addAction(act)  # works in fullscreen, where the menu bar may be hidden
+        window.view_actions[text.replace("&", "")] = act
+    _theme_menu(menu.addMenu("&Theme"), pres)
+    pres.restore()
+    if store is not None:
+        pres.fit_to_screen()
+    return pres
+
+
+def _key_list(keys) -> list[QKeySequence]:
+    out: list[QKeySequence] = []
+    for k in keys:
+        seqs = QKeySequence.keyBindings(k) if isinstance(k, QKeySequence.StandardKey) else [QKeySequence(k)]
+        out += [s for s in seqs if s not in out]
+    return out
+
+
+def _theme_menu(menu, pres: Presentation) -> None:
+    group = QActionGroup(menu)
+    for name in THEMES:
+        act = menu.addAction(name.capitalize())
+        act.setCheckable(True)
+        act.setChecked(name == pres.theme)
+        act.triggered.connect(lambda _=False, n=name: pres.set_theme(n))
+        group.addAction(act)
+    pres.theme_changed.connect(lambda n: [a.setChecked(a.text().lower() == n) for a in group.actions()])

@@ -1,0 +1,167 @@
+"""The text of the tuning lab's search lessons (grid against random, coarse to fine, caviar,
+panda), as pure functions of the engine's trials (tested without Qt)."""
+
+from __future__ import annotations
+
+from simulator.tuning.analysis import importance, notes_rank, ranking
+from simulator.tuning.space import LABELS, distinct_counts
+from simulator.tuning.sweep import ranked
+
+from .explain import short_value
+
+
+def status_text(lesson) -> str:
+    """'Epoch 7 of 20 · 12 of 50 trials finished (2 diverged)', or how to start."""
+    trials = lesson.all_trials()
+    if not trials:
+        return "Press Play to train the trials (or Step for one epoch)."
+    finished = sum(not t.live for t in trials)
+    diverged = sum(t.status == "diverged" for t in trials)
+    epochs = max(t.budget for t in trials)
+    text = f"Epoch {lesson.iteration} of {epochs} · {finished} of {len(trials)} trials finished"
+    return text + (f" ({diverged} diverged)" if diverged else "")
+
+
+def params_text(params: dict, axes) -> str:
+    """'α = 0.0316, ε = 10⁻⁸' in the axes' order."""
+    return ", ".join(f"{a.label} = {short_value(params[a.name])}" for a in axes if a.name in params)
+
+
+def best_line(label: str, trials: list, axes) -> str:
+    if not trials:
+        return f"<b>{label}</b>: no trial yet"
+    best = ranked(trials)[0]
+    return (f"<b>{label}</b>: best {best.score:.1%} at {params_text(best.params, axes)}")
+
+
+def search_html(lesson) -> str:
+    """Grid against random: the best of each search, the distinct values each tried, and which
+    hyperparameter mattered (measured beside the notes' order)."""
+    s = lesson.settings
+    axes, names = s.axes, s.names
+    parts = ["<p><b>Grid against random, on one budget.</b> Both searches train "
+             f"{s.budget} trials of {s.epochs} epochs each on real runs; the score is the "
+             "validation accuracy.</p>"]
+    rows = ""
+    for m, trials in lesson.trials.items():
+        counts = distinct_counts([t.params for t in trials], names)
+        rows += (f"<tr><td>{m}</td>" + "".join(f"<td align='right'>{counts[n]}</td>" for n in names)
+                 + f"<td align='right'>{max((t.score for t in trials), default=0.0):.1%}</td></tr>")
+    head = "".join(f"<th align='right'>{a.label}</th>" for a in axes)
+    parts.append("<table cellspacing='0' cellpadding='3'><tr><th></th>" + head
+                 + "<th align='right'>best</th></tr>" + rows + "</table>")
+    parts.append("<p style='color:#555'>distinct values tried per axis, and the best validation "
+                  "accuracy found</p>")
+    for m, trials in lesson.trials.items():
+        parts.append(f"<p>{best_line(m, trials, axes)}</p>")
+    parts.append(importance_html(lesson.all_trials(), axes))
+    parts.append("<p>A grid spends its budget on few values of each axis: when one hyperparameter "
+                 "hardly matters, the grid tries only a handful of values of the one that does. "
+                 "Random search tries a new value of every axis in every trial.</p>")
+    return "".join(parts)
+
+
+def importance_html(trials: list, axes) -> str:
+    """The measured order of importance beside the notes' (α first, ε last)."""
+    if len(trials) < 2:
+        return ""
+    shares = importance(trials, axes)
+    measured = ", ".join(f"{next(a.label for a in axes if a.name == n)} {shares[n]:.0%}"
+                         for n in ranking(shares))
+    notes = " > ".join(next(a.label for a in axes if a.name == n)
+                       for n in notes_rank([a.name for a in axes]))
+    return (f"<p><b>Importance</b> (share of the score's variance its marginal explains): "
+            f"{measured}. The notes' order: {notes}.</p>")
+
+
+def caviar_html(lesson) -> str:
+    """Caviar: how many models, the best so far, and the notes' advice."""
+    s = lesson.settings
+    parts = [f"<p><b>Caviar: {s.models} models at once.</b> One network architecture, each copy "
+             f"with its own α drawn on a log scale in [{short_value(s.alpha[0])}, "
+             f"{short_value(s.alpha[1])}], all trained together as one stack.</p>"]
+    best = lesson.best()
+    if best is not None:
+        trials = lesson.all_trials()
+        diverged = sum(t.status == "diverged" for t in trials)
+        parts.append(f"<p style='font-size:large'><b>Best so far: α = {short_value(best.params['lr'])}, "
+                     f"{best.score:.1%}</b> after {best.epochs} epochs.</p>"
+                     f"<p>{diverged} of {len(trials)} models diverged (α too large).</p>")
+    parts.append("<p>With the computing power to train many models in parallel, try many settings "
+                 "at once and keep the one that works best (the notes' “caviar” strategy); with "
+                 "little, babysit one model (Panda).</p>")
+    return "".join(parts)
+
+
+def panda_html(lesson) -> str:
+    """Panda: the model's state, its changes so far, and the notes' advice."""
+    t = lesson.trial
+    parts = ["<p><b>Panda: babysit one model.</b> Watch its curve and nudge α up or down "
+             "from one epoch to the next; each change is marked on the curve.</p>"]
+    if t is not None:
+        parts.append(f"<p style='font-size:large'><b>Epoch {t.epochs}: {t.score:.1%}</b> "
+                     f"(validation loss {t.final_val_loss:.3g})</p>")
+        if t.status == "diverged":
+            parts.append(f"<p style='color:#a00'>Diverged: {t.reason}.</p>")
+        for epoch, changes in t.marks:
+            parts.append(f"<p>epoch {epoch}: " + ", ".join(
+                f"{LABELS.get(k, k)} → {short_value(v)}" for k, v in changes.items()) + "</p>")
+    parts.append("<p>When there is computing power for one model at a time (a large data set), "
+                 "babysitting is how it is tuned; with more, train many in parallel (Caviar).</p>")
+    return "".join(parts)
+
+
+def coarse_html(lesson) -> str:
+    """Coarse to fine: each round's box and best, and the notes' advice."""
+    axes = lesson.settings.axes
+    parts = ["<p><b>Coarse to fine.</b> Sample the whole space at random, find the region where "
+             "the best trials are, then sample more densely inside it.</p>"]
+    for r, (label, trials) in enumerate(lesson.groups.items()):
+        box = lesson.boxes[r] if r < len(lesson.boxes) else None
+        where = "" if box is None else " in " + ", ".join(
+            f"{a.label} [{short_value(box[a.name][0])}, {short_value(box[a.name][1])}]" for a in axes)
+        parts.append(f"<p>{best_line(label, trials, axes)}<br><span style='color:#555'>"
+                     f"{len(trials)} trials{where}</span></p>")
+    if lesson.box is not None:
+        parts.append("<p><b>Next box</b>: " + ", ".join(
+            f"{a.label} [{short_value(lesson.box[a.name][0])}, {short_value(lesson.box[a.name][1])}]"
+            for a in axes) + ". Resample to train a round inside it.</p>")
+    parts.append(importance_html(lesson.all_trials(), axes))
+    return "".join(parts)
+
+
+def population_html(lesson) -> str:
+    """Population-based training: the best member, the copies so far, and what to look at."""
+    pbt = lesson.pbt
+    best = pbt.best()
+    parts = [f"<p><b>Population: {lesson.settings.size} pandas at once.</b> Every "
+             f"{lesson.settings.interval} epochs the weakest quarter copy the weights of a member "
+             "of the strongest quarter and perturb its α (× 0.8 or × 1.25).</p>"]
+    if pbt.epoch:
+        parts.append(f"<p style='font-size:large'><b>Best: {best.score:.1%}</b> with "
+                     f"α = {short_value(best.params['lr'])}</p><p>{len(pbt.events)} copies in "
+                     f"{pbt.epoch} epochs.</p>")
+    parts.append("<p>Follow the red line: α changes as the best member's line is copied and "
+                 "perturbed. That is a learning-rate schedule nobody wrote down; the population "
+                 "found it while training.</p>")
+    return "".join(parts)
+
+
+def halving_html(lesson) -> str:
+    """Successive halving: the rounds and their budget, once it is over."""
+    s = lesson.settings
+    parts = [f"<p><b>Successive halving.</b> {s.trials} random trials (α and β) train "
+             f"{s.min_epochs} epochs; the best third go on for three times as long, and so on "
+             "until one is left.</p>"]
+    r = lesson.result
+    if r is not None:
+        rows = "".join(f"<tr><td>{x.round + 1}</td><td align='right'>{len(x.indices)}</td>"
+                       f"<td align='right'>{x.epochs}</td><td align='right'>{x.spent}</td></tr>"
+                       for x in r.rounds)
+        parts.append("<table cellspacing='0' cellpadding='3'><tr><th>round</th><th>trials</th>"
+                     f"<th>epochs</th><th>spent</th></tr>{rows}</table>"
+                     f"<p>{r.spent} epochs in all: training all {s.trials} for "
+                     f"{r.rounds[-1].epochs} epochs would cost {s.trials * r.rounds[-1].epochs}.</p>")
+    parts.append("<p>How much computing power do you have? Halving spends most of it on the "
+                 "trials that look best early.</p>")
+    return "".join(parts)

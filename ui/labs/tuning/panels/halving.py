@@ -1,0 +1,58 @@
+"""The Halving lesson's controls: how many trials start, the epochs of the first round and the
+seed; a progress bar and Cancel while it runs in the worker."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from ui.framework.binder import Binder
+from ui.framework.widgets import note_label, row
+
+from ..lessons.search_settings import MAX_SEED
+from .common import group, spin
+
+READING = ("Round 1 trains every trial briefly; each round keeps the best third and trains them "
+           "longer, until one is left. The bars are the epochs each round spent: a fixed budget "
+           "spread over many short runs and a few long ones.")
+
+
+class HalvingPanel(QWidget):
+    """``spins`` (trials, min_epochs, seed), ``progress_bar`` and ``cancel_button``."""
+
+    def __init__(self, lab, binder: Binder) -> None:
+        super().__init__()
+        self.lab = lab
+        settings = lambda: lab.lessons["halving"].settings  # noqa: E731
+        box, form = group("Successive halving")
+        self.spins = {}
+        for key, title, hi in (("trials", "trials at first", 729), ("min_epochs", "epochs in round 1", 100),
+                               ("seed", "seed", MAX_SEED)):
+            self.spins[key] = binder.bind(spin(0, hi), lambda k=key: getattr(settings(), k),
+                                          lambda v, k=key: lab.set_halving(**{k: v}))
+            form.addRow(title, self.spins[key])
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(lab.pause)
+        lab.job_changed.connect(lambda on: self.cancel_button.setEnabled(on and lab.lesson_key == "halving"))
+        self.cancel_button.setEnabled(False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.status_label)
+        lay.addLayout(row(self.progress_bar, self.cancel_button, stretch=0))
+        for w in (box, note_label(READING)):
+            lay.addWidget(w)
+        lay.addStretch(1)
+
+    def show_iteration(self) -> None:
+        lesson = self.lab.lessons["halving"]
+        self.progress_bar.setValue(round(1000 * lesson.progress))
+        if lesson.result is not None:
+            text = f"Done: {len(lesson.result.rounds)} rounds, {lesson.result.spent} epochs"
+        elif lesson.trials:
+            text = f"{len(lesson.trials)} trials; the longest has trained {lesson.iteration} epochs"
+        else:
+            text = "Press Play to run successive halving in the background."
+        self.status_label.setText(text)

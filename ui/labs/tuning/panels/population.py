@@ -1,0 +1,54 @@
+"""The Population lesson's controls: the population's size, how often the weak copy the strong,
+α's range (drawn on a log scale), the epochs and the seed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from simulator.tuning.trials import MAX_EPOCHS
+from ui.framework.binder import Binder
+from ui.framework.widgets import note_label
+
+from ..lessons.search_settings import MAX_SEED
+from .caviar import _with
+from .common import TrimmedField, group, spin
+
+READING = ("Top: each member's α over the epochs (the schedule the population found); a dot "
+           "where a weak member copied a strong one and perturbed its α (× 0.8 or × 1.25). "
+           "Bottom: the members' validation accuracy; thick red: the best.")
+
+
+class PopulationPanel(QWidget):
+    """``size_spin``, ``interval_spin``, ``alpha_fields[end]``, ``epochs_spin``, ``seed_spin``."""
+
+    def __init__(self, lab, binder: Binder) -> None:
+        super().__init__()
+        self.lab = lab
+        settings = lambda: lab.lessons["population"].settings  # noqa: E731
+        bind = binder.bind
+        box, form = group("Population")
+        specs = (("size", "members", 0, 1024), ("interval", "copy every (epochs)", 0, 1000),
+                 ("epochs", "epochs", 0, MAX_EPOCHS), ("seed", "seed", 0, MAX_SEED))
+        self.spins = {}
+        for key, title, lo, hi in specs:
+            self.spins[key] = bind(spin(lo, hi), lambda k=key: getattr(settings(), k),
+                                   lambda v, k=key: lab.set_population(**{k: v}))
+            form.addRow(title, self.spins[key])
+        self.alpha_fields = {}
+        for i, end in enumerate(("low", "high")):
+            self.alpha_fields[end] = bind(
+                TrimmedField(0.0, 1000.0, 10, 0.0001), lambda i=i: settings().alpha[i],
+                lambda v, i=i: lab.set_population(alpha=_with(settings().alpha, i, v)))
+            form.addRow(f"α {end}", self.alpha_fields[end])
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for w in (self.status_label, box, note_label(READING)):
+            lay.addWidget(w)
+        lay.addStretch(1)
+
+    def show_iteration(self) -> None:
+        lesson = self.lab.lessons["population"]
+        self.status_label.setText(f"Epoch {lesson.iteration} of {lesson.settings.epochs} · "
+                                  f"{len(lesson.pbt.events)} copies so far")

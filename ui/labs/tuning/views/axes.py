@@ -1,0 +1,75 @@
+"""What the tuning views share: an axis drawn on its own scale (unit positions, labelled with
+values), score colours, big readable axes, and fixed plots."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+
+from simulator.tuning.views_data import axis_ticks
+from ui.framework.plots import add_plot
+
+from ..explain import value_text
+
+AXIS_PT = 11  # tick labels and axis titles, readable from the back of a room
+TITLE_SIZE = "12pt"
+FILL_LIMITS = [(0, 0.95), (2, 0.9), (4, 0.85), (6, 0.8), (8, 0.7)]
+PAD = 0.05  # room around the unit square, so points at the ends are whole
+DIVERGED_BRUSH = pg.mkBrush(150, 150, 150, 200)
+_LUT = pg.colormap.get("viridis").getLookupTable(nPts=256, alpha=True)
+BRUSHES = [pg.mkBrush(*map(int, c)) for c in _LUT]
+# Opaque one-pixel pens: Qt draws them several times faster than wide or translucent ones, and
+# parallel coordinates and caviar draw hundreds of lines each frame.
+PENS = [pg.mkPen(tuple(int(v) for v in c[:3]), width=1) for c in _LUT]
+
+
+def big_axes(plot: pg.PlotItem) -> pg.PlotItem:
+    font = QFont()
+    font.setPointSize(AXIS_PT)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTickFont(font)
+        axis.label.setFont(font)
+        # The end values (0.0001, 10⁻⁶) sit at the plot's edges: show them, not hide them.
+        # pyqtgraph drops labels past 40% of a short axis: a class needs every decade named.
+        axis.setStyle(hideOverlappingLabels=40, textFillLimits=FILL_LIMITS)
+    return plot
+
+
+def plot_in(layout: pg.GraphicsLayoutWidget, row: int, col: int, left: str = "", bottom: str = "",
+            colspan: int = 1) -> pg.PlotItem:
+    """A fixed plot with big axes at (row, col) of ``layout``."""
+    return big_axes(add_plot(layout, row, col, left, bottom, colspan=colspan))
+
+
+def on_scale(plot: pg.PlotItem, side: str, axis, title: str | None = None) -> None:
+    """Draw ``side`` ("bottom" or "left") of ``plot`` as ``axis`` on its own scale: the plot's
+    coordinate is the unit position u, the ticks name the values (0.0001, 0.001, …)."""
+    ticks = [(u, value_text(v)) for u, v in axis_ticks(axis)]
+    item = plot.getAxis(side)
+    item.setTicks([ticks, []])
+    item.setGrid(False)  # with a grid pyqtgraph hides the end labels (0.0001, 10⁻⁶) at the edges
+    plot.setLabel(side, title if title is not None else f"{axis.label} ({scale_name(axis)})")
+    if side == "bottom":
+        plot.setXRange(-PAD, 1 + PAD, padding=0)
+    else:
+        plot.setYRange(-PAD, 1 + PAD, padding=0)
+
+
+def scale_name(axis) -> str:
+    return {"log": "log scale", "one_minus_log": "log of 1 − β", "pow2": "powers of 2",
+            "int": "whole numbers", "choice": "choices", "linear": "linear"}[axis.scale]
+
+
+def colour_index(scores: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """0..255 along viridis for each score in [lo, hi] (NaN: 0)."""
+    s = np.nan_to_num(np.asarray(scores, dtype=float), nan=lo)
+    t = (s - lo) / max(hi - lo, 1e-12)
+    return np.clip(np.rint(255 * t), 0, 255).astype(int)
+
+
+def score_brushes(scores: np.ndarray, ok: np.ndarray, lo: float, hi: float) -> list:
+    """One brush per trial: its score's colour, grey for a diverged trial."""
+    idx = colour_index(scores, lo, hi)
+    return [BRUSHES[i] if good else DIVERGED_BRUSH for i, good in zip(idx, ok, strict=True)]

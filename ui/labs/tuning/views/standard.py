@@ -1,0 +1,159 @@
+"""The views tuning tools have made standard (Optuna's, W&B's), all drawn from the same trials
+with ``simulator.tuning.analysis``: history (best score so far against the trial number, one
+line per search or round), slices (score against each hyperparameter on its own scale), parallel
+coordinates (one line per trial across the axes, coloured by score) and importance (the share of
+the score's variance each hyperparameter's marginal explains, beside the notes' order)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from simulator.tuning.analysis import history, importance, notes_rank, parallel_coordinates
+from ui.framework.plots import power_of_two_span
+from ui.framework.style import CLASS_COLORS, OKABE_ITO
+
+from .axes import PAD, PENS, TITLE_SIZE, colour_index, on_scale, plot_in, score_brushes
+from .figure1 import METHOD_COLORS
+
+COLOUR_BINS = 8  # parallel coordinates: one item per colour band, lines split by NaN
+
+
+def group_color(label: str, k: int) -> str:
+    """A search's colour (grid orange, random blue, as in Figure 1), or a round's."""
+    return METHOD_COLORS.get(label, CLASS_COLORS[k % len(CLASS_COLORS)])
+
+
+class StandardViews(pg.GraphicsLayoutWidget):
+    """History, two slices, parallel coordinates and importance for lesson ``key``'s trials."""
+
+    def __init__(self, lab, key: str) -> None:
+        super().__init__()
+        self.lab, self.key = lab, key
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.history_lines: dict[str, pg.PlotDataItem] = {}
+        self.history_points = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(80, 80, 80, 110),
+                                                 antialias=False)
+        self._build()
+        self._axes = None
+        self._drawn = None
+        self.shares: dict[str, float] = {}
+
+    @property
+    def lesson(self):
+        return self.lab.lessons[self.key]
+
+    def _build(self) -> None:
+        h = self.plots["history"] = plot_in(self, 0, 0, "best val. accuracy so far", "trial")
+        h.addItem(self.history_points)
+        h.addLegend(offset=(-5, -5), labelTextSize="10pt")
+        h.setYRange(0, 1.02, padding=0)
+        self.slices = []
+        for i in range(2):
+            p = self.plots[f"slice{i}"] = plot_in(self, 1, i, "val. accuracy" if i == 0 else "")
+            p.setYRange(0, 1.02, padding=0)
+            item = pg.ScatterPlotItem(size=9, pen=pg.mkPen("k", width=0.4), antialias=False)
+            p.addItem(item)
+            self.slices.append(item)
+        par = self.plots["parallel"] = plot_in(self, 2, 0, "position on its scale", colspan=2)
+        par.setYRange(-PAD, 1 + PAD, padding=0)
+        self.parallel = [par.plot(pen=PENS[int(255 * (b + 0.5) / COLOUR_BINS)], connect="finite")
+                         for b in range(COLOUR_BINS)]
+        imp = self.plots["importance"] = plot_in(self, 0, 1, "share of variance")
+        imp.setYRange(0, 1.22, padding=0)  # room for the label above a 100% bar
+        self.importance_bars = pg.BarGraphItem(x=[0], height=[0], width=0.6, brush=OKABE_ITO["blue"])
+        imp.addItem(self.importance_bars)
+        self.importance_text: list[pg.TextItem] = []
+        for col in range(2):  # two columns of one width, whatever their titles
+            self.ci.layout.setColumnStretchFactor(col, 1)
+            self.ci.layout.setColumnMinimumWidth(col, 280)
+            self.ci.layout.setColumnMaximumWidth(col, 2000)
+        titles = {"history": "History", "slice0": "Slice", "slice1": "Slice",
+                  "parallel": "Parallel coordinates (colour: val. accuracy)",
+                  "importance": "Importance"}
+        for name, text in titles.items():
+            self.plots[name].setTitle(text, size=TITLE_SIZE)
+
+    def configure(self) -> None:
+        axes = self._axes = self.lesson.settings.axes
+        for i, a in enumerate(axes):
+            on_scale(self.plots[f"slice{i}"], "bottom", a)
+            self.plots[f"slice{i}"].setTitle(f"Slice: {a.label}", size=TITLE_SIZE)
+        par = self.plots["parallel"]
+        par.getAxis("bottom").setTicks([[(j, a.label) for j, a in enumerate(axes)], []])
+        par.setXRange(-0.15, len(axes) - 0.85, padding=0)
+        imp = self.plots["importance"]
+        rank = notes_rank([a.name for a in axes])
+        ticks = [(j, f"{a.label} (notes: #{rank.index(a.name) + 1})") for j, a in enumerate(axes)]
+        imp.getAxis("bottom").setTicks([ticks, []])
+        imp.setXRange(-0.6, len(axes) - 0.4, padding=0)
+        for t in self.importance_text:
+            imp.removeItem(t)
+        self.importance_text = [pg.TextItem(anchor=(0.5, 1.0), color="k") for _ in axes]
+        for t in self.importance_text:
+            imp.addItem(t)
+
+    def draw(self, rich: bool = True) -> None:
+        """Only when there are new trials or new axes."""
+        lesson = self.lesson
+        if lesson.settings.axes != self._axes:
+            self.configure()
+            self._drawn = None
+        if self._drawn is lesson.trials:
+            return
+        self._drawn = lesson.trials if rich else None  # importance waits for a rich frame
+        trials = lesson.all_trials()
+        self._draw_history(lesson.groups)
+        lo = 1.0 / lesson.settings.objective.base.classes
+        scores = np.array([t.score for t in trials])
+        ok = np.array([t.status != "diverged" for t in trials], dtype=bool)
+        brushes = score_brushes(scores, ok, lo, 1.0)
+        U, _ = parallel_coordinates(trials, self._axes) if trials else (np.empty((0, 2)), None)
+        for i in range(2):
+            self.slices[i].setData(U[:, i] if len(U) else [], scores, brush=brushes)
+        self._draw_parallel(U, scores, lo)
+        if rich:
+            self._draw_importance(trials)
+
+    def _draw_history(self, groups: dict[str, list]) -> None:
+        h = self.plots["history"]
+        xs, ys, start = [], [], 0
+        for k, (label, trials) in enumerate(groups.items()):
+            n, scores, best = history(trials) if trials else (np.empty(0), np.empty(0), np.empty(0))
+            line = self.history_lines.get(label)
+            if line is None:
+                line = self.history_lines[label] = h.plot(pen=pg.mkPen(group_color(label, k), width=3),
+                                                          stepMode=None, name=label)
+            line.setData(n, best)
+            xs.append(n)
+            ys.append(scores)
+            start = max(start, len(n))
+        for label in set(self.history_lines) - set(groups):
+            h.removeItem(self.history_lines.pop(label))
+        if xs:
+            self.history_points.setData(np.concatenate(xs), np.concatenate(ys))
+        h.setXRange(0.5, power_of_two_span(start, 8) + 0.5, padding=0)
+
+    def _draw_parallel(self, U: np.ndarray, scores: np.ndarray, lo: float) -> None:
+        band = colour_index(scores, lo, 1.0) * COLOUR_BINS // 256
+        d = U.shape[1] if U.ndim == 2 else 0
+        for b, item in enumerate(self.parallel):
+            rows = U[band == b] if len(U) else np.empty((0, d))
+            if len(rows) == 0:
+                item.setData([], [])
+                continue
+            x = np.tile(np.append(np.arange(d, dtype=float), np.nan), len(rows))
+            y = np.hstack([rows, np.full((len(rows), 1), np.nan)]).ravel()
+            item.setData(x, y)
+
+    def _draw_importance(self, trials: list) -> None:
+        axes = self._axes
+        if len(trials) < 2:
+            self.importance_bars.setOpts(x=list(range(len(axes))), height=[0] * len(axes))
+            return
+        self.shares = importance(trials, axes)
+        heights = [self.shares[a.name] for a in axes]
+        self.importance_bars.setOpts(x=list(range(len(axes))), height=heights)
+        for j, (t, h) in enumerate(zip(self.importance_text, heights, strict=True)):
+            t.setText(f"{h:.0%}")
+            t.setPos(j, h)
