@@ -66,9 +66,9 @@ def make_page(qtbot):
 @pytest.fixture
 def win(qtbot):
     """The main window with every page, and no saved session."""
-    from ui.main_window import MainWindow
-
     from PySide6.QtCore import QCoreApplication, QEvent
+
+    from ui.main_window import MainWindow
 
     w = MainWindow(session_path=None)
     yield w

@@ -165,6 +165,7 @@ def test_every_preset_has_a_claim_test(key):
 def test_preset_bar_shows_the_preset_and_leaves_the_run_buttons_in_place(qtbot, make_page, key):
     presets = entry_for(key).presets()
     page = make_page(key, shown=True)
+    qtbot.wait(10)  # the first layout pass
     before = page.play_button.mapTo(page, page.play_button.rect().topLeft()), page.play_button.size()
     for preset in presets[:2]:
         assert page.lab.load(preset["settings"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -158,12 +158,39 @@ def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
 def scrolling(widget: QWidget, least: int) -> QScrollArea:
     """``widget`` in a frameless scroll area at least ``least`` px wide, which scrolls when it is
     given less room than the widget's own minimum."""
-    scroll = QScrollArea()
+    scroll = FittingScroll()
     scroll.setWidget(widget)
-    scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setMinimumSize(least, 120)
     return scroll
+
+
+class FittingScroll(QScrollArea):
+    """A scroll area that gives its widget the whole viewport, and scrolls only below the
+    widget's minimum size. (QScrollArea's own ``widgetResizable`` sizes a column that holds a
+    word-wrapped label by its height-for-width, which counts each plot at its preferred height
+    and pushes the plots below the fold.)"""
+
+    def setWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt's name)
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        widget, room = self.widget(), self.viewport().size()
+        if widget is None:
+            return
+        least = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+        widget.resize(max(room.width(), least.width()), max(room.height(), least.height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return super().eventFilter(watched, event)
 
 
 def run_shortcuts(page: QWidget, lab) -> None:
