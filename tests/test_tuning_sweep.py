@@ -274,6 +274,18 @@ def test_cancel_stops_a_search_on_an_executor_and_keeps_what_came_back():
     assert all(t.epochs == 0 for t in trials)
 
 
+def test_a_cancelled_search_leaves_no_worker_process_training():
+    calls = []
+    with executor_for("processes", workers=2) as pool:
+        run_search(SearchSpace([AXES["lr"]]), objective(epochs=10_000), "random", 4, seed=0,
+                   executor=pool, cancelled=lambda: calls.append(1) or len(calls) > 3)
+        workers = list(pool._processes.values())
+    assert workers
+    for process in workers:
+        process.join(timeout=10)
+    assert not any(process.is_alive() for process in workers)
+
+
 def test_executor_for_refuses_what_it_cannot_open():
     assert RUN_ON == ("here", "processes", "dask")
     with executor_for("here") as nothing:

@@ -254,7 +254,13 @@ def executor_for(where: str, address: str | None = None, workers: int | None = N
         try:
             yield pool
         finally:
+            # A task already running cannot see the cancel (it is in another process) and would
+            # go on using a core for as long as its trials train: end the workers. After a search
+            # that finished they are idle, so nothing is lost. (shutdown forgets the processes.)
+            workers = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                process.terminate()
     else:
         if not address:
             raise ValueError("give the Dask scheduler's address, e.g. tcp://192.168.1.10:8786")
