@@ -144,7 +144,7 @@ def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
     run box (Play, Step, Reset) at their top."""
     split = QSplitter(Qt.Orientation.Horizontal)
     for i, (w, least) in enumerate(((controls, LEFT_MIN), (centre, CENTRE_MIN), (right, RIGHT_MIN))):
-        split.addWidget(scrolling(w, least))
+        split.addWidget(scrolling(w, least, natural=i == 0))
         split.setCollapsible(i, False)
     split.setStretchFactor(0, 0)
     split.setStretchFactor(1, 3)
@@ -155,10 +155,11 @@ def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
     return split
 
 
-def scrolling(widget: QWidget, least: int) -> QScrollArea:
+def scrolling(widget: QWidget, least: int, natural: bool = False) -> QScrollArea:
     """``widget`` in a frameless scroll area at least ``least`` px wide, which scrolls when it is
-    given less room than the widget's own minimum."""
-    scroll = FittingScroll()
+    given less room than the widget's own minimum (or, if ``natural``, its preferred height: a
+    column of fields keeps them at their natural height and scrolls instead of squashing them)."""
+    scroll = FittingScroll(natural)
     scroll.setWidget(widget)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setMinimumSize(least, 120)
@@ -171,6 +172,10 @@ class FittingScroll(QScrollArea):
     word-wrapped label by its height-for-width, which counts each plot at its preferred height
     and pushes the plots below the fold.)"""
 
+    def __init__(self, natural: bool = False) -> None:
+        super().__init__()
+        self.natural = natural
+
     def setWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt's name)
         super().setWidget(widget)
         widget.installEventFilter(self)
@@ -181,7 +186,12 @@ class FittingScroll(QScrollArea):
         if widget is None:
             return
         least = widget.minimumSizeHint().expandedTo(widget.minimumSize())
-        widget.resize(max(room.width(), least.width()), max(room.height(), least.height()))
+        width = max(room.width(), least.width())
+        height = least.height()
+        if self.natural:
+            preferred = widget.heightForWidth(width) if widget.hasHeightForWidth() else -1
+            height = max(height, preferred if preferred > 0 else widget.sizeHint().height())
+        widget.resize(width, max(room.height(), height))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
