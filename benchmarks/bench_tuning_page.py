@@ -21,7 +21,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from frames import QApplication, QMainWindow, entry_for, print_table
+from frames import open_page, print_table
 
 LONG = 10_000  # epochs (the most a trial may train): no run ends while it is measured
 
@@ -75,13 +75,7 @@ SCENARIOS = [
 def frame_times(prepare, frames: int, warmup: int = 20) -> tuple[list[float], list[float]]:
     """Wall-clock and GUI-thread CPU seconds per frame (a tick, then the event loop's pass) while
     the page plays. The CPU time leaves out what other processes (and the worker thread) take."""
-    app = QApplication.instance() or QApplication([])
-    win = QMainWindow()
-    page = entry_for("tuning").make_page()
-    win.setCentralWidget(page)
-    win.resize(1280, 800)
-    win.show()
-    app.processEvents()
+    app, win, page = open_page("tuning")
     prepare(page)
     lab = page.lab
     lab.play()

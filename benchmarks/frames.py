@@ -44,9 +44,8 @@ def time_ticks(app: QApplication, lab, frames: int, after_tick: Callable[[], Non
     return out
 
 
-def page_frame_times(key: str, prepare: Callable[[object], None], frames: int = 270,
-                     warmup: int = 20, size: tuple[int, int] = (1280, 800)) -> list[float]:
-    """Seconds per frame of lab ``key``'s page, after ``prepare(page)`` set it up."""
+def open_page(key: str, size: tuple[int, int] = (1280, 800)):
+    """(app, window, page): lab ``key``'s page alone in a shown window of ``size``."""
     app = QApplication.instance() or QApplication([])
     win = QMainWindow()
     page = entry_for(key).make_page()
@@ -54,6 +53,13 @@ def page_frame_times(key: str, prepare: Callable[[object], None], frames: int = 
     win.resize(*size)
     win.show()
     app.processEvents()
+    return app, win, page
+
+
+def page_frame_times(key: str, prepare: Callable[[object], None], frames: int = 270,
+                     warmup: int = 20, size: tuple[int, int] = (1280, 800)) -> list[float]:
+    """Seconds per frame of lab ``key``'s page, after ``prepare(page)`` set it up."""
+    app, win, page = open_page(key, size)
     prepare(page)
     out = time_ticks(app, page.lab, frames)
     page.shutdown()

@@ -24,10 +24,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from frames import page_frame_times, time_ticks
-from PySide6.QtWidgets import QApplication, QMainWindow
+from frames import open_page, page_frame_times, time_ticks
 
-from ui.labs import LABS, entry_for
+from ui.labs import LABS
 
 LIMIT = 0.10  # the growth a soak allows, in frame time and in memory
 
@@ -57,13 +56,7 @@ def keep_playing(lab) -> Callable[[], None]:
 
 def soak(key: str, steps: int, seconds: float, window: int, size: tuple[int, int]) -> dict:
     """Frame medians and RSS at the start and the end of a long run of page ``key``."""
-    app = QApplication.instance() or QApplication([])
-    win = QMainWindow()
-    page = entry_for(key).make_page()
-    win.setCentralWidget(page)
-    win.resize(*size)
-    win.show()
-    app.processEvents()
+    app, win, page = open_page(key, size)
     prepare(key)(page)
     lab = page.lab
     lab.set_speed(lab.MAX_SPEED)

@@ -11,31 +11,17 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 
 from simulator.tuning import KINDS, PARAMS, SCALES, LogAxis, ScaleSettings
 from ui.framework.plots import add_plot
 from ui.framework.style import HIGHLIGHT_BACKGROUND, OKABE_ITO
 
 from ..explain import headline, value_text
+from .axes import big_axes
 
 COLORS = {"uniform": OKABE_ITO["orange"], "log": OKABE_ITO["blue"]}
 X_LABELS = {"alpha": "α (log scale)", "beta": "β (log scale of 1 − β)"}
 TITLE_SIZE = "13pt"
-AXIS_PT = 11  # tick labels and axis titles: readable from the back, 0.0001 beside 0.001
-
-
-def _big_axes(plot: pg.PlotItem) -> None:
-    font = QFont()
-    font.setPointSize(AXIS_PT)
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setTickFont(font)
-        axis.label.setFont(font)
-    # The end decades' labels (0.0001, 0.999) sit at the plot's edges: show them, not hide them.
-    plot.getAxis("bottom").setStyle(hideOverlappingLabels=40)  # pixels they may reach past
-
-
 def _fill(color: str, alpha: int) -> pg.QtGui.QColor:
     c = pg.mkColor(color)
     c.setAlpha(alpha)
@@ -64,7 +50,7 @@ class ScaleView(pg.GraphicsLayoutWidget):
     def _build(self, kind: tuple[str, str], row: int, col: int) -> None:
         param, scale = kind
         plot = add_plot(self, row, col, "count" if col == 0 else "", X_LABELS[param])
-        _big_axes(plot)
+        big_axes(plot)
         plot.showGrid(x=False, y=True, alpha=0.2)
         band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(HIGHLIGHT_BACKGROUND),
                                    pen=pg.mkPen(None))
