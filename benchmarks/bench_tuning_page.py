@@ -1,6 +1,8 @@
 """Frame time of the tuning page while it draws, offscreen at 1280x800; prints a table.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/bench_tuning_page.py
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_tuning_page.py [WORD]
+
+With WORD, only the scenarios whose name holds it (e.g. ``Search``).
 
 A frame is what one timer tick does while playing (see frames.py), then the repaint:
 - Scale: one batch of 20 draws of each kind (more at higher speeds), the tallies, the four
@@ -19,6 +21,7 @@ the time other processes or the worker thread hold the cores).
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 
 from frames import open_page, print_table
@@ -101,7 +104,10 @@ def frame_times(prepare, frames: int, warmup: int = 20) -> tuple[list[float], li
 
 if __name__ == "__main__":
     rows, cpu_rows = [], []
+    word = sys.argv[1] if len(sys.argv) > 1 else ""
     for name, prepare, frames in SCENARIOS:
+        if word.lower() not in name.lower():
+            continue
         wall, cpu = frame_times(prepare, frames)
         rows.append((name, wall))
         cpu_rows.append((name, cpu))

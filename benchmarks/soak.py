@@ -7,10 +7,12 @@
     QT_QPA_PLATFORM=offscreen python benchmarks/soak.py --budget     # frame medians, 1920x1080
 
 Soak: each page plays at its "max" notch (as many steps a tick as fit in the frame budget),
-ticked as its timer would (``frames.time_ticks``). The median frame and the resident memory
-are measured over ``--window`` frames at the start and again at the end; both should grow under
-10%. A run that ends by itself (a race where every racer stopped, a finished sweep) is played
-again, as Play would.
+ticked as its timer would (as ``frames.time_ticks`` does). The median frame and the resident
+memory are measured over ``--window`` frames at the start and again at the end; both should grow
+under 10%. The GUI thread's CPU time per frame is printed beside the wall time: on a machine
+shared with other work the wall time moves with their load, the CPU time much less. A run that
+ends by itself (a race where every racer stopped, a finished sweep) is played again, as Play
+would. ``--pages`` picks the pages (both tables).
 
 Budget: each page at its default speed and at max speed, in a 1920x1080 window (fullscreen on
 a 1920x1080 screen), median frame while training; the budget is 16.7 ms (60 fps).
@@ -24,7 +26,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from frames import open_page, page_frame_times, time_ticks
+from frames import open_page
 
 from ui.labs import LABS
 
@@ -54,15 +56,34 @@ def keep_playing(lab) -> Callable[[], None]:
     return again
 
 
+def timed_frames(app, lab, frames: int) -> tuple[list[float], list[float], list[int]]:
+    """Play ``lab`` with its timer active but too slow to fire, and time ``frames`` ticks, each
+    with the event loop's pass that repaints: wall and GUI-thread CPU seconds, and steps run."""
+    lab.play()
+    lab.timer.setInterval(10**8)
+    again = keep_playing(lab)
+    wall, cpu, steps = [], [], []
+    for _ in range(frames):
+        t0, c0 = time.perf_counter(), time.thread_time()
+        lab.tick()
+        app.processEvents()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+        steps.append(lab.last_tick_steps)
+        again()
+    return wall, cpu, steps
+
+
 def soak(key: str, steps: int, seconds: float, window: int, size: tuple[int, int]) -> dict:
-    """Frame medians and RSS at the start and the end of a long run of page ``key``."""
+    """Frame medians (wall and CPU) and RSS at the start and the end of a long run of page
+    ``key``."""
     app, win, page = open_page(key, size)
     prepare(key)(page)
     lab = page.lab
     lab.set_speed(lab.MAX_SPEED)
     again = keep_playing(lab)
-    time_ticks(app, lab, 20, again)  # warm-up
-    start = statistics.median(time_ticks(app, lab, window, again))
+    timed_frames(app, lab, 20)  # warm-up
+    start, start_cpu, _ = (statistics.median(t) for t in timed_frames(app, lab, window))
     start_rss = rss_mb()
     done, t0 = 0, time.monotonic()
     lab.play()
@@ -72,9 +93,10 @@ def soak(key: str, steps: int, seconds: float, window: int, size: tuple[int, int
         app.processEvents()
         done += lab.last_tick_steps
         again()
-    end = statistics.median(time_ticks(app, lab, window, again))
+    end, end_cpu, _ = (statistics.median(t) for t in timed_frames(app, lab, window))
     out = {"page": key, "steps": done, "seconds": time.monotonic() - t0, "start_ms": start * 1e3,
-           "end_ms": end * 1e3, "start_mb": start_rss, "end_mb": rss_mb()}
+           "end_ms": end * 1e3, "start_cpu": start_cpu * 1e3, "end_cpu": end_cpu * 1e3,
+           "start_mb": start_rss, "end_mb": rss_mb()}
     page.shutdown()
     win.close()
     return out
@@ -86,40 +108,47 @@ def growth(a: float, b: float) -> float:
 
 def print_soak(rows: list[dict]) -> None:
     print(f"{'page':12s} {'steps':>9s} {'time':>7s} {'frame start':>12s} {'frame end':>10s} {'growth':>7s}"
-          f" {'RSS start':>10s} {'RSS end':>9s} {'growth':>7s}")
+          f" {'cpu start':>10s} {'cpu end':>8s} {'growth':>7s} {'RSS start':>10s} {'RSS end':>9s}"
+          f" {'growth':>7s}")
     for r in rows:
         gf, gm = growth(r["start_ms"], r["end_ms"]), growth(r["start_mb"], r["end_mb"])
+        gc = growth(r["start_cpu"], r["end_cpu"])
         print(f"{r['page']:12s} {r['steps']:9d} {r['seconds']:6.0f}s {r['start_ms']:10.2f}ms"
-              f" {r['end_ms']:8.2f}ms {gf:+7.1%} {r['start_mb']:8.1f}MB {r['end_mb']:7.1f}MB {gm:+7.1%}"
+              f" {r['end_ms']:8.2f}ms {gf:+7.1%} {r['start_cpu']:8.2f}ms {r['end_cpu']:6.2f}ms {gc:+7.1%}"
+              f" {r['start_mb']:8.1f}MB {r['end_mb']:7.1f}MB {gm:+7.1%}"
               f"  {'ok' if gf < LIMIT and gm < LIMIT else 'GROWS'}")
     print(f"limit: frame time and resident memory each grow under {LIMIT:.0%} from start to end")
 
 
-def budget(frames: int, size: tuple[int, int]) -> None:
-    """Median and p95 frame per page, at its default speed and at max speed."""
-    print(f"{'page at ' + 'x'.join(map(str, size)):40s} {'median':>10s} {'p95':>10s} {'steps/frame':>12s}")
-    for entry in LABS:
+def budget(frames: int, size: tuple[int, int], pages: list[str]) -> None:
+    """Median and p95 frame per page, at its default speed and at max speed, and the median
+    GUI-thread CPU time of a frame (less inflated by the machine's other load)."""
+    print(f"{'page at ' + 'x'.join(map(str, size)):40s} {'median':>10s} {'p95':>10s} {'cpu':>10s}"
+          f" {'steps/frame':>12s}")
+    for key in pages:
         for label, top in (("default speed", False), ("max speed", True)):
-            t, steps = budget_row(entry.key, top, frames, size)
+            t, cpu, steps = budget_row(key, top, frames, size)
             t.sort()
             med, p95 = statistics.median(t), t[int(0.95 * len(t))]
             per = statistics.median(steps) if steps else 0
-            print(f"{entry.key + ', ' + label:40s} {med * 1e3:8.2f}ms {p95 * 1e3:8.2f}ms {per:12.0f}"
+            print(f"{key + ', ' + label:40s} {med * 1e3:8.2f}ms {p95 * 1e3:8.2f}ms"
+                  f" {statistics.median(cpu) * 1e3:8.2f}ms {per:12.0f}"
                   f"  {'ok' if med <= 1 / 60 else 'OVER'}")
     print("budget: frame median <= 16.7 ms (60 fps) on every page while training")
 
 
-def budget_row(key: str, top: bool, frames: int, size: tuple[int, int]) -> tuple[list[float], list[int]]:
-    """Frame times of page ``key`` (at max speed if ``top``) and the steps each frame ran."""
-    steps: list[int] = []
-
-    def setup(page) -> None:
-        prepare(key)(page)
-        if top:
-            page.lab.set_speed(page.lab.MAX_SPEED)
-        page.lab.stepped.connect(lambda: steps.append(page.lab.last_tick_steps))
-
-    return page_frame_times(key, setup, frames=frames, size=size), steps
+def budget_row(key: str, top: bool, frames: int, size: tuple[int, int], warmup: int = 20
+               ) -> tuple[list[float], list[float], list[int]]:
+    """Wall and CPU seconds of each frame of page ``key`` (at max speed if ``top``) and the
+    steps each frame ran, after ``warmup`` frames."""
+    app, win, page = open_page(key, size)
+    prepare(key)(page)
+    if top:
+        page.lab.set_speed(page.lab.MAX_SPEED)
+    wall, cpu, steps = (t[warmup:] for t in timed_frames(app, page.lab, warmup + frames))
+    page.shutdown()
+    win.close()
+    return wall, cpu, steps
 
 
 def main() -> None:
@@ -133,7 +162,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=200, help="frames per budget row")
     args = ap.parse_args()
     if args.budget:
-        budget(args.frames, (1920, 1080))
+        budget(args.frames, (1920, 1080), args.pages)
         return
     steps, window = (5000, 40) if args.quick else (args.steps, args.window)
     rows = [soak(k, steps, 60 * args.minutes, window, (1280, 800)) for k in args.pages]

@@ -352,11 +352,7 @@ class ClassifierTrainer:
                 te_acc = self.model.accuracy(self.F_test, self.data.y_test)
             else:
                 te_loss = te_acc = float("nan")
-        h.epoch.append(self.epoch)
-        h.train_loss.append(float(tr_loss))
-        h.train_acc.append(float(tr_acc))
-        h.test_loss.append(float(te_loss))
-        h.test_acc.append(float(te_acc))
+        h.append(self.epoch, tr_loss, tr_acc, te_loss, te_acc)
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -368,9 +364,10 @@ class ClassifierTrainer:
 
     def proba_grid(self, n: int = 200) -> np.ndarray:
         """Class probabilities over an n x n grid of the plane, (n, n, C) float32, [iy, ix]."""
-        _, _, pts = self.data.grid(n, dtype=np.float32)
-        p = self.model.predict_proba(featurize(pts, self.config.features))
-        return p.reshape(n, n, -1)
+        key = (n, tuple(self.data.domain), tuple(self.config.features))
+        if getattr(self, "_grid", (None,))[0] != key:  # the grid's features: once per plane
+            self._grid = (key, featurize(self.data.grid(n, dtype=np.float32)[2], key[2]))
+        return self.model.predict_proba(self._grid[1]).reshape(n, n, -1)
 
     def probe(self, x: float, y: float, label: int | None = None) -> dict[str, Any]:
         """The notes' softmax computation at one point (see ``softmax_steps``)."""

@@ -349,3 +349,20 @@ def test_chain_and_undo_give_z_tilde_equal_to_z():
     np.testing.assert_allclose(bn.beta, bn.batch_mean)
     e.step()  # training goes on from there
     assert np.isfinite(e.bn.batch_loss)
+
+
+def test_a_long_run_keeps_every_record_bounded_and_its_recent_window_whole(monkeypatch):
+    from simulator.batchnorm import experiment
+
+    monkeypatch.setattr(experiment, "HISTORY_LIMIT", 64)  # a small bound, reached quickly
+    cfg = default_config().replace(n=60, test_fraction=0.25)
+    exp = BNExperiment(cfg, pop_every=2)
+    for _ in range(600):
+        exp.step()
+    recorders = [exp.iterations, exp.batch_size, exp.loss_bn, exp.loss_plain,
+                 *exp.records.values(), *(r for r in vars(exp.snap).values())]
+    assert all(r.n <= 64 for r in recorders) and exp.iterations.count == 600
+    its = exp.iterations.data[:, 0]
+    assert its[0] == 1 and its[-1] == 600
+    assert its[-32:].tolist() == list(range(569, 601))  # the recent rows: every iteration
+    assert len(exp.bn.costs) <= exp.bn.costs.capacity

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 
@@ -16,7 +17,10 @@ def page(make_page):
 
 
 def y_of(item) -> np.ndarray:
-    return np.asarray(item.getData()[1], dtype=float)
+    """The values set on a curve (before any downsampling for the screen), or on a row of dots
+    (the points, not the segments that draw them)."""
+    return np.asarray(item.yData if isinstance(item, pg.PlotDataItem) else item.getData()[1],
+                      dtype=float)
 
 
 def test_larger_mini_batch_gives_less_noisy_batch_means(qtbot, page):

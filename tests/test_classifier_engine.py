@@ -224,6 +224,48 @@ def test_cost_trace_keeps_every_iteration_then_decimates_within_its_bound():
         CostTrace(capacity=1)
 
 
+def test_history_of_a_long_run_stays_bounded_and_keeps_its_ends():
+    from simulator.classifier.history import History
+
+    h = History(limit=64)
+    for e in range(10_000):
+        h.append(e, 1.0 / (e + 1), 0.5, 2.0 / (e + 1), 0.4)
+    assert len(h) <= 64 and h.count == 10_000
+    assert h.epoch[0] == 0 and h.epoch[-1] == 9_999  # the first and the latest epochs
+    assert np.all(np.diff(h.epoch) > 0) and h.epoch[-32:].tolist() == list(range(9_968, 10_000))
+    assert np.array_equal(h.train_loss, 1.0 / (h.epoch + 1))  # rows stay whole
+    assert h.rows()[-1] == {"epoch": 9_999, "train_loss": 1e-4, "train_acc": 0.5,
+                            "test_loss": 2e-4, "test_acc": 0.4}
+
+
+def test_history_is_drawn_decimated_from_its_first_to_its_latest_epoch():
+    from simulator.classifier.history import History
+
+    h = History()
+    for e in range(1_500):
+        h.append(e, 1.0 / (e + 1), 0.5, float("nan"), float("nan"))
+    drawn = h.for_drawing(most=100)
+    assert len(drawn["epoch"]) <= 115 and drawn["epoch"][0] == 0 and drawn["epoch"][-1] == 1_499
+    assert np.all(np.diff(drawn["epoch"]) > 0) and np.all(np.diff(drawn["train_loss"]) < 0)
+    assert drawn["train_loss"][1] == pytest.approx(np.mean(1.0 / np.arange(2, 17)))  # epochs 1-15
+    assert np.all(np.isnan(drawn["test_acc"]))  # no test set stays "no test set"
+    short = History()
+    short.append(0, 1.0, 0.5, 1.0, 0.5)
+    assert short.for_drawing()["train_loss"].tolist() == [1.0]
+
+
+def test_a_trainer_left_running_keeps_a_bounded_history():
+    t = trainer(n=40, test_fraction=0.25, batch_size=30)
+    small = type(t.history)(limit=16)  # a small bound, reached in a fraction of a second
+    small.append(*t.history.record.data[0])  # epoch 0, as recorded at the start
+    t.history = small
+    t.run_epochs(200)
+    h = t.history
+    assert len(h) <= 16 and h.count == 201 and h.epoch[-1] == t.epoch == 200
+    assert h.train_loss[-1] == pytest.approx(t.model.loss(t.F_train, t.y_train))
+    assert len(t.costs) <= t.costs.capacity
+
+
 def test_noise_is_the_spread_of_the_cost_changes():
     from simulator.classifier.history import noise
 

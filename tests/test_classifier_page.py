@@ -333,3 +333,16 @@ def test_cost_per_mini_batch_is_plotted_beside_the_epochs_and_alpha_t_is_shown(q
     assert "α<sub>t</sub> = α = 0.03" in text and "stochastic descent" in text
     page.lab.set_config(schedule="inverse_time", schedule_params={"decay_rate": 1.0})
     assert f"α<sub>t</sub> = {0.03 / 3:.4g} (decayed, epoch_num = 2)" in page.panel.epoch_label.text()
+
+
+def test_speed_readout_names_one_mini_batch_in_the_singular(qtbot, page):
+    box = page.panel.run_box
+    box.speed_slider.setValue(1)
+    assert box.speed_label.text() == "1 mini-batch/frame"
+    box.speed_slider.setValue(2)
+    assert box.speed_label.text() == "2 mini-batches/frame"
+
+
+def test_probe_bars_are_tall_enough_to_read(qtbot, page):
+    page.set_probe(0.3, -0.2)
+    assert page.probe.bars_plot.height() >= 100

@@ -133,6 +133,18 @@ def notes_bowl(lab) -> None:
     assert np.allclose(cut["along_w1"], cut["w1"] ** 2 - 10 * cut["w1"] + 25)
 
 
+def typed_double_well(lab) -> None:
+    assert lab.surface.name == "formula" and lab.surface.formula == "(x**2 - 1)**2 + 0.3*x + y**2"
+    assert lab.surface.kinds == ("global", "local")  # found from the formula: left well deeper
+    run_until_stopped(lab, 3000)
+    sgd, mom = lab.racers["sgd"], lab.racers["momentum"]
+    converged_at(sgd), converged_at(mom)
+    assert sgd.minimum_kind == "local" and sgd.w[0] == pytest.approx(0.96, abs=0.01)
+    assert mom.minimum_kind == "global" and mom.w[0] == pytest.approx(-1.04, abs=0.01)
+    assert sgd.path[:, 0].min() > 0.5  # SGD never came near the ridge at w1 = 0
+    assert sgd.loss - mom.loss == pytest.approx(0.6, abs=0.05)
+
+
 CLAIMS = {
     "Ravine: SGD zig-zags, momentum glides": ravine,
     "Saddle point: stuck without noise": saddle_stuck,
@@ -145,6 +157,7 @@ CLAIMS = {
     "Adam with and without bias correction": adam_bias,
     "The notes' bowl: J(w) = w² − 10w + 25": notes_bowl,
     "Momentum: β = 0.9 against β = 0.5": momentum_betas,
+    "Typed double well: local or global minimum": typed_double_well,
 }
 
 

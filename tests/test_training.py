@@ -35,7 +35,7 @@ def test_an_epoch_visits_every_point_once_in_mini_batches():
         assert t.epoch == 0
     t.step()
     assert t.epoch == 1 and t.iteration == t.batches_per_epoch
-    assert t.history.epoch == [0, 1]
+    assert t.history.epoch.tolist() == [0, 1]
 
 
 def test_same_seed_same_run_and_reset_restarts():
@@ -43,11 +43,11 @@ def test_same_seed_same_run_and_reset_restarts():
     a.run_epochs(3)
     b.run_epochs(3)
     np.testing.assert_array_equal(a.model.theta, b.model.theta)
-    first = a.history.train_loss[:]
+    first = a.history.train_loss.tolist()
     a.reset()
     assert a.epoch == 0 and len(a.history.epoch) == 1
     a.run_epochs(3)
-    assert a.history.train_loss == first
+    assert a.history.train_loss.tolist() == first
 
 
 def test_softmax_regression_learns_blobs():

@@ -85,7 +85,7 @@ BAD = [
     (log_uniform, (1.0, 0.1, 5), "high", "(1, inf)", "got 0.1"),  # low > high
     (log_uniform, (math.nan, 1.0, 5), "low", "(0, inf)", "got nan"),
     (log_uniform, (1e-4, math.inf, 5), "high", "(0.0001, inf)", "got inf"),
-    (log_uniform, (1e-4, 1.0, 0), "n", "[1, inf)", "got 0"),
+    (log_uniform, (1e-4, 1.0, 0), "n", "[1, 10000000]", "got 0"),
     (log_uniform, ("a", 1.0, 5), "low", "number", "'a'"),
     (one_minus_log, (0.9, 1.0, 5), "beta_high", "(0.9, 1)", "got 1"),
     (one_minus_log, (-0.1, 0.9, 5), "beta_low", "[0, 1)", "got -0.1"),
@@ -93,7 +93,7 @@ BAD = [
     (one_minus_log, (0.99, 0.9, 5), "beta_high", "(0.99, 1)", "got 0.9"),
     (one_minus_log, (0.9, 0.9, 5), "beta_high", "(0.9, 1)", "got 0.9"),
     (one_minus_log, (0.9, math.nan, 5), "beta_high", "(0.9, 1)", "got nan"),
-    (one_minus_log, (0.9, 0.999, -3), "n", "[1, inf)", "got -3"),
+    (one_minus_log, (0.9, 0.999, -3), "n", "[1, 10000000]", "got -3"),
     (uniform, (1.0, 1.0, 5), "high", "(1, inf)", "got 1"),
     (uniform, (0.0, math.inf, 5), "high", "(0, inf)", "got inf"),
     (uniform, (0.0, 1.0, 2.5), "n", "integer", "2.5"),

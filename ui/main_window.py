@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from . import session
 from .autosave import SessionKeeper
 from .framework import export
-from .framework.presentation import SHORTCUTS as VIEW_SHORTCUTS
 from .framework.presentation import install_view_menu
 from .labs import LABS, entry_for
 
@@ -94,7 +93,9 @@ class MainWindow(QMainWindow):
         self.gif_action = self._action(file_menu, "Record animated &GIF…", self.toggle_gif)
         self._action(file_menu, "Export as &CSV…", self.export_csv)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action = self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if quit_action.shortcut().isEmpty():  # a platform without a standard Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
         run = bar.addMenu("&Run")
         for text, name in (("Play / pause\tSpace", "toggle"), ("Step\tRight", "step"),
@@ -303,12 +304,20 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, page.title, page.help_html or page.hint)
 
     def show_shortcuts(self) -> None:
-        hints = "\n".join(f"{entry.title}: {self.pages[entry.key].hint}" for entry in LABS)
-        QMessageBox.information(
-            self, "Keyboard shortcuts",
-            "Space: play / pause\nRight arrow: one step\nR: reset\n"
-            "Ctrl+O / Ctrl+S: open / save a setup\nCtrl+E: export a picture\nCtrl+Q: quit\n"
-            + VIEW_SHORTCUTS + "\n" + hints)
+        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
+
+    def shortcuts_text(self) -> str:
+        """Every key: the run keys, each menu command's (read from the menus, so none is left
+        out), then each page's mouse and key hints."""
+        lines = ["Space: play / pause", "Right arrow: one step", "R: reset"]
+        for act in _menu_actions(self.menuBar().actions()):
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts()]
+            keys = [k for k in keys if " " not in k]  # not a keyboard's own "Zoom In" key
+            if keys:
+                name = act.text().split("\t")[0].replace("&", "").rstrip("…")
+                lines.append(f"{' / '.join(keys)}: {name}")
+        hints = [f"{entry.title}: {self.pages[entry.key].hint}" for entry in LABS]
+        return "\n".join(lines) + "\n\n" + "\n".join(hints)
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -371,3 +380,11 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save_setup()
         return answer == QMessageBox.StandardButton.Discard
+
+
+def _menu_actions(actions) -> list[QAction]:
+    """``actions`` and those of their sub-menus, in menu order."""
+    out: list[QAction] = []
+    for act in actions:
+        out += _menu_actions(act.menu().actions()) if act.menu() is not None else [act]
+    return out

@@ -37,8 +37,9 @@ from .records import Recorder, Snapshot
 from .test_time import MODES, Stats, ewa_stats
 
 # Rows each record holds; beyond it older rows are thinned (``Recorder``): an hour's run holds
-# as much as a few minutes'. The views' windows (the last few hundred iterations) stay whole.
-HISTORY_LIMIT = 4096
+# as much as a few minutes' (about 7 MB for a [16, 16] net). The recent half stays whole, more
+# than the views' windows (the last 500 iterations; the snapshots, every 2, cover 2048).
+HISTORY_LIMIT = 2048
 RECORDS = ("batch_mean", "batch_var", "ewa_mean", "ewa_var", "ewa_mean_corrected",
            "ewa_var_corrected", "gamma", "beta")
 

@@ -1,27 +1,75 @@
 """What a training run keeps for its curves: the per-epoch ``History`` and the per-iteration
-``CostTrace`` (the cost J of every mini-batch, bounded however long the run), and ``noise``, how
-jagged a cost curve is (the notes' smooth batch descent against noisy mini-batch descent)."""
+``CostTrace`` (the cost J of every mini-batch), both bounded however long the run, and
+``noise``, how jagged a cost curve is (the notes' smooth batch descent against noisy mini-batch
+descent)."""
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..records import Recorder
+
 TRACE_POINTS = 4000  # at most this many (iteration, J) points are kept for the plot
 RECENT = 500  # the last costs kept undecimated, for ``CostTrace.noise``
+HISTORY_LIMIT = 2048  # epochs a History holds; beyond it older ones are thinned (``Recorder``)
+DRAW_ROWS = 256  # about the most epochs a curve draws (``History.for_drawing``): one per 2-3 px
+COLUMNS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc")
 
 
-@dataclass
+def _column(k: int) -> property:
+    return property(lambda self: self.record.data[:, k],
+                    doc=f"The {COLUMNS[k]} of each epoch held: a view, valid until the next append.")
+
+
 class History:
-    """Per-epoch curves; test values are NaN when there is no test set."""
+    """Per-epoch curves, one ``Recorder`` row (``COLUMNS``) per evaluated epoch; test values are
+    NaN when there is no test set.
 
-    epoch: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    train_acc: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    test_acc: list[float] = field(default_factory=list)
+    Bounded: past ``limit`` rows the older half is thinned (the first epoch and the recent ones
+    are always all there), so a run left playing for an hour holds, and draws, as many rows as
+    one of a few minutes. The columns are NumPy views of the record; ``count`` is how many
+    epochs were appended in all.
+    """
+
+    epoch = _column(0)
+    train_loss = _column(1)
+    train_acc = _column(2)
+    test_loss = _column(3)
+    test_acc = _column(4)
+
+    def __init__(self, limit: int = HISTORY_LIMIT) -> None:
+        self.record = Recorder(len(COLUMNS), capacity=64, limit=limit)
+
+    def append(self, epoch: int, train_loss: float, train_acc: float, test_loss: float,
+               test_acc: float) -> None:
+        self.record.append((epoch, train_loss, train_acc, test_loss, test_acc))
+
+    def __len__(self) -> int:
+        return self.record.n
+
+    @property
+    def count(self) -> int:
+        return self.record.count
+
+    def for_drawing(self, most: int = DRAW_ROWS) -> dict[str, np.ndarray]:
+        """The columns with at most about ``most`` rows, for a plot: the first row, then the
+        mean of each run of k rows (k = ceil(rows / most)), then any rows left over, so the
+        curve starts at the untrained model and ends at the latest epoch. A plot's cost
+        follows the points it draws, not the epochs the run has held."""
+        data = self.record.data
+        k = -(-len(data) // max(1, int(most)))
+        if k > 1:
+            m = 1 + (len(data) - 1) // k * k
+            data = np.concatenate([data[:1], data[1:m].reshape(-1, k, data.shape[1]).mean(axis=1),
+                                   data[m:]])
+        return {name: data[:, i] for i, name in enumerate(COLUMNS)}
+
+    def rows(self) -> list[dict[str, float]]:
+        """The rows held, as dicts keyed by ``COLUMNS`` (the epoch an int), for export."""
+        return [{"epoch": int(r[0]), **dict(zip(COLUMNS[1:], map(float, r[1:]), strict=True))}
+                for r in self.record.data]
 
 
 class CostTrace:
@@ -38,34 +86,36 @@ class CostTrace:
             raise ValueError(f"a cost trace keeps at least 2 points, got {capacity}")
         self.capacity = int(capacity)
         self.stride = 1
-        self._it: list[int] = []
-        self._cost: list[float] = []
+        self._xy = np.empty((self.capacity, 2))  # (iteration, J) rows; the first ``n`` held
+        self.n = 0
         self.recent: deque[float] = deque(maxlen=RECENT)
 
     def append(self, iteration: int, cost: float) -> None:
         self.recent.append(float(cost))
         if iteration % self.stride:
             return
-        if len(self._it) >= self.capacity:
+        if self.n >= self.capacity:
             self.stride *= 2
-            keep = [k for k, it in enumerate(self._it) if it % self.stride == 0]
-            self._it = [self._it[k] for k in keep]
-            self._cost = [self._cost[k] for k in keep]
+            held = self._xy[: self.n]
+            keep = held[held[:, 0] % self.stride == 0]
+            self.n = len(keep)
+            self._xy[: self.n] = keep
             if iteration % self.stride:
                 return
-        self._it.append(int(iteration))
-        self._cost.append(float(cost))
+        self._xy[self.n] = (iteration, cost)
+        self.n += 1
 
     def __len__(self) -> int:
-        return len(self._it)
+        return self.n
 
     @property
     def iterations(self) -> np.ndarray:
-        return np.asarray(self._it, dtype=float)
+        """The iterations held: a view, valid until the next append."""
+        return self._xy[: self.n, 0]
 
     @property
     def costs(self) -> np.ndarray:
-        return np.asarray(self._cost, dtype=float)
+        return self._xy[: self.n, 1]
 
     def noise(self, last: int = RECENT) -> float:
         """``noise`` of the last ``last`` mini-batch costs (at most ``RECENT``)."""
@@ -81,4 +131,4 @@ def noise(costs: np.ndarray) -> float:
     return float(np.std(np.diff(c))) if len(c) >= 3 else float("nan")
 
 
-__all__ = ["History", "CostTrace", "noise", "TRACE_POINTS"]
+__all__ = ["History", "CostTrace", "noise", "COLUMNS", "DRAW_ROWS", "HISTORY_LIMIT", "TRACE_POINTS"]

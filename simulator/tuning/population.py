@@ -8,6 +8,7 @@ All members share one architecture and mini-batch size (they train as one ``MLPS
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,35 @@ def perturbed(space: SearchSpace, params: dict[str, Any], rng: np.random.Generat
     return out
 
 
-class PopulationTraining:
+class PopulationRecord:
+    """What a population has trained: ``members`` (one ``Trial`` each), ``history`` (each
+    member's α per epoch), ``events`` (the copies) and ``epoch`` of ``epochs``. A
+    ``PopulationTraining`` is one that trains; ``copy()`` makes one that a window may keep up to
+    date while the training goes on elsewhere."""
+
+    def __init__(self, members: list[Trial], history: list[list[float]],
+                 events: list[tuple[int, int, int]], epoch: int, epochs: int) -> None:
+        self.members, self.history, self.events = members, history, events
+        self.epoch, self.epochs = epoch, epochs
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= self.epochs
+
+    def strength(self) -> np.ndarray:
+        """Each member's rank key: its validation accuracy, −1 for a diverged member."""
+        return np.array([m.score if m.live else -1.0 for m in self.members])
+
+    def best(self) -> Trial:
+        return self.members[int(np.argmax(self.strength()))]
+
+    def copy(self) -> PopulationRecord:
+        """A record of its own (the members' curves, the histories and events copied)."""
+        return PopulationRecord(copy.deepcopy(self.members), [list(h) for h in self.history],
+                                list(self.events), self.epoch, self.epochs)
+
+
+class PopulationTraining(PopulationRecord):
     """``size`` members drawn at random from ``space`` (seeded) train together, one epoch per
     ``step()``. Every ``interval`` epochs the weakest ``fraction`` (by validation accuracy;
     diverged members first) copy the weights and optimizer state of a member of the strongest
@@ -57,20 +86,11 @@ class PopulationTraining:
         params = space.random(self.size, self.seed)
         self.group = StackGroup(objective, [objective.config_for(p) for p in params],
                                 list(range(self.size)))
-        self.members = [Trial(k, p, budget=objective.epochs) for k, p in enumerate(params)]
-        for k, m in enumerate(self.members):
+        members = [Trial(k, p, budget=objective.epochs) for k, p in enumerate(params)]
+        for k, m in enumerate(members):
             m.record({key: v[k] for key, v in self.group.first.items()})
-        self.history: list[list[float]] = [[] for _ in range(self.size)]
-        self.events: list[tuple[int, int, int]] = []
+        super().__init__(members, [[] for _ in range(self.size)], [], 0, objective.epochs)
         self._rng = np.random.default_rng([self.seed, 1])
-
-    @property
-    def epoch(self) -> int:
-        return self.group.epoch
-
-    @property
-    def done(self) -> bool:
-        return self.epoch >= self.objective.epochs
 
     def step(self) -> bool:
         """One epoch for every member, then exploit and explore if an interval has passed. True
@@ -79,6 +99,7 @@ class PopulationTraining:
             return False
         lrs = self.group.rate(self.epoch + 1)[:, 0].copy()
         values = self.group.run_epoch()
+        self.epoch = self.group.epoch
         for k, m in enumerate(self.members):  # a diverged member records its last good weights'
             self.history[k].append(float(lrs[k]))
             if k in self.group.reasons:
@@ -91,10 +112,6 @@ class PopulationTraining:
             for m in self.members:
                 m.status = "done" if m.live else m.status
         return not self.done
-
-    def strength(self) -> np.ndarray:
-        """Each member's rank key: its validation accuracy, −1 for a diverged member."""
-        return np.array([m.score if m.live else -1.0 for m in self.members])
 
     def exploit(self) -> list[tuple[int, int]]:
         """The weakest copy the strongest: (weak, strong) pairs, also added to ``events``."""
@@ -123,8 +140,5 @@ class PopulationTraining:
         """Member k's weights, flat (a copy)."""
         return self.group.stack.theta[k].copy()
 
-    def best(self) -> Trial:
-        return self.members[int(np.argmax(self.strength()))]
 
-
-__all__ = ["FACTORS", "PopulationTraining", "perturbed"]
+__all__ = ["FACTORS", "PopulationRecord", "PopulationTraining", "perturbed"]

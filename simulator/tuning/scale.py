@@ -20,13 +20,25 @@ from ..validation import check_int, check_range
 
 BINS_PER_DECADE = 5  # histogram bars per decade of α or of 1 − β
 MAX_BINS = 100
+MAX_N = 10_000_000  # values drawn in one call (80 MB of float64)
 SENSITIVITY_PAIRS = ((0.9, 0.9005), (0.999, 0.9995))  # the notes' example: same step in β
 
 
 def _check_rng(rng) -> np.random.Generator:
+    """``rng`` if it is a Generator. None is refused with a ValueError, as the engine draws only
+    from a seeded Generator (the same seed, the same draws), like the other samplers here; any
+    other type is a TypeError."""
+    if rng is None:
+        raise ValueError("rng must be a numpy.random.Generator, got None: pass "
+                         "numpy.random.default_rng(seed) so the draws can be repeated")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     return rng
+
+
+def _check_n(n) -> int:
+    """How many values to draw: a whole number in [1, MAX_N]."""
+    return check_int("n", n, 1, MAX_N)
 
 
 def check_log_range(low, high, names: tuple[str, str] = ("low", "high")) -> tuple[float, float]:
@@ -52,7 +64,7 @@ def uniform(low: float, high: float, n: int, rng: np.random.Generator) -> np.nda
     """n values drawn uniformly in [low, high] (low < high, both finite): the naive way."""
     low = check_range("low", low)
     high = check_range("high", high, low, None, low_open=True)
-    n = check_int("n", n, 1, None)
+    n = _check_n(n)
     return low + (high - low) * _check_rng(rng).random(n)
 
 
@@ -62,7 +74,7 @@ def log_uniform(low: float, high: float, n: int, rng: np.random.Generator) -> np
     For [0.0001, 1] this is the notes' r = −4·rand, α = 10^r: here r = b − (b − a)·rand with
     a = log10 low and b = log10 high."""
     low, high = check_log_range(low, high)
-    n = check_int("n", n, 1, None)
+    n = _check_n(n)
     a, b = math.log10(low), math.log10(high)
     return 10.0 ** (b - (b - a) * _check_rng(rng).random(n))
 
@@ -71,7 +83,7 @@ def one_minus_log(beta_low: float, beta_high: float, n: int, rng: np.random.Gene
     """n values β = 1 − 10^r, r uniform between log10(1 − beta_high) and log10(1 − beta_low)
     (0 <= beta_low < beta_high < 1). For [0.9, 0.999], r is uniform in [−3, −1]."""
     beta_low, beta_high = check_beta_range(beta_low, beta_high)
-    n = check_int("n", n, 1, None)
+    n = _check_n(n)
     a, b = math.log10(1.0 - beta_high), math.log10(1.0 - beta_low)
     return 1.0 - 10.0 ** (b - (b - a) * _check_rng(rng).random(n))
 
@@ -129,14 +141,17 @@ class LogAxis:
         return float(out) if np.ndim(out) == 0 else out
 
     def draw(self, scale: str, n: int, rng: np.random.Generator) -> np.ndarray:
-        """n values drawn on ``scale``: "uniform" in [low, high], or "log" (``log_uniform`` for
-        α, ``one_minus_log`` for β)."""
+        """n values drawn on ``scale``: "uniform" in [low, high], or "log" (as ``log_uniform``
+        draws α, ``one_minus_log`` β), with the same values as those functions. The range was
+        checked when the axis was made, so only n and rng are checked here (a draw is a step of
+        the Scale lesson, many a frame)."""
+        if scale not in ("uniform", "log"):
+            raise ValueError(f"scale must be 'uniform' or 'log', got {scale!r}")
+        r = _check_rng(rng).random(_check_n(n))
         if scale == "uniform":
-            return uniform(self.low, self.high, n, rng)
-        if scale == "log":
-            fn = log_uniform if self.param == "alpha" else one_minus_log
-            return fn(self.low, self.high, n, rng)
-        raise ValueError(f"scale must be 'uniform' or 'log', got {scale!r}")
+            return self.low + (self.high - self.low) * r
+        u0, u1 = self.u_range  # log10 α, or log10(1 − β) (largest for the smallest β)
+        return 10.0 ** (u1 - (u1 - u0) * r) if self.param == "alpha" else 1.0 - 10.0 ** (u1 - (u1 - u0) * r)
 
     def bin_edges(self) -> np.ndarray:
         """Histogram edges in u: equal bars of about 1/BINS_PER_DECADE of a decade (5 to 100)."""

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from .controller import LabController
-from .style import ERROR_COLOR, HIGHLIGHT_BACKGROUND
+from .style import ERROR_COLOR, HIGHLIGHT_BACKGROUND, themed
 from .widgets import run_shortcuts, three_columns
 
 
@@ -45,8 +45,8 @@ class LabPage(QWidget):
                  sizes: tuple[int, int, int]) -> None:
         """Lay out the three columns over the message line and install the run keys. The
         controls' ``run_box`` (a ``RunBox``) gives the page its ``play_button`` and the rest.
-        The preset bar sits at the top of the centre column, so the run buttons at the left
-        never move when it appears."""
+        The run box is pinned above the controls' scroll area, and the preset bar sits at the
+        top of the centre column, so the run buttons never scroll away nor move when it appears."""
         self.run_box = getattr(controls, "run_box", None)
         middle = QWidget()
         col = QVBoxLayout(middle)
@@ -56,7 +56,7 @@ class LabPage(QWidget):
         col.addWidget(centre, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(three_columns(controls, middle, right, sizes), 1)
+        lay.addWidget(three_columns(controls, middle, right, sizes, pinned=self.run_box), 1)
         lay.addWidget(self.message_line)
         run_shortcuts(self, self.lab)
 
@@ -75,7 +75,7 @@ class LabPage(QWidget):
         """Show ``text`` in the page's own line, where it stays until the next message."""
         self.message_line.setProperty("plain", text)
         if error and text:
-            self.message_line.setText(f"<span style='color:{ERROR_COLOR}'>{_escape(text)}</span>")
+            self.message_line.setText(f"<span style='color:{themed(ERROR_COLOR)}'>{_escape(text)}</span>")
         else:
             self.message_line.setText(_escape(text))
 

@@ -5,26 +5,29 @@ traces, the surface colour scale and contours. Views build their items once and 
 from __future__ import annotations
 
 import math
-import re
 import time
-from collections.abc import Iterator
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem
+
+from .plot_style import register
+from .plot_style import set_pen as set_pen  # for the views: a pen set at draw time, zoomed
+from .plot_style import zoomed_pen as zoomed_pen  # a pen per point, zoomed
 
 # Light plots read better on a classroom projector than pyqtgraph's default black.
 pg.setConfigOptions(background="w", foreground="k", antialias=True)
 
 
 def fixed_plot(plot: pg.PlotItem) -> pg.PlotItem:
-    """A plot the app controls: no mouse pan/zoom or context menu, and axes cached as pixmaps.
+    """A plot the app controls: no mouse pan/zoom or context menu, axes cached as pixmaps, and
+    the View menu's zoom and theme followed (``plot_style.register``).
 
     Axes are repainted only when their range changes; without the cache their text is redrawn
     every frame, which costs several milliseconds of a 16.7 ms frame.
     """
     plot.setMouseEnabled(False, False)
+    register(plot)  # at the app's zoom and theme, now and as they change
     plot.hideButtons()
     plot.setMenuEnabled(False)
     for name in ("left", "bottom", "right", "top"):
@@ -133,60 +136,6 @@ class Throttle:
         self._last = -math.inf
 
 
-class PathTrace:
-    """A path drawn as two curves: the settled history, cached as a pixmap and redrawn only
-    every ``CHUNK`` points, and the recent part, redrawn each frame. A frame then costs the same
-    after 5,000 steps as after 50."""
-
-    CHUNK = 100
-    MAX_HISTORY = 3000  # points drawn for the history; longer ones are strided
-
-    def __init__(self, plot: pg.PlotItem, color: str) -> None:
-        pens = {"pen": pg.mkPen(color, width=2.2), "shadowPen": pg.mkPen("k", width=4.5)}
-        self.history = pg.PlotDataItem(**pens)
-        self.recent = pg.PlotDataItem(**pens)
-        self.history.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        for item in (self.history, self.recent):
-            # Separate segments rasterize several times faster than one self-crossing polyline.
-            item.curve.setSegmentedLineMode("on")
-            plot.addItem(item)
-        self._split = 0  # index of the first point drawn by ``recent``
-        self._data = np.empty((0, 2))
-
-    def set_path(self, p: np.ndarray) -> None:
-        n = len(p)
-        restarted = n < self._split + 1 or (self._split and not np.array_equal(
-            p[self._split], self._data[self._split]))
-        if restarted:
-            self._split = 0
-            self.history.setData([], [])
-        if n - self._split > 2 * self.CHUNK:
-            self._split = n - self.CHUNK
-            old = p[: self._split + 1]
-            if len(old) > self.MAX_HISTORY:
-                stride = int(np.ceil(len(old) / self.MAX_HISTORY))
-                old = np.concatenate([old[:-1:stride], old[-1:]])
-            self.history.setData(old[:, 0], old[:, 1])
-        tail = p[self._split:]
-        self.recent.setData(tail[:, 0], tail[:, 1])
-        self._data = p
-
-    def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (as pyqtgraph's items)
-        """Everything drawn, history then recent, as x and y arrays."""
-        hx, hy = self.history.getData()
-        rx, ry = self.recent.getData()
-        if hx is None or len(hx) == 0:
-            return rx, ry
-        return np.concatenate([hx[:-1], rx]), np.concatenate([hy[:-1], ry])
-
-    def setVisible(self, on: bool) -> None:  # noqa: N802
-        self.history.setVisible(on)
-        self.recent.setVisible(on)
-
-    def isVisible(self) -> bool:  # noqa: N802
-        return self.recent.isVisible()
-
-
 def arrow_polyline(p: np.ndarray, d: np.ndarray, head: float) -> tuple[np.ndarray, np.ndarray]:
     """A polyline drawing an arrow from p along d, with a head of size ``head``."""
     q = p + d
@@ -252,136 +201,3 @@ def view_point(plot: pg.PlotWidget, ev) -> tuple[float, float] | None:
         return None
     pt = vb.mapSceneToView(pos)
     return float(pt.x()), float(pt.y())
-
-
-# -- zoom and themes (``ui.framework.presentation``) -------------------------------------------
-# Line widths and label sizes follow one app-wide factor. Pens made by ``pg.mkPen`` (the views',
-# and pyqtgraph's own from colours) are made at the current zoom; pens and sizes already on
-# screen are scaled by ``zoom_plots`` when the zoom changes; text sizes given to pyqtgraph's
-# labels (titles, legends) are scaled as they are set.
-
-ZOOM = {"factor": 1.0}
-_mk_pen = pg.functions.mkPen
-_label_set_text = pg.LabelItem.setText
-_PT = re.compile(r"(\d+(?:\.\d+)?)(pt|px)")
-
-
-def zoom() -> float:
-    """The app-wide zoom factor (1 at the default size)."""
-    return ZOOM["factor"]
-
-
-def zoomed_size(size: str, factor: float | None = None) -> str:
-    """A CSS size such as "9pt" at the zoom (sizes in other units as they are)."""
-    f = zoom() if factor is None else factor
-    return _PT.sub(lambda m: f"{float(m.group(1)) * f:.3g}{m.group(2)}", size)
-
-
-def _zoomed_pen(*args, **kwargs):
-    """``pg.mkPen`` at the zoom: a pen made from a colour or a dict gets its width scaled; a
-    copy of an existing QPen is as it is (it was scaled when it was made)."""
-    pen = _mk_pen(*args, **kwargs)
-    if zoom() != 1.0 and not (len(args) == 1 and isinstance(args[0], QPen)):
-        pen.setWidthF(pen.widthF() * zoom() if pen.widthF() > 0 else zoom())
-    return pen
-
-
-def _zoomed_label_text(self, text, **args) -> None:
-    """``LabelItem.setText`` with its size (the one given, or the last one given) at the zoom."""
-    if "size" in args:
-        self._base_size = args["size"]
-    base = getattr(self, "_base_size", None)
-    if base is not None:
-        args["size"] = zoomed_size(base)
-    _label_set_text(self, text, **args)
-
-
-pg.functions.mkPen = pg.mkPen = _zoomed_pen
-pg.LabelItem.setText = _zoomed_label_text
-
-
-def scene_items(widgets) -> Iterator:
-    """Every graphics item of every pyqtgraph view among ``widgets``."""
-    for w in widgets:
-        if isinstance(w, pg.GraphicsView):
-            yield from w.scene().items()
-
-
-def _scaled_pen(pen, ratio: float) -> QPen:
-    pen = QPen(pen)
-    pen.setWidthF(max(pen.widthF(), 1.0) * ratio)
-    return pen
-
-
-def zoom_plots(widgets, factor: float) -> None:
-    """Set the zoom to ``factor`` and redraw the plots among ``widgets`` at it: axis fonts and
-    labels, titles, pens and marker sizes."""
-    ZOOM["factor"] = factor
-    for item in list(scene_items(widgets)):
-        ratio = factor / getattr(item, "_zoom", 1.0)
-        item._zoom = factor
-        if isinstance(item, pg.AxisItem):
-            _zoom_axis(item, factor)
-        elif isinstance(item, pg.LabelItem) and item.text:
-            if getattr(item, "_base_size", None) is None:
-                item._base_size = f"{QApplication.font().pointSizeF() / factor:.3g}pt"
-            item.setText(item.text)
-        if ratio == 1.0:
-            continue
-        if isinstance(item, pg.PlotDataItem):
-            _zoom_data_item(item, ratio)
-        elif isinstance(item, pg.ScatterPlotItem) and item.parentItem() is not None and not isinstance(
-                item.parentItem(), pg.PlotDataItem):
-            item.setSize(item.opts["size"] * ratio)
-            item.setPen(_scaled_pen(item.opts["pen"], ratio))
-        elif isinstance(item, pg.InfiniteLine):
-            item.setPen(_scaled_pen(item.pen, ratio))
-    for item in list(scene_items(widgets)):
-        if isinstance(item, pg.LegendItem):
-            item.updateSize()  # its rows fit the labels' new size
-
-
-def _zoom_data_item(item: pg.PlotDataItem, ratio: float) -> None:
-    for key in ("pen", "shadowPen", "symbolPen"):
-        if isinstance(item.opts.get(key), QPen):
-            item.opts[key] = _scaled_pen(item.opts[key], ratio)
-    if item.opts.get("symbolSize") is not None:
-        item.opts["symbolSize"] = item.opts["symbolSize"] * ratio
-    item.updateItems(styleUpdate=True)
-
-
-def _zoom_axis(axis: pg.AxisItem, factor: float) -> None:
-    """Tick font and label at ``factor`` times their size at zoom 1 (kept on the axis)."""
-    if not hasattr(axis, "_base_tick_pt"):  # a font of its own is at zoom 1; the app's at factor
-        tick = axis.style.get("tickFont")
-        axis._base_tick_pt = tick.pointSizeF() if tick else QApplication.font().pointSizeF() / factor
-        axis._base_label_style = dict(axis.labelStyle)
-    font = QFont(axis.style.get("tickFont") or QApplication.font())
-    font.setPointSizeF(axis._base_tick_pt * factor)
-    axis.setStyle(tickFont=font)
-    axis.labelStyle = {k: zoomed_size(str(v), factor) if k == "font-size" else v
-                       for k, v in axis._base_label_style.items()}
-    label = QFont(axis.label.font())
-    label.setPointSizeF(axis._base_tick_pt * factor)
-    axis.label.setFont(label)
-    if axis.label.isVisible():
-        axis._updateLabel()
-
-
-def theme_plots(widgets, background: str, foreground: str) -> None:
-    """Background and foreground (axes, their text and titles) of the plots among ``widgets``,
-    and of the plots made from now on."""
-    pg.setConfigOptions(background=background, foreground=foreground)
-    for w in widgets:
-        if isinstance(w, pg.GraphicsView):
-            w.setBackground(background)
-    for item in list(scene_items(widgets)):
-        if isinstance(item, pg.AxisItem):
-            item.setPen(pg.mkPen(foreground))
-            item.setTextPen(pg.mkPen(foreground))
-        elif isinstance(item, pg.LegendItem):
-            shade = pg.mkColor(background)
-            shade.setAlpha(210)
-            item.setBrush(pg.mkBrush(shade))
-        elif isinstance(item, pg.LabelItem) and item.text and item.opts.get("color") is None:
-            item.setText(item.text)  # a title without a colour of its own takes the foreground

@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from . import plots
+from . import plot_style, style
 from .style import restyle
 
 # The zoom steps; the largest makes the default 9 pt text 18 pt (24 px), readouts and
@@ -24,8 +24,7 @@ THEMES = ("light", "dark", "high contrast")
 # Plot background and foreground per theme.
 PLOT_COLORS = {"light": ("w", "k"), "dark": ("#1e1e1e", "#e0e0e0"), "high contrast": ("w", "k")}
 DEFAULT_SIZE = (1280, 800)
-SHORTCUTS = ("F11: fullscreen on / off\nCtrl+= / Ctrl+−: zoom text, lines and markers in / out\n"
-             "Ctrl+0: zoom back to 100%\n")
+NEXT_THEME_KEY = "Ctrl+Shift+T"
 
 
 def theme_palette(theme: str) -> QPalette:
@@ -92,7 +91,7 @@ class Presentation(QObject):
         font.setPointSizeF(app.property("descent_base_pt") * self.zoom)
         app.setFont(font)
         self.restyle()
-        plots.zoom_plots(self.widgets(), self.zoom)
+        plot_style.set_zoom(self.zoom, self.widgets())
         self._remember("zoom", self.step)
         self.zoom_changed.emit(self.zoom)
 
@@ -102,13 +101,17 @@ class Presentation(QObject):
         """``theme`` (one of THEMES; ValueError otherwise): palette, plots and style sheets."""
         if theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
-        self.theme = theme
+        self.theme = style.THEME["name"] = theme
         app = QApplication.instance()
         app.setPalette(theme_palette(theme))
-        plots.theme_plots(self.widgets(), *PLOT_COLORS[theme])
+        plot_style.set_theme(*PLOT_COLORS[theme], self.widgets())
         self.restyle()
         self._remember("theme", theme)
         self.theme_changed.emit(theme)
+
+    def next_theme(self) -> None:
+        """The theme after this one (light, dark, high contrast, light, …)."""
+        self.set_theme(THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)])
 
     def restyle(self) -> None:
         """Every widget's own style sheet at the zoom and theme. The sheet a widget set itself is
@@ -235,6 +238,7 @@ def _key_list(keys) -> list[QKeySequence]:
 
 
 def _theme_menu(menu, pres: Presentation) -> None:
+    """One checkable action per theme, and "Next theme" (Ctrl+Shift+T) cycling through them."""
     group = QActionGroup(menu)
     for name in THEMES:
         act = menu.addAction(name.capitalize())
@@ -243,3 +247,10 @@ def _theme_menu(menu, pres: Presentation) -> None:
         act.triggered.connect(lambda _=False, n=name: pres.set_theme(n))
         group.addAction(act)
     pres.theme_changed.connect(lambda n: [a.setChecked(a.text().lower() == n) for a in group.actions()])
+    menu.addSeparator()
+    cycle = menu.addAction("&Next theme")
+    cycle.setShortcut(QKeySequence(NEXT_THEME_KEY))
+    cycle.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    cycle.triggered.connect(lambda _=False: pres.next_theme())
+    pres.window.addAction(cycle)  # works in fullscreen too
+    pres.window.view_actions["Next theme"] = cycle

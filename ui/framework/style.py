@@ -76,9 +76,18 @@ _HEX = re.compile(r"#[0-9a-fA-F]{3,6}\b")
 THEME_COLORS: dict[str, dict[str, str]] = {
     "light": {},
     "dark": {"#444": "#d0d0d0", "#666": "#b0b0b0", "#333": "#e0e0e0", "#000": "#ffffff",
+             "#555": "#c0c0c0", "#777": "#a8a8a8", ERROR_COLOR: "#ff8080",
              INVALID_BACKGROUND: "#7a2020", HIGHLIGHT_BACKGROUND: "#4d4400", "#d8c070": "#8a7a30"},
     "high contrast": {"#444": "#000", "#666": "#000", "#333": "#000", "#d8c070": "#000"},
 }
+
+
+THEME = {"name": "light"}  # the theme in force (``presentation.Presentation.set_theme`` sets it)
+
+
+def themed(color: str) -> str:
+    """``color`` (one a widget names in its text, such as ERROR_COLOR) in the theme in force."""
+    return {k.lower(): v for k, v in THEME_COLORS.get(THEME["name"], {}).items()}.get(color.lower(), color)
 
 
 def restyle(sheet: str, zoom: float, theme: str) -> str:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -137,22 +138,43 @@ LEFT_MIN, CENTRE_MIN, RIGHT_MIN = 300, 280, 220  # the narrowest each column get
 
 
 def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
-                  sizes: tuple[int, int, int]) -> QSplitter:
+                  sizes: tuple[int, int, int], pinned: QWidget | None = None) -> QSplitter:
     """The labs' layout: the controls, the main view and a column of readouts, side by side in a
     splitter. Each column scrolls when the window is narrower or lower than its contents, so the
-    page fits a 1024x768 projector (or 960x540 at a scale factor of 2); the controls keep their
-    run box (Play, Step, Reset) at their top."""
+    page fits a 1024x768 projector (or 960x540 at a scale factor of 2). ``pinned`` (the run box:
+    Play, Step, Reset) sits above the controls' scroll area, so it never scrolls away."""
     split = QSplitter(Qt.Orientation.Horizontal)
-    for i, (w, least) in enumerate(((controls, LEFT_MIN), (centre, CENTRE_MIN), (right, RIGHT_MIN))):
-        split.addWidget(scrolling(w, least, natural=i == 0))
+    scroll = scrolling(controls, LEFT_MIN, natural=True)
+    split.addWidget(pinned_column(pinned, scroll) if pinned is not None else scroll)
+    split.addWidget(scrolling(centre, CENTRE_MIN))
+    split.addWidget(scrolling(right, RIGHT_MIN))
+    for i in range(3):
         split.setCollapsible(i, False)
     split.setStretchFactor(0, 0)
     split.setStretchFactor(1, 3)
     split.setStretchFactor(2, 2)
     # The controls as wide as they ask, so the run buttons show whole when there is room.
-    left = max(sizes[0], controls.sizeHint().width() + split.widget(0).verticalScrollBar().sizeHint().width())
+    least = max(controls.sizeHint().width(), pinned.sizeHint().width() if pinned is not None else 0)
+    left = max(sizes[0], least + scroll.verticalScrollBar().sizeHint().width())
     split.setSizes([left, *sizes[1:]])
     return split
+
+
+def pinned_column(pinned: QWidget, scroll: QScrollArea) -> QWidget:
+    """``pinned`` over ``scroll``: taken out of the layout it was built in (the panel's "Run"
+    group), so it stays at the top of the column however far the controls scroll."""
+    old = pinned.parentWidget().layout() if pinned.parentWidget() is not None else None
+    if old is not None:
+        old.removeWidget(pinned)
+    column = QWidget()
+    column.setObjectName("pinned_column")
+    lay = QVBoxLayout(column)
+    lay.setSpacing(2)
+    lay.addWidget(pinned)
+    lay.addWidget(scroll, 1)
+    lay.setContentsMargins(0, 0, 0, 0)
+    pinned.setContentsMargins(8, 4, 8, 4)
+    return column
 
 
 def scrolling(widget: QWidget, least: int, natural: bool = False) -> QScrollArea:
@@ -247,7 +269,8 @@ class RunBox(QWidget):
         with blocked(self.speed_slider):
             self.speed_slider.setValue(speed)
         top = speed >= self.lab.MAX_SPEED
-        self.speed_label.setText("max speed" if top else f"{speed} {self.unit}/frame")
+        one = self.unit[:-2] if self.unit.endswith("ches") else self.unit.removesuffix("s")
+        self.speed_label.setText("max speed" if top else f"{speed} {one if speed == 1 else self.unit}/frame")
         self.speed_slider.setToolTip(f"Up to {speed} {self.unit} a frame, as many as fit in "
                                      f"{self.lab.FRAME_BUDGET * 1e3:.0f} ms" if not top else
                                      f"As many {self.unit} a frame as fit in "

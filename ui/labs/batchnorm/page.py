@@ -2,7 +2,7 @@
 
 Left, the controls (``panel``); centre, three tabs ("Statistics", "Test time", "Twins"); right,
 the notes' equations with the watched unit's live values. Only the visible tab is redrawn, and
-the slow-changing parts (histograms, γ and β, test time, the text) at most ten times a second
+the slow-changing parts (histograms, γ and β, test time, the text) at most five times a second
 while playing, so a frame stays well inside 16.7 ms.
 """
 
@@ -48,7 +48,9 @@ class BatchNormPage(LabPage):
         self.explain = QTextBrowser()
         self.explain.setMinimumWidth(260)
         self.explain_html = ""
-        self.throttle = Throttle(hz=10.0)
+        # The slow-changing parts (histograms, γ and β, the test-time tab, the equations' text,
+        # each a pass over the training set or a text layout) five times a second while playing.
+        self.throttle = Throttle(hz=5.0)
 
         left = max(self.panel.minimumSizeHint().width(), self.panel.sizeHint().width()) + 24
         self.assemble(self.panel, self.tabs, self.explain,

@@ -19,6 +19,10 @@ from .panel import ClassifierPanel
 from .views import CurvesView, NetworkView, ProbeView, RegionView, WorkedExample
 
 RIGHT_WIDTH = 430  # the curves and the softmax column
+# The decision regions while playing: a map of the whole plane and a repaint of the largest
+# plot, so at most this many times a second and never two frames running (every other frame at
+# 60 fps, and on a slow machine too); paused, every change.
+REGION_HZ = 30.0
 
 
 class ClassifierPage(LabPage):
@@ -35,6 +39,8 @@ class ClassifierPage(LabPage):
         self.probe_at: tuple[float, float] | None = None  # the probed point, and its true class
         self.probe_label = 0
         self.throttle = Throttle(hz=10)
+        self.region_throttle = Throttle(hz=REGION_HZ)
+        self._regions_skipped = True  # the last frame left the regions as they were
 
         self.panel = ClassifierPanel(lab)
         self.epoch_button = self.panel.epoch_button
@@ -108,11 +114,16 @@ class ClassifierPage(LabPage):
         self.redraw(force=True)
 
     def redraw(self, force: bool = False) -> None:
-        """Regions and curves every frame; the text, the probe and the network tab at most ten
-        times a second while playing."""
+        """The curves every frame (each only when it has a new point); while playing, the
+        regions at most ``REGION_HZ`` and the text, the probe and the network tab at most ten
+        times a second."""
         t = self.lab.trainer
-        self.regions.compare_logistic = self.lab.compare_logistic
-        self.regions.draw(t, self.lab.logistic)
+        skipped, self._regions_skipped = self._regions_skipped, True
+        if (skipped or force or not self.lab.running) and self.region_throttle.ready(
+                self.lab.running, force):
+            self._regions_skipped = False
+            self.regions.compare_logistic = self.lab.compare_logistic
+            self.regions.draw(t, self.lab.logistic)
         self.curves.draw(t.history, len(t.data.y_test) > 0)
         self.curves.draw_iterations(t.costs, t.iteration)
         if self.throttle.ready(self.lab.running, force):

@@ -70,6 +70,10 @@ class OptimizerController(LabController):
     key = "optimizers"
     MAX_SPEED = 100
     DEFAULT_SPEED = 5
+    # Engine time per playing frame at the "max" notch. The redraw (paths, loss curves, arrows,
+    # heads, text) takes most of a frame in a fullscreen window, so the steps get 5 ms of the
+    # 16.7 ms, not the framework's 8 (``benchmarks/soak.py --budget --pages optimizers``).
+    FRAME_BUDGET = 0.005
 
     narration_changed = Signal()
     basin_changed = Signal()

@@ -236,6 +236,7 @@ class TuningController(LabController):
         if runner.busy:
             return True
         lesson.ensure()
+        lesson.speed = lambda: None if self._speed >= self.MAX_SPEED else self._speed
 
         def work(report):
             job = runner.job
@@ -260,7 +261,7 @@ class TuningController(LabController):
         self._job_stopped()
         if current:
             self.message.emit(lesson.end_note() if result is not None and lesson.done else
-                              "Cancelled: the trials trained so far are kept; Play starts over.")
+                              lesson.stop_note())
 
     def _job_failed(self, lesson, text: str) -> None:
         if lesson is self.lessons.get(lesson.key):

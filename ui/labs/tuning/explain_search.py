@@ -27,6 +27,17 @@ def params_text(params: dict, axes) -> str:
     return ", ".join(f"{a.label} = {short_value(params[a.name])}" for a in axes if a.name in params)
 
 
+def headline(bold: str, rest: str = "") -> str:
+    """A lesson's main figure, large: its bold part, then the rest."""
+    return f"<p style='font-size:large'><b>{bold}</b>{rest}</p>"
+
+
+def box_text(box: dict, axes) -> str:
+    """'α [0.001, 0.1], ε [10⁻⁹, 10⁻⁸]': a coarse-to-fine box on the axes."""
+    return ", ".join(f"{a.label} [{short_value(box[a.name][0])}, {short_value(box[a.name][1])}]"
+                     for a in axes)
+
+
 def best_line(label: str, trials: list, axes) -> str:
     if not trials:
         return f"<b>{label}</b>: no trial yet"
@@ -84,9 +95,9 @@ def caviar_html(lesson) -> str:
     if best is not None:
         trials = lesson.all_trials()
         diverged = sum(t.status == "diverged" for t in trials)
-        parts.append(f"<p style='font-size:large'><b>Best so far: α = {short_value(best.params['lr'])}, "
-                     f"{best.score:.1%}</b> after {best.epochs} epochs.</p>"
-                     f"<p>{diverged} of {len(trials)} models diverged (α too large).</p>")
+        parts.append(headline(f"Best so far: α = {short_value(best.params['lr'])}, {best.score:.1%}",
+                              f" after {best.epochs} epochs.")
+                     + f"<p>{diverged} of {len(trials)} models diverged (α too large).</p>")
     parts.append("<p>With the computing power to train many models in parallel, try many settings "
                  "at once and keep the one that works best (the notes' “caviar” strategy); with "
                  "little, babysit one model (Panda).</p>")
@@ -99,8 +110,8 @@ def panda_html(lesson) -> str:
     parts = ["<p><b>Panda: babysit one model.</b> Watch its curve and nudge α up or down "
              "from one epoch to the next; each change is marked on the curve.</p>"]
     if t is not None:
-        parts.append(f"<p style='font-size:large'><b>Epoch {t.epochs}: {t.score:.1%}</b> "
-                     f"(validation loss {t.final_val_loss:.3g})</p>")
+        parts.append(headline(f"Epoch {t.epochs}: {t.score:.1%}",
+                              f" (validation loss {t.final_val_loss:.3g})"))
         if t.status == "diverged":
             parts.append(f"<p style='color:#a00'>Diverged: {t.reason}.</p>")
         for epoch, changes in t.marks:
@@ -118,14 +129,12 @@ def coarse_html(lesson) -> str:
              "the best trials are, then sample more densely inside it.</p>"]
     for r, (label, trials) in enumerate(lesson.groups.items()):
         box = lesson.boxes[r] if r < len(lesson.boxes) else None
-        where = "" if box is None else " in " + ", ".join(
-            f"{a.label} [{short_value(box[a.name][0])}, {short_value(box[a.name][1])}]" for a in axes)
+        where = "" if box is None else " in " + box_text(box, axes)
         parts.append(f"<p>{best_line(label, trials, axes)}<br><span style='color:#555'>"
                      f"{len(trials)} trials{where}</span></p>")
     if lesson.box is not None:
-        parts.append("<p><b>Next box</b>: " + ", ".join(
-            f"{a.label} [{short_value(lesson.box[a.name][0])}, {short_value(lesson.box[a.name][1])}]"
-            for a in axes) + ". Resample to train a round inside it.</p>")
+        parts.append(f"<p><b>Next box</b>: {box_text(lesson.box, axes)}. Resample to train a round "
+                     "inside it.</p>")
     parts.append(importance_html(lesson.all_trials(), axes))
     return "".join(parts)
 
@@ -138,9 +147,8 @@ def population_html(lesson) -> str:
              f"{lesson.settings.interval} epochs the weakest quarter copy the weights of a member "
              "of the strongest quarter and perturb its α (× 0.8 or × 1.25).</p>"]
     if pbt.epoch:
-        parts.append(f"<p style='font-size:large'><b>Best: {best.score:.1%}</b> with "
-                     f"α = {short_value(best.params['lr'])}</p><p>{len(pbt.events)} copies in "
-                     f"{pbt.epoch} epochs.</p>")
+        parts.append(headline(f"Best: {best.score:.1%}", f" with α = {short_value(best.params['lr'])}")
+                     + f"<p>{len(pbt.events)} copies in {pbt.epoch} epochs.</p>")
     parts.append("<p>Follow the red line: α changes as the best member's line is copied and "
                  "perturbed. That is a learning-rate schedule nobody wrote down; the population "
                  "found it while training.</p>")

@@ -75,11 +75,13 @@ class TuningPage(LabPage):
     def redraw(self, force: bool = False) -> None:
         """The lesson in front's plots every frame; its text when the throttle allows."""
         rich = self.throttle.ready(self.lab.running, force)
-        self.panel.show_iteration()
         self.view.draw(rich)
-        if rich:
-            self.explain_html = explain.lesson_html(self.lab.lesson)
-            self.explain.setHtml(self.explain_html)
+        if rich:  # text re-lays out its column: at the throttle's rate, and only when it changed
+            self.panel.show_iteration()
+            html = explain.lesson_html(self.lab.lesson)
+            if html != self.explain_html:
+                self.explain_html = html
+                self.explain.setHtml(html)
 
     def csv_lines(self) -> list[str]:
         """The data of the lesson in front (see its view's ``csv_lines``)."""

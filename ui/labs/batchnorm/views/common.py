@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from ui.framework.style import OKABE_ITO
 
@@ -37,3 +39,57 @@ def dots(color: str, size: int = 4, antialias: bool = True) -> dict:
     """Keyword arguments for a scatter of small round dots without outlines."""
     return {"pen": None, "symbol": "o", "symbolSize": size, "symbolPen": None,
             "symbolBrush": pg.mkBrush(color), "antialias": antialias}
+
+
+class Dots:
+    """Hundreds of small round dots redrawn every frame, drawn as one curve (``curve``, the item
+    to add to a plot) of very short segments with round caps: ``setData(x, y)`` is one
+    vectorized call, where a scatter item rebuilds a record per point (several times the cost,
+    every frame). ``getData()`` gives the points, as a plot item's would."""
+
+    LENGTH = 1e-2  # each dot's segment, in x units: far below a pixel
+
+    def __init__(self, color: str, size: float = 4.0) -> None:
+        pen = pg.mkPen(color, width=size)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.curve = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=True)
+        # One QPainter.drawLines call: as a single path, Qt strokes the round caps of hundreds
+        # of antialiased subpaths several times slower.
+        self.curve.setSegmentedLineMode("on")
+        self._xy = (np.empty(0), np.empty(0))
+
+    def setData(self, x, y) -> None:  # noqa: N802 (as pyqtgraph's items)
+        self._xy = (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        xx = np.repeat(self._xy[0], 2)
+        xx[1::2] += self.LENGTH
+        self.curve.setData(xx, np.repeat(self._xy[1], 2), connect="pairs")
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802
+        return self._xy
+
+    def setVisible(self, on: bool) -> None:  # noqa: N802
+        self.curve.setVisible(on)
+
+    @staticmethod
+    def legend_sample(color: str, size: float = 4.0) -> pg.PlotDataItem:
+        """An empty item that draws a dot in a legend."""
+        return pg.PlotDataItem(**dots(color, size))
+
+
+def let_titles_shrink(layout: pg.GraphicsLayoutWidget) -> None:
+    """Keep the plots' titles from setting their minimum widths (pyqtgraph's ``LabelItem`` sets
+    its minimum to its text's size), so a narrow window narrows the plots instead of pushing the
+    right-hand column out of view. The titles are written to fit at 1024 x 768 (two lines)."""
+    for item in layout.ci.items:
+        if isinstance(item, pg.PlotItem):
+            label = item.titleLabel
+            label.updateMin = lambda label=label: _height_only(label)
+            label.updateMin()
+
+
+def _height_only(label: pg.LabelItem) -> None:
+    pg.LabelItem.updateMin(label)
+    height = label.minimumHeight()
+    label.setMinimumWidth(0)
+    label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
+    label.updateGeometry()

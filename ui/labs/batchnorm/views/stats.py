@@ -11,9 +11,10 @@ from simulator.batchnorm import histogram
 from ui.framework.plots import PlotRanges, SteppedRange, add_plot
 from ui.framework.style import OKABE_ITO
 
-from .common import C_BATCH, C_EWA, C_POP, dots, iteration_window, legend
+from .common import C_BATCH, C_EWA, C_POP, Dots, iteration_window, legend, let_titles_shrink
 
 HIST_BINS = 30
+SMOOTH_POINTS = 200  # about the most vertices a smooth curve of the window draws
 
 
 class StatsView(pg.GraphicsLayoutWidget):
@@ -27,6 +28,7 @@ class StatsView(pg.GraphicsLayoutWidget):
         self._build_histograms()
         self.gb_plot = add_plot(self, 2, 0, "value", "iteration", "learned γ and β of the watched unit",
                                 colspan=2)
+        let_titles_shrink(self)
         legend(self.gb_plot)
         self.gamma_curve = self.gb_plot.plot(pen=pg.mkPen(OKABE_ITO["bluish_green"], width=2), name="γ")
         self.beta_curve = self.gb_plot.plot(pen=pg.mkPen(OKABE_ITO["orange"], width=2), name="β")
@@ -34,19 +36,21 @@ class StatsView(pg.GraphicsLayoutWidget):
             self.ci.layout.setRowStretchFactor(row, stretch)
 
     def _build_statistics(self) -> None:
-        self.mu_plot = add_plot(self, 0, 0, "μ", "iteration", "mini-batch μ, its EWA, population μ")
-        self.var_plot = add_plot(self, 0, 1, "σ²", "iteration", "mini-batch σ², its EWA, population σ²")
-        legend(self.mu_plot)
-        # Hundreds of small dots: without antialiasing they draw in about half the time.
-        batch = dots(C_BATCH, antialias=False)
+        self.mu_plot = add_plot(self, 0, 0, "μ", "iteration", "mini-batch μ, its EWA<br>and population μ")
+        self.var_plot = add_plot(self, 0, 1, "σ²", "iteration",
+                                 "mini-batch σ², its EWA<br>and population σ²")
+        key = legend(self.mu_plot)
         ewa = pg.mkPen(C_EWA, width=2)
         pop = pg.mkPen(C_POP, width=1.5, style=Qt.PenStyle.DashLine)
-        self.batch_mu = self.mu_plot.plot(name="mini-batch", **batch)
+        self.batch_mu, self.batch_var = Dots(C_BATCH), Dots(C_BATCH)
+        self.mu_plot.addItem(self.batch_mu.curve)
+        self.var_plot.addItem(self.batch_var.curve)
+        key.addItem(Dots.legend_sample(C_BATCH), "mini-batch")
         self.ewa_mu = self.mu_plot.plot(pen=ewa, name="EWA")
         self.pop_mu = self.mu_plot.plot(pen=pop, name="population")
-        self.batch_var = self.var_plot.plot(**batch)
         self.ewa_var = self.var_plot.plot(pen=ewa)
         self.pop_var = self.var_plot.plot(pen=pop)
+        self._stride = 1  # the smooth curves' drawing stride (``_thin_smooth_curves``)
 
     def _build_histograms(self) -> None:
         self.hist_z_plot = add_plot(self, 1, 0, "count", "z (before BN), training set")
@@ -72,6 +76,7 @@ class StatsView(pg.GraphicsLayoutWidget):
         _, x0, x1 = iteration_window(e.iterations.count)
         i0 = int(np.searchsorted(it, x0))  # the records are thinned in long runs: found by iteration
         x = it[i0:]
+        self._thin_smooth_curves(len(x))
         bm = e.series("batch_mean", layer, unit)[i0:]
         bv = e.series("batch_var", layer, unit)[i0:]
         suffix = "_corrected" if lab.corrected else ""
@@ -104,6 +109,18 @@ class StatsView(pg.GraphicsLayoutWidget):
         if len(pm):
             self.hist_z_mu.setValue(float(pm[-1]))
         self.hist_zt_beta.setValue(float(e.norm_layer(layer).beta[unit]))
+
+    def _thin_smooth_curves(self, points: int) -> None:
+        """Draw the smooth curves (the EWA, the population values, γ and β) with at most about
+        ``SMOOTH_POINTS`` vertices: a wide antialiased line costs by the segment, and a vertex
+        every 2-3 pixels looks the same. The dots are all drawn; the data stay whole."""
+        stride = max(1, points // SMOOTH_POINTS)
+        if stride != self._stride:
+            self._stride = stride
+            for curve in (self.ewa_mu, self.ewa_var, self.gamma_curve, self.beta_curve):
+                curve.setDownsampling(ds=stride, auto=False, method="subsample")
+            for curve in (self.pop_mu, self.pop_var):  # a snapshot every 2 iterations
+                curve.setDownsampling(ds=max(1, stride // 2), auto=False, method="subsample")
 
     def _hist(self, item: pg.PlotDataItem, plot: pg.PlotItem, key: str, values: np.ndarray) -> None:
         xr = self._hist_x[key]

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from simulator.batchnorm.lessons import NOISE_SIZES, SHIFT_MOMENTS, moment_stats
 from ui.framework.plots import PlotRanges, Throttle, add_plot, power_of_two_span
 
-from .common import C_BN, C_PLAIN, iteration_window, legend
+from .common import C_BN, C_PLAIN, iteration_window, legend, let_titles_shrink
 
 TWINS = (("bn", C_BN, "with BN"), ("plain", C_PLAIN, "without BN"))
 # One shade per fixed moment, light (early) to dark (late): cividis, as the surfaces use viridis.
@@ -38,12 +38,14 @@ class TwinsView(pg.GraphicsLayoutWidget):
             self.ci.layout.setColumnStretchFactor(i, 1)
             self.ci.layout.setColumnPreferredWidth(i, 200)  # titles must not widen a column
         self.ci.layout.setRowStretchFactor(2, 3)
+        let_titles_shrink(self)
         self._shift_unit: tuple[int, int] | None = None
         self._titles: dict[str, str] = {}
+        self._drawn_loss: tuple = ()
         self.noise_throttle = Throttle(hz=2.0)
 
     def _build_loss(self) -> None:
-        self.loss_plot = add_plot(self, 0, 0, "loss J", "epoch", "twins from the same weights: "
+        self.loss_plot = add_plot(self, 0, 0, "loss J", "epoch", "twins from the same weights:<br>"
                                   "train (solid), test (dashed)", colspan=2)
         legend(self.loss_plot)
         self.loss = {key: self.loss_plot.plot(pen=pg.mkPen(color, width=2), name=name)
@@ -91,15 +93,7 @@ class TwinsView(pg.GraphicsLayoutWidget):
     def draw(self, rich: bool = True, force: bool = False) -> None:
         """The loss and the shift band every frame; the histograms when ``rich``; the noise
         curve (forward passes over many mini-batches) twice a second, or when ``force``d."""
-        e = self.lab.experiment
-        histories = {"bn": e.bn.history, "plain": e.plain.history}
-        for key, h in histories.items():
-            self.loss[key].setData(h.epoch, h.train_loss)
-            self.test_loss[key].setData(h.epoch, h.test_loss)
-        self.ranges.fit_x(self.loss_plot, "loss", 0, power_of_two_span(len(e.bn.history.epoch)))
-        self.ranges.fit_y(self.loss_plot, "loss",
-                          *(np.asarray(v) for h in histories.values()
-                            for v in (h.train_loss, h.test_loss)), zero=True)
+        self._draw_loss()
         layer, unit = self._deepest()
         self._draw_shift(layer, unit)
         if rich:
@@ -107,6 +101,24 @@ class TwinsView(pg.GraphicsLayoutWidget):
             # About 10 ms of forward passes: twice a second while playing, at once when paused.
             if self.noise_throttle.ready(self.lab.running, force):
                 self._draw_noise()
+
+    def _draw_loss(self) -> None:
+        """Both twins' per-epoch curves from their bounded records (``History``), decimated for
+        drawing and redrawn only when an epoch ended (the records are held, so a new run is
+        never taken for the old)."""
+        e = self.lab.experiment
+        histories = {"bn": e.bn.history, "plain": e.plain.history}
+        drawn = tuple((h, h.count) for h in histories.values())
+        if drawn == self._drawn_loss:
+            return
+        self._drawn_loss = drawn
+        curves = {key: h.for_drawing() for key, h in histories.items()}  # at most ~256 points
+        for key, c in curves.items():
+            self.loss[key].setData(c["epoch"], c["train_loss"])
+            self.test_loss[key].setData(c["epoch"], c["test_loss"])
+        self.ranges.fit_x(self.loss_plot, "loss", 0, power_of_two_span(e.bn.history.count))
+        self.ranges.fit_y(self.loss_plot, "loss", *(c[name] for c in curves.values()
+                                                    for name in ("train_loss", "test_loss")), zero=True)
 
     def _deepest(self) -> tuple[int, int]:
         """The deepest hidden layer, whatever layer is watched: its inputs are the ones that
@@ -153,7 +165,7 @@ class TwinsView(pg.GraphicsLayoutWidget):
         title = f"{name}<br>at fixed iterations"
         if len(stats) > 1:
             (m0, s0), (m1, s1) = stats[0], stats[-1]
-            title = f"{name}: mean {m0:.2f} → {m1:.2f}<br>std {s0:.2f} → {s1:.2f}"
+            title = f"{name}<br>mean {m0:.2f} → {m1:.2f}<br>std {s0:.2f} → {s1:.2f}"
         if self._titles.get(key) != title:
             self._titles[key] = title
             self.moment_plots[key].setTitle(title, size="9pt")

@@ -26,6 +26,7 @@ from ui.framework.widgets import blocked, row
 from .. import explain
 
 MAX_CLASSES = 10  # the worked example's largest true class
+BARS_MIN_HEIGHT = 110  # the probe's bar chart, pixels
 
 
 class ProbeView(QWidget):
@@ -42,7 +43,9 @@ class ProbeView(QWidget):
         bp.setYRange(0, 1.0, padding=0.02)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.7)
         bp.addItem(self.bars)
-        self.bars_plot.setMaximumHeight(120)
+        # Tall enough to read a bar's height against the axis, short enough to leave the text room.
+        self.bars_plot.setMinimumHeight(BARS_MIN_HEIGHT)
+        self.bars_plot.setMaximumHeight(2 * BARS_MIN_HEIGHT)
         lay.addWidget(self.bars_plot, 1)
         self.text = QTextBrowser()
         lay.addWidget(self.text, 3)

@@ -8,10 +8,11 @@ from PySide6.QtCore import Qt
 
 from simulator.race_settings import RACER_NAMES, TWIN_SUFFIX, alpha_curve
 from simulator.racing import DIVERGED
-from ui.framework.plots import fixed_plot, power_of_two_span
+from ui.framework.plots import fixed_plot, power_of_two_span, set_pen
 from ui.framework.style import LABELS
 
 from ..explain import legend_label
+from .paths import GrowingCurve
 from .racers import is_twin, racer_pen
 
 
@@ -31,26 +32,20 @@ class LossView(pg.PlotWidget):
         lp.disableAutoRange()
         self.legend = lp.addLegend(offset=(-5, 5), labelTextSize="9pt",
                                    brush=pg.mkBrush(255, 255, 255, 210))
-        self.curves: dict[str, pg.PlotDataItem] = {}
-        for name in RACER_NAMES:
-            c = pg.PlotDataItem(pen=racer_pen(name, 2))  # in the legend once it runs
-            c.setDownsampling(auto=True, method="peak")
-            c.curve.setSegmentedLineMode("off" if is_twin(name) else "on")  # dashes need one line
-            c.setClipToView(True)
-            lp.addItem(c)
-            self.curves[name] = c
+        # Each curve stroked only at its newest points (``GrowingCurve``); in the legend once it runs.
+        self.curves = {name: GrowingCurve(lp, racer_pen(name, 2), segmented=not is_twin(name),
+                                          chunk=128, max_chunks=4) for name in RACER_NAMES}
         self.diverged_marks = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen("k", width=2),
                                                  brush=None)
         lp.addItem(self.diverged_marks)
         self._range = (0.0, 1.0, 1.0)  # x max, y min, y max (decades) shown
         self._noisy: bool | None = None
-
-    DRAW_POINTS = 2048  # points sent to a curve each frame, however long the run
+        self._marks: tuple[list, list] = ([], [])
 
     def data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """The iterations and J − J* set on racer ``name``'s curve (at most ``DRAW_POINTS``)."""
-        c = self.curves[name]
-        return c.xData, c.yData
+        """The iterations and J − J* drawn for racer ``name`` (older ones strided to a few
+        thousand, however long the run)."""
+        return self.curves[name].getData()
 
     def configure(self) -> None:
         """After a settings change: thinner, unsmoothed lines for a noisy loss (a dense band draws
@@ -59,8 +54,8 @@ class LossView(pg.PlotWidget):
         if noisy != self._noisy:
             self._noisy = noisy
             for name, curve in self.curves.items():
-                curve.setPen(racer_pen(name, 1 if noisy else 2))
-                curve.curve.opts["antialias"] = not noisy
+                set_pen(curve, racer_pen(name, 1 if noisy else 2))
+                curve.set_antialias(not noisy)
         self._range = (0.0, 1.0, 1.0)
 
     def draw(self) -> None:
@@ -78,8 +73,8 @@ class LossView(pg.PlotWidget):
             if label is None:
                 self.legend.addItem(curve, r.label)
                 label = self.legend.getLabel(curve)
-            steps, gap = thinned(r.steps, r.gaps, self.DRAW_POINTS)
-            curve.setData(steps, gap)
+            steps, gap = r.steps, r.gaps
+            curve.set_points(np.column_stack([steps, gap]), steps)
             text = legend_label(r)
             if label.text != text:
                 label.setText(text)
@@ -91,20 +86,15 @@ class LossView(pg.PlotWidget):
             if finite.size:
                 ylo = min(ylo, float(np.log10(finite.min())))
                 yhi = max(yhi, float(np.log10(finite.max())))
-        self.diverged_marks.setData(marks_x, marks_y)
+        if (marks_x, marks_y) != self._marks:
+            self._marks = (marks_x, marks_y)
+            self.diverged_marks.setData(marks_x, marks_y)
+            self.diverged_marks.setVisible(bool(marks_x))  # an empty item still costs a paint
         hi = float(np.ceil(yhi))
         target = (power_of_two_span(xmax, 100.0), min(float(np.floor(ylo)), hi - 3.0), hi)
         if target != self._range:
             self.getPlotItem().setRange(xRange=(0, target[0]), yRange=target[1:], padding=0.02)
             self._range = target
-
-
-def thinned(x: np.ndarray, y: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
-    """At most ``most`` of the points, evenly spread, the first and the last kept."""
-    if len(x) <= most:
-        return x, y
-    keep = np.linspace(0, len(x) - 1, most).round().astype(np.int64)
-    return x[keep], y[keep]
 
 
 class AlphaView(pg.PlotWidget):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem
 
 from simulator.race_settings import RACER_NAMES
@@ -13,7 +14,6 @@ from simulator.racing import DIVERGED, explained_update
 from simulator.surfaces import Surface
 from ui.framework.plots import (
     LogScale,
-    PathTrace,
     arrow_polyline,
     contour_polyline,
     fixed_plot,
@@ -22,9 +22,14 @@ from ui.framework.plots import (
 )
 
 from ..explain import NOISY_TRAIL
+from .paths import GrowingCurve
 from .racers import is_twin, racer_color, racer_pen
 
 NO_LINE = (np.array([np.nan]), np.array([np.nan]))
+# The settled parts of the map (colours, contours, path chunks) are cached as pixmaps of up to
+# the view's size, about 4 MB each at 1920x1080: Qt's default 10 MB cache would evict them every
+# frame and draw them again.
+PIXMAP_CACHE_KB = 96 * 1024
 
 
 def minima_marker() -> pg.ScatterPlotItem:
@@ -43,6 +48,7 @@ class SurfaceView(pg.PlotWidget):
     def __init__(self, lab) -> None:
         super().__init__()
         self.lab = lab
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         p = self.getPlotItem()
         p.setAspectLocked(True)
         fixed_plot(p)
@@ -61,24 +67,28 @@ class SurfaceView(pg.PlotWidget):
         self.saddle_label = pg.TextItem("saddle point", color="k", anchor=(0.5, -0.4))
         p.addItem(self.saddle_item)
         p.addItem(self.saddle_label)
-        self.paths: dict[str, PathTrace] = {}
-        self.heads: dict[str, pg.ScatterPlotItem] = {}
+        self.paths: dict[str, GrowingCurve] = {}
         for name in RACER_NAMES:
             c = racer_color(name)
-            self.paths[name] = trace = PathTrace(p, c)
-            for item in (trace.history, trace.recent):  # a twin under its racer
-                item.setZValue(1 if is_twin(name) else 2)
-            if is_twin(name):  # dashed, drawn as one polyline so the dashes show
-                for item in (trace.history, trace.recent):
-                    item.setPen(racer_pen(name, 2.6))
-                    item.setShadowPen(pg.mkPen("w", width=4.0))  # white under the dashes
-                    item.curve.setSegmentedLineMode("off")
-            self.heads[name] = pg.ScatterPlotItem(size=11, brush=c, pen=pg.mkPen("k", width=1.5),
-                                                  symbol="s" if is_twin(name) else "o")
-            self.heads[name].setZValue(3)
-            p.addItem(self.heads[name])
+            if is_twin(name):  # dashed, white under the dashes, one polyline so the dashes show
+                trace = GrowingCurve(p, racer_pen(name, 2.6), pg.mkPen("w", width=4.0), segmented=False)
+            else:
+                trace = GrowingCurve(p, pg.mkPen(c, width=2.2), pg.mkPen("k", width=4.5))
+            trace.setZValue(1 if is_twin(name) else 2)  # a twin under its racer
+            self.paths[name] = trace
+        # Every racer's head in one item: one paint a frame, not one per racer.
+        self.heads = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5))
+        self.heads.setZValue(3)
+        p.addItem(self.heads)
+        self._heads_shown: tuple = ()
+        # One brush object per racer, made once: the scatter's symbol atlas is keyed by the
+        # brush object, so a new brush every frame would render (and keep) a new symbol.
+        self._head_brushes = {name: pg.mkBrush(racer_color(name)) for name in RACER_NAMES}
+        self._start_shown: tuple = ()
         self.start_item = pg.ScatterPlotItem(symbol="o", size=12, brush="w", pen=pg.mkPen("k", width=2))
         p.addItem(self.start_item)
+        for item in (self.minima_item, self.saddle_item, self.start_item):  # they rarely change
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.grad_arrow = pg.PlotDataItem(pen=pg.mkPen("#000000", width=2.5), connect="finite")
         self.step_arrow = pg.PlotDataItem(
             pen=pg.mkPen("#FFFFFF", width=2.5, style=Qt.PenStyle.SolidLine), connect="finite",
@@ -115,25 +125,36 @@ class SurfaceView(pg.PlotWidget):
         self.getPlotItem().setTitle(surface.title)
 
     def draw(self) -> None:
-        """Paths, heads, the start and the arrows: one frame."""
+        """Paths, heads, the start and the arrows: one frame. Items whose data did not change
+        are not set again, so they are not repainted."""
         lab = self.lab
         racers = lab.racers
         noisy = lab.settings.noise > 0
+        heads = []
         for name in RACER_NAMES:
             r = racers.get(name)
-            path, head = self.paths[name], self.heads[name]
-            path.setVisible(r is not None)
-            head.setVisible(r is not None)
+            self.paths[name].setVisible(r is not None)
             if r is None:
                 continue
             p = r.path
             # With mini-batch noise the path is a scribble that never ends: show a trail.
-            path.set_path(p[-NOISY_TRAIL:] if noisy else p)
-            head.setData([p[-1, 0]], [p[-1, 1]],
-                         symbol="x" if r.status == DIVERGED else "s" if is_twin(name) else "o")
-        sx, sy = lab.start
-        self.start_item.setData([sx], [sy])
+            self.paths[name].set_points(p, r.steps, NOISY_TRAIL if noisy else None)
+            symbol = "x" if r.status == DIVERGED else "s" if is_twin(name) else "o"
+            heads.append((float(p[-1, 0]), float(p[-1, 1]), symbol, name))
+        self._draw_heads(tuple(heads))
+        if lab.start != self._start_shown:
+            self._start_shown = lab.start
+            self.start_item.setData([lab.start[0]], [lab.start[1]])
         self._draw_arrows()
+
+    def _draw_heads(self, heads: tuple) -> None:
+        """(x, y, symbol, racer) per racer, as one scatter item."""
+        if heads == self._heads_shown:
+            return
+        self._heads_shown = heads
+        x, y, symbols, names = zip(*heads, strict=True) if heads else ((), (), (), ())
+        self.heads.setData(list(x), list(y), symbol=list(symbols),
+                           brush=[self._head_brushes[n] for n in names])
 
     def _draw_arrows(self) -> None:
         """For the explained racer: the direction −dW (its length shrinks only as dW vanishes near

@@ -1,9 +1,12 @@
 """The Caviar lesson: many models of one architecture train at once (one ``MLPStack``), each with
-its own α drawn on a log scale; every learning curve grows live, one epoch per frame, and the
-best is highlighted. The notes' "caviar" strategy, when there is computing power for it."""
+its own α drawn on a log scale; every learning curve grows live and the best is highlighted. The
+notes' "caviar" strategy, when there is computing power for it. Play trains them in the worker
+(an epoch of 256 models takes longer than a frame), at most ``speed`` epochs a frame; the views
+draw copies of the trials that the worker's changes keep up to date."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,7 +15,7 @@ from simulator.tuning.sweep import Sweep, ranked
 from simulator.tuning.trials import MAX_EPOCHS, Objective
 from simulator.validation import check_int
 
-from .base import check_keys
+from .base import Background, Feed, apply_trials, check_keys
 from .search_settings import MAX_SEED
 from .sweeps import SweepLesson
 
@@ -57,13 +60,13 @@ class CaviarSettings:
         return cls(**d)
 
 
-class CaviarLesson(SweepLesson):
-    """One sweep ("models") of ``settings.models`` trials that differ only in α."""
+class CaviarLesson(Background, SweepLesson):
+    """One sweep ("models") of ``settings.models`` trials that differ only in α, trained in the
+    worker; ``trials["models"]`` are the window's copies."""
 
     key = "caviar"
     title = "Caviar"
     labels = ("models",)
-    copies = False  # trains on the timer: the views read the trials as they are
     step_tip = "Train every model one epoch"
     reset_tip = "Start every model over"
 
@@ -76,15 +79,42 @@ class CaviarLesson(SweepLesson):
         params = SearchSpace([s.axis]).random(s.models, s.seed)
         return {"models": Sweep(Objective(epochs=s.epochs), params)}
 
+    def ensure(self) -> None:
+        """The sweep and the window's copies of its trials (at epoch 0)."""
+        if not self.sweeps:
+            self.sweeps = self.build()
+            self.trials = {"models": copy.deepcopy(self.sweeps["models"].trials)}
+            self.feed = Feed()
+            self.version += 1
+
+    def _trained(self) -> bool:
+        return self.sweeps["models"].done
+
+    def _train_epoch(self) -> None:
+        self.sweeps["models"].step()  # no cancel here: a paused run goes on at Play
+
+    def _changes(self) -> list:
+        return self.feed.trial_changes(self.sweeps["models"].trials)
+
+    def _apply(self, changes: list) -> None:
+        apply_trials(self.trials["models"], changes)
+
+    def _fraction(self) -> float:
+        return self.fraction()
+
     def adopt(self, settings: CaviarSettings) -> None:
         if settings != self.settings:
             self.settings = settings
             self.reset()
 
     def best(self):
-        """The best model so far (None before the first step)."""
-        trials = self.all_trials()
-        return ranked(trials)[0] if trials else None
+        """The best model so far (None before the first step); ranked once per update of the
+        copies, however many views and texts ask."""
+        key = (self.generation, self.version)
+        if getattr(self, "_best", (None, None))[0] != key:
+            trials = self.all_trials()
+            self._best = (key, ranked(trials)[0] if trials else None)
+        return self._best[1]
 
     def end_note(self) -> str:
         best = self.best()

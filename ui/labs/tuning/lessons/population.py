@@ -1,19 +1,20 @@
-"""The Population lesson ("many pandas", population-based training): a population trains at once,
-one epoch per frame; every few epochs the weakest copy the weights of the strongest and perturb
-their α. Each member's α over the epochs is the learning-rate schedule the population found
-(``simulator.tuning.PopulationTraining``)."""
+"""The Population lesson ("many pandas", population-based training): a population trains at once;
+every few epochs the weakest copy the weights of the strongest and perturb their α. Each
+member's α over the epochs is the learning-rate schedule the population found
+(``simulator.tuning.PopulationTraining``). Play trains it in the worker, at most ``speed``
+epochs a frame; the views draw a copy (``pbt``) that the worker's changes keep up to date."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.tuning.population import PopulationTraining
+from simulator.tuning.population import PopulationRecord, PopulationTraining
 from simulator.tuning.space import Axis, SearchSpace
 from simulator.tuning.trials import MAX_EPOCHS, Objective
 from simulator.validation import check_int
 
-from .base import Lesson, check_keys
+from .base import Background, Feed, Lesson, apply_tails, apply_trials, check_keys
 from .search_settings import MAX_SEED
 
 KEYS = ("size", "interval", "alpha", "epochs", "seed")
@@ -62,8 +63,9 @@ class PopulationSettings:
         return cls(**d)
 
 
-class PopulationLesson(Lesson):
-    """The population (``pbt``) and its settings; it trains on the timer."""
+class PopulationLesson(Background, Lesson):
+    """The population (``training``, trained in the worker), the window's copy of what it has
+    trained (``pbt``, a ``PopulationRecord``) and the settings."""
 
     key = "population"
     title = "Population"
@@ -73,10 +75,39 @@ class PopulationLesson(Lesson):
 
     def __init__(self, settings: PopulationSettings | None = None) -> None:
         self.settings = settings or PopulationSettings()
+        self.generation = 0
         self.reset()
 
     def reset(self) -> None:
-        self.pbt = self.settings.build()
+        self.generation += 1
+        self.training = self.settings.build()
+        self.pbt: PopulationRecord = self.training.copy()
+        self.feed = Feed()
+        self.progress = 0.0
+
+    def ensure(self) -> None:
+        """Made with the settings: nothing to make before the worker starts."""
+
+    def _trained(self) -> bool:
+        return self.training.done
+
+    def _train_epoch(self) -> None:
+        self.training.step()
+
+    def _changes(self) -> tuple:
+        t, feed = self.training, self.feed
+        return (t.epoch, feed.trial_changes(t.members), feed.tails("history", t.history),
+                feed.tails("events", [t.events]))
+
+    def _apply(self, changes: tuple) -> None:
+        epoch, members, history, events = changes
+        apply_trials(self.pbt.members, members)
+        apply_tails(self.pbt.history, history)
+        apply_tails([self.pbt.events], events)
+        self.pbt.epoch = epoch
+
+    def _fraction(self) -> float:
+        return self.training.epoch / max(self.training.epochs, 1)
 
     def adopt(self, settings: PopulationSettings) -> None:
         if settings != self.settings:
@@ -90,11 +121,6 @@ class PopulationLesson(Lesson):
     @property
     def done(self) -> bool:
         return self.pbt.done
-
-    def advance(self, k: int) -> None:
-        for _ in range(k):
-            if not self.pbt.step():
-                break
 
     def all_trials(self) -> list:
         return self.pbt.members

@@ -1,9 +1,18 @@
 """Small pieces the tuning lab's lesson panels share: a trimmed number field, a group box with a
-form, a spin box."""
+form, a spin box, a progress line, and the α range fields."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QSpinBox
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.framework.widgets import NumberField
 
@@ -32,3 +41,62 @@ def spin(lo: int, hi: int, step: int = 1) -> QSpinBox:
     s.setKeyboardTracking(False)  # one change when the user has typed the whole number
     s.setGroupSeparatorShown(hi >= 10_000 and step > 1)  # 100,000 draws; seeds as typed
     return s
+
+
+class StatusLine(QWidget):
+    """A progress line that may change every frame without re-laying out the column: it is
+    ``lines`` lines of text high, and its label is sized by hand, so a new text asks no layout
+    for room. (A word-wrapped label in a layout re-lays out the whole column at each new text,
+    which cost more than the plots.) ``text()``/``setText()`` as a QLabel's."""
+
+    def __init__(self, lines: int = 2) -> None:
+        super().__init__()
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setFixedHeight(lines * self.label.fontMetrics().lineSpacing() + 4)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(120, self.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(60, self.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.label.setFixedSize(self.size())
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        if text != self.label.text():
+            self.label.setText(text)
+
+
+def alpha_fields(bind, form: QFormLayout, settings, set_alpha) -> dict[str, TrimmedField]:
+    """α's range as two fields in ``form`` ("α low", "α high"), bound to ``settings().alpha``;
+    an edit calls ``set_alpha((low, high))`` with the other end kept."""
+    fields = {}
+    for i, end in enumerate(("low", "high")):
+        fields[end] = bind(TrimmedField(0.0, 1000.0, 10, 0.0001), lambda i=i: settings().alpha[i],
+                           lambda v, i=i: set_alpha(_with(settings().alpha, i, v)))
+        form.addRow(f"α {end}", fields[end])
+    return fields
+
+
+def column(panel: QWidget, *parts: QWidget) -> QVBoxLayout:
+    """``parts`` one under the other in ``panel``, without margins, the rest of the room below."""
+    lay = QVBoxLayout(panel)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        lay.addWidget(part)
+    lay.addStretch(1)
+    return lay
+
+
+def _with(pair: tuple[float, float], i: int, v: float) -> tuple[float, float]:
+    out = list(pair)
+    out[i] = v
+    return tuple(out)

@@ -3,13 +3,13 @@ seed; a progress bar and Cancel while it runs in the worker."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from ui.framework.binder import Binder
 from ui.framework.widgets import note_label, row
 
 from ..lessons.search_settings import MAX_SEED
-from .common import group, spin
+from .common import StatusLine, column, group, spin
 
 READING = ("Round 1 trains every trial briefly; each round keeps the best third and trains them "
            "longer, until one is left. The bars are the epochs each round spent: a fixed budget "
@@ -30,21 +30,15 @@ class HalvingPanel(QWidget):
             self.spins[key] = binder.bind(spin(0, hi), lambda k=key: getattr(settings(), k),
                                           lambda v, k=key: lab.set_halving(**{k: v}))
             form.addRow(title, self.spins[key])
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
+        self.status_label = StatusLine()
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(lab.pause)
         lab.job_changed.connect(lambda on: self.cancel_button.setEnabled(on and lab.lesson_key == "halving"))
         self.cancel_button.setEnabled(False)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.status_label)
-        lay.addLayout(row(self.progress_bar, self.cancel_button, stretch=0))
-        for w in (box, note_label(READING)):
-            lay.addWidget(w)
-        lay.addStretch(1)
+        lay = column(self, self.status_label, box, note_label(READING))
+        lay.insertLayout(1, row(self.progress_bar, self.cancel_button, stretch=0))
 
     def show_iteration(self) -> None:
         lesson = self.lab.lessons["halving"]

@@ -3,7 +3,7 @@ while it trains (each change marks its curve), and its epochs and seed."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from simulator.tuning.space import LABELS
 from simulator.tuning.trials import MAX_EPOCHS
@@ -12,7 +12,7 @@ from ui.framework.widgets import note_label, row
 
 from ..explain_search import status_text
 from ..lessons.search_settings import MAX_SEED
-from .common import TrimmedField, group, spin
+from .common import StatusLine, TrimmedField, column, group, spin
 
 FIELDS = {"lr": (0.0, 1000.0, 6, 0.001), "beta": (0.0, 1.0, 6, 0.01)}
 READING = ("Change α while the model trains: its weights stay, and a dashed line marks the "
@@ -46,13 +46,8 @@ class PandaPanel(QWidget):
                               lambda v: lab.set_panda_run(seed=v))
         run_form.addRow("epochs", self.epochs_spin)
         run_form.addRow("seed", self.seed_spin)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        for w in (self.status_label, box, run, note_label(READING)):
-            lay.addWidget(w)
-        lay.addStretch(1)
+        self.status_label = StatusLine()
+        column(self, self.status_label, box, run, note_label(READING))
 
     def show_iteration(self) -> None:
         self.status_label.setText(status_text(self.lab.lessons["panda"]))

@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from simulator.tuning.trials import MAX_EPOCHS
 from ui.framework.binder import Binder
 from ui.framework.widgets import note_label
 
 from ..lessons.search_settings import MAX_SEED
-from .caviar import _with
-from .common import TrimmedField, group, spin
+from .common import StatusLine, alpha_fields, column, group, spin
 
 READING = ("Top: each member's α over the epochs (the schedule the population found); a dot "
            "where a weak member copied a strong one and perturbed its α (× 0.8 or × 1.25). "
@@ -19,7 +18,7 @@ READING = ("Top: each member's α over the epochs (the schedule the population f
 
 
 class PopulationPanel(QWidget):
-    """``size_spin``, ``interval_spin``, ``alpha_fields[end]``, ``epochs_spin``, ``seed_spin``."""
+    """``spins`` (size, interval, epochs, seed), ``alpha_fields[end]`` and ``status_label``."""
 
     def __init__(self, lab, binder: Binder) -> None:
         super().__init__()
@@ -34,19 +33,9 @@ class PopulationPanel(QWidget):
             self.spins[key] = bind(spin(lo, hi), lambda k=key: getattr(settings(), k),
                                    lambda v, k=key: lab.set_population(**{k: v}))
             form.addRow(title, self.spins[key])
-        self.alpha_fields = {}
-        for i, end in enumerate(("low", "high")):
-            self.alpha_fields[end] = bind(
-                TrimmedField(0.0, 1000.0, 10, 0.0001), lambda i=i: settings().alpha[i],
-                lambda v, i=i: lab.set_population(alpha=_with(settings().alpha, i, v)))
-            form.addRow(f"α {end}", self.alpha_fields[end])
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        for w in (self.status_label, box, note_label(READING)):
-            lay.addWidget(w)
-        lay.addStretch(1)
+        self.alpha_fields = alpha_fields(bind, form, settings, lambda a: lab.set_population(alpha=a))
+        self.status_label = StatusLine()
+        column(self, self.status_label, box, note_label(READING))
 
     def show_iteration(self) -> None:
         lesson = self.lab.lessons["population"]

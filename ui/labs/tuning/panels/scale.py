@@ -4,14 +4,14 @@ is what the user sees."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QWidget
 
 from simulator.tuning import ALPHA_LIMITS, MAX_DRAWS, MAX_SEED
 from ui.framework.binder import Binder
 from ui.framework.widgets import note_label
 
 from ..explain import draws_text
-from .common import TrimmedField, group, spin
+from .common import StatusLine, TrimmedField, column, group, spin
 
 # (lowest, highest, decimals, step) of each range field: wide enough to reach the refusals
 # (α = 0, β = 1), so the engine explains them.
@@ -33,14 +33,9 @@ class ScalePanel(QWidget):
         super().__init__()
         self.lab, self.binder = lab, binder
         self.fields: dict[tuple[str, str], TrimmedField] = {}
-        self.draws_label = QLabel()
-        self.draws_label.setWordWrap(True)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        for part in (self.draws_label, self._range_group("alpha"), self._range_group("beta"),
-                     self._draws_group(), note_label(READING)):
-            column.addWidget(part)
-        column.addStretch(1)
+        self.draws_label = StatusLine()
+        column(self, self.draws_label, self._range_group("alpha"), self._range_group("beta"),
+               self._draws_group(), note_label(READING))
         self.show_iteration()
 
     def _range_group(self, param: str) -> QGroupBox:

@@ -116,8 +116,11 @@ class SearchControls(QWidget):
         return box
 
     def show_status(self, text: str) -> None:
-        self.status_label.setText(text)
-        self.progress_bar.setValue(round(1000 * self.lab.lessons[self.key].progress))
+        if text != self.status_label.text():
+            self.status_label.setText(text)
+        value = round(1000 * self.lab.lessons[self.key].progress)
+        if value != self.progress_bar.value():
+            self.progress_bar.setValue(value)
 
 
 class SearchPanel(QWidget):

@@ -1,12 +1,21 @@
-"""The Caviar tab: every model's validation-accuracy curve, growing one epoch per frame, coloured
+"""The Caviar tab: every model's validation-accuracy curve, growing as the epochs come in, coloured
 by its α on the log scale (dark: small α, yellow: large), the best drawn thick; below, each
-model's accuracy so far against its α, the best ringed. The curves are drawn by a few items (one
-per colour band, models split by NaN), made once and only given new data each frame."""
+model's accuracy so far against its α, the best ringed.
+
+The curves are drawn by a few items (one per colour band, models split by NaN), made once and
+only given new data when new epochs came in. Their values are kept in a ``Curves`` store that
+copies only the new epochs from the trials, and a long run is drawn strided, so a frame costs the
+same after 5,000 epochs as after 5. The Population and Panda tabs draw their curves the same way.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 
 from ui.framework.style import OKABE_ITO
 
@@ -15,6 +24,9 @@ from .axes import BRUSHES, DIVERGED_BRUSH, PENS, TITLE_SIZE, on_scale, plot_in
 
 BANDS = 12
 BEST = OKABE_ITO["vermillion"]
+MAX_POINTS = 60_000  # points drawn for all the curves of a plot together; more are strided
+MIN_POINTS = 300  # per curve, however many curves
+MAX_PER_CURVE = 1000  # per curve, however few (a plot is under 1,000 pixels wide)
 
 
 def nan_joined(curves: list[list[float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -26,16 +38,163 @@ def nan_joined(curves: list[list[float]]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs), np.concatenate(ys)
 
 
-class CaviarView(pg.GraphicsLayoutWidget):
+class Curves:
+    """Growing series (one per model: a curve, an α history) in one array, filled from lists that
+    only grow: ``update`` copies only the values new since the last call (``transform``ed), and
+    ``path`` draws rows as one NaN-separated x, y pair, every ``stride``-th point."""
+
+    def __init__(self, transform: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
+        self.transform = transform
+        self.clear(0)
+
+    def clear(self, rows: int) -> None:
+        self.data = np.full((rows, 16), np.nan)
+        self.lens = np.zeros(rows, dtype=int)
+
+    def update(self, series: Sequence[Sequence[float]]) -> bool:
+        """Take the new values of each series; True if any came in."""
+        if len(series) != len(self.lens):
+            self.clear(len(series))
+        grew = False
+        for i, s in enumerate(series):
+            n, k = len(s), int(self.lens[i])
+            if n == k:
+                continue
+            if n < k:  # not the same run: this row again from the start
+                self.data[i] = np.nan
+                k = 0
+            if n > self.data.shape[1]:
+                self._grow(n)
+            values = np.asarray(s[k:n], dtype=float)
+            self.data[i, k:n] = values if self.transform is None else self.transform(values)
+            self.lens[i], grew = n, True
+        return grew
+
+    def _grow(self, n: int) -> None:
+        old = self.data
+        self.data = np.full((len(old), max(n, 2 * old.shape[1])), np.nan)
+        self.data[:, :old.shape[1]] = old
+
+    def row(self, i: int) -> np.ndarray:
+        """Series i so far (a view)."""
+        return self.data[i, :self.lens[i]]
+
+    def path(self, rows: Sequence[int], stride: int = 1, offset: float = 0.0
+             ) -> tuple[np.ndarray, np.ndarray]:
+        """``rows`` as one x, y pair split by NaN: every ``stride``-th value and the last, at
+        x = its index + ``offset``."""
+        rows = np.asarray(rows, dtype=int)
+        width = int(self.lens[rows].max()) if len(rows) else 0
+        if width == 0:
+            return np.empty(0), np.empty(0)
+        cols = np.arange(0, width, max(int(stride), 1))
+        if cols[-1] != width - 1:
+            cols = np.append(cols, width - 1)
+        y = np.full((len(rows), len(cols) + 1), np.nan)
+        y[:, :-1] = self.data[np.ix_(rows, cols)]
+        x = np.full_like(y, np.nan)
+        x[:, :-1] = cols + offset
+        return x.ravel()[:-1], y.ravel()[:-1]
+
+
+def stride_for(rows: int, epochs: int) -> int:
+    """The stride that keeps ``rows`` curves of ``epochs`` + 1 points within MAX_POINTS (and
+    between MIN_POINTS and MAX_PER_CURVE a curve): fixed for a run, so the picture does not
+    shift as it grows."""
+    per_curve = min(MAX_PER_CURVE, max(MIN_POINTS, MAX_POINTS // max(rows, 1)))
+    return max(1, math.ceil((epochs + 1) / per_curve))
+
+
+class BandCurve(pg.PlotCurveItem):
+    """A bare curve item (a PlotDataItem's bookkeeping cost more than the drawing) whose bounds
+    are given (``bounds``, the plot's fixed range) rather than measured after every new data."""
+
+    bounds = QRectF(0.0, 0.0, 1.0, 1.0)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        return self.bounds
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802, N803 (pyqtgraph's names)
+        r = self.bounds
+        return (r.left(), r.right()) if ax == 0 else (r.top(), r.bottom())
+
+
+def band_items(plot: pg.PlotItem, bands: int) -> list[BandCurve]:
+    """One curve item per colour band along viridis (one-pixel pens), for many curves split by
+    NaN."""
+    items = []
+    for b in range(bands):
+        item = BandCurve(pen=PENS[int(255 * (b + 0.5) / bands)], connect="finite", antialias=False)
+        plot.addItem(item)
+        items.append(item)
+    return items
+
+
+def bound(items: list[BandCurve], x0: float, x1: float, y0: float, y1: float) -> None:
+    """The region the items draw in (a margin around the plot's range)."""
+    rect = QRectF(x0 - 1.0, y0 - 0.1, x1 - x0 + 2.0, y1 - y0 + 0.2)
+    for item in items:
+        item.prepareGeometryChange()
+        item.bounds = rect
+
+
+def draw_bands(items: list[BandCurve], curves: Curves, band: np.ndarray, stride: int,
+               offset: float = 0.0) -> None:
+    """Each band item drawn with the rows whose band (``band[row]``) it is."""
+    for b, item in enumerate(items):
+        item.setData(*curves.path(np.flatnonzero(band == b), stride, offset))
+
+
+class Drawn:
+    """What a view of a lesson's live run keeps to draw only what changed: the state it drew
+    last (``fresh``), and its title, set only when its text changes (a new title re-lays out the
+    plot) and only in a frame that may lay out text (``rich``)."""
+
+    key = ""  # the lesson's
+    title = ""
+    _drawn: tuple = ()
+    _titled: tuple = ()
+    _settings = None  # the settings the ranges and ticks were set for
+
+    @property
+    def lesson(self):
+        return self.lab.lessons[self.key]
+
+    def fresh(self, state: tuple) -> bool:
+        """True (once) when ``state`` differs from the one drawn last. Its first two items name
+        the run (the lesson and its generation): when they change, ``restart``."""
+        if state == self._drawn:
+            return False
+        if state[:2] != self._drawn[:2]:
+            self.restart()
+        self._drawn = state
+        return True
+
+    def restart(self) -> None:
+        """Forget what was kept of the last run drawn."""
+
+    def set_title(self, plot: pg.PlotItem, rich: bool, text: Callable[[], str]) -> None:
+        """The title ``text()``, when ``rich`` and the state drawn changed since the last title."""
+        if not rich or self._titled == self._drawn:
+            return
+        self._titled = self._drawn
+        new = text()
+        if new != self.title:
+            self.title = new
+            plot.setTitle(new, size=TITLE_SIZE)
+
+
+class CaviarView(Drawn, pg.GraphicsLayoutWidget):
     """``bands`` (the curves by colour), ``best_curve``, ``scatter`` and ``best_ring``."""
+
+    key = "caviar"
 
     def __init__(self, lab) -> None:
         super().__init__()
         self.lab = lab
         self.curves_plot = plot_in(self, 0, 0, "validation accuracy", "epoch")
         self.curves_plot.setYRange(0, 1.02, padding=0)
-        self.bands = [self.curves_plot.plot(pen=PENS[int(255 * (b + 0.5) / BANDS)], connect="finite")
-                      for b in range(BANDS)]
+        self.bands = band_items(self.curves_plot, BANDS)
         self.best_curve = self.curves_plot.plot(pen=pg.mkPen(BEST, width=4))
         self.alpha_plot = plot_in(self, 1, 0, "validation accuracy")
         self.alpha_plot.setYRange(0, 1.02, padding=0)
@@ -45,48 +204,50 @@ class CaviarView(pg.GraphicsLayoutWidget):
         self.alpha_plot.addItem(self.best_ring)
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
-        self._settings = None
-        self.title = ""
-
-    @property
-    def lesson(self):
-        return self.lab.lessons["caviar"]
+        self.curves = Curves()
 
     def configure(self) -> None:
         s = self._settings = self.lesson.settings
         self.curves_plot.setXRange(0, s.epochs, padding=0.02)
         on_scale(self.alpha_plot, "bottom", s.axis, "α (log scale)")
+        bound(self.bands, 0, s.epochs, 0, 1)
+
+    def restart(self) -> None:
+        self.curves.clear(0)
 
     def draw(self, rich: bool = True) -> None:
+        """Only when new epochs came in (or the run or the settings changed)."""
         lesson = self.lesson
         if lesson.settings != self._settings:
             self.configure()
+        if self.fresh((lesson, lesson.generation, lesson.version, lesson.settings)):
+            self._draw(lesson)
+        self.set_title(self.curves_plot, rich, lambda: self._title(lesson))
+
+    def _title(self, lesson) -> str:
+        best = lesson.best()
+        if best is None:
+            return self.title
+        return (f"{lesson.settings.models} models at once · best so far: "
+                f"{params_text(best.params, [lesson.settings.axis])}, {best.score:.1%}")
+
+    def _draw(self, lesson) -> None:
         trials = lesson.all_trials()
-        axis = lesson.settings.axis
-        u = axis.to_unit([t.params["lr"] for t in trials]) if trials else np.empty(0)
+        self.curves.update([t.val_acc for t in trials])
+        u = lesson.settings.axis.to_unit([t.params["lr"] for t in trials]) if trials else np.empty(0)
         band = np.minimum((np.clip(u, 0, 1) * BANDS).astype(int), BANDS - 1)
-        for b, item in enumerate(self.bands):
-            item.setData(*nan_joined([t.val_acc for t, k in zip(trials, band, strict=True) if k == b]))
+        stride = stride_for(len(trials), lesson.settings.epochs)
+        draw_bands(self.bands, self.curves, band, stride)
         best = lesson.best()
         if best is None:
             for item in (self.best_curve, self.scatter, self.best_ring):
                 item.setData([], [])
             return
-        self.best_curve.setData(np.arange(len(best.val_acc)), best.val_acc)
-        scores = [t.score for t in trials]
+        self.best_curve.setData(*self.curves.path([best.index], stride))
         brushes = [BRUSHES[int(255 * (k + 0.5) / BANDS)] if t.status != "diverged" else DIVERGED_BRUSH
                    for t, k in zip(trials, band, strict=True)]
-        self.scatter.setData(u, scores, brush=brushes)
-        self.best_ring.setData(axis.to_unit([best.params["lr"]]), [best.score])
-        if rich:
-            self._title(lesson, best)
-
-    def _title(self, lesson, best) -> None:
-        text = (f"{lesson.settings.models} models at once · best so far: "
-                f"{params_text(best.params, [lesson.settings.axis])}, {best.score:.1%}")
-        if text != self.title:
-            self.title = text
-            self.curves_plot.setTitle(text, size=TITLE_SIZE)
+        self.scatter.setData(u, [t.score for t in trials], brush=brushes)
+        self.best_ring.setData(u[[best.index]], [best.score])
 
     def csv_lines(self) -> list[str]:
         """Every model's α, status and validation accuracy per epoch."""

@@ -13,6 +13,7 @@ from ui.framework.style import OKABE_ITO
 from ui.framework.widgets import row
 
 from .axes import PAD, TITLE_SIZE, on_scale, plot_in, score_brushes
+from .drawn import FixedScatter, set_curve
 
 SYMBOLS = ("o", "s", "t", "d", "star", "p")
 BOX = OKABE_ITO["vermillion"]
@@ -32,7 +33,7 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
         self.lab = lab
         self.plot = plot_in(self, 0, 0)
         self.plot.addLegend(offset=(5, 5), labelTextSize="10pt")
-        self.scatter: list[pg.ScatterPlotItem] = []
+        self.scatter: list[FixedScatter] = []
         self.frames: list[pg.PlotDataItem] = []
         self.roi = pg.RectROI((0.25, 0.25), (0.5, 0.5), pen=pg.mkPen(BOX, width=3),
                               hoverPen=pg.mkPen(BOX, width=4), movable=True, rotatable=False)
@@ -57,8 +58,8 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
     def _round_items(self, r: int) -> None:
         while len(self.scatter) <= r:
             k = len(self.scatter)
-            item = pg.ScatterPlotItem(size=12 if k else 10, symbol=SYMBOLS[k % len(SYMBOLS)],
-                                      pen=pg.mkPen("k", width=0.7), name=f"round {k + 1}")
+            item = FixedScatter(size=12 if k else 10, symbol=SYMBOLS[k % len(SYMBOLS)],
+                                pen=pg.mkPen("k", width=0.7), name=f"round {k + 1}")
             frame = self.plot.plot(pen=pg.mkPen("k", width=1.2, style=Qt.PenStyle.DashLine))
             self.plot.addItem(item)
             self.scatter.append(item)
@@ -80,17 +81,19 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
             self._title(lesson)
 
     def _draw_round(self, r, item, trials, axes, lo, box) -> None:
+        """A round's trials and its box; a round whose trials have not changed (an earlier one,
+        while the next trains) is left alone."""
         if not trials:
-            item.setData([], [])
+            item.set_points([], [])
         else:
             u = [a.to_unit([t.params[a.name] for t in trials]) for a in axes]
             ok = np.array([t.status != "diverged" for t in trials])
-            item.setData(u[0], u[1], brush=score_brushes(np.array([t.score for t in trials]), ok, lo, 1.0))
+            item.set_points(u[0], u[1], score_brushes(np.array([t.score for t in trials]), ok, lo, 1.0))
         if box is None or r == 0:
-            self.frames[r].setData([], [])
+            set_curve(self.frames[r], [], [])
             return
         u0, v0, u1, v1 = unit_box(axes, box)
-        self.frames[r].setData([u0, u1, u1, u0, u0], [v0, v0, v1, v1, v0])
+        set_curve(self.frames[r], [u0, u1, u1, u0, u0], [v0, v0, v1, v1, v0])
 
     def _place_roi(self, lesson, axes) -> None:
         box = lesson.box or lesson.boxes[-1]

@@ -14,6 +14,7 @@ from simulator.tuning.space import distinct_counts
 from ui.framework.style import OKABE_ITO
 
 from .axes import PAD, TITLE_SIZE, on_scale, plot_in, score_brushes
+from .drawn import FixedScatter, Turns, set_bars, set_curve, set_label
 
 METHOD_COLORS = {"grid": OKABE_ITO["orange"], "random": OKABE_ITO["blue"]}
 METHOD_SYMBOLS = {"grid": "s", "random": "o"}
@@ -41,7 +42,7 @@ class Figure1View(pg.GraphicsLayoutWidget):
             self.ci.layout.setColumnStretchFactor(col, 1)
             self.ci.layout.setColumnMinimumWidth(col, 280)
         self._axes = None
-        self._drawn = None
+        self.turns = Turns(("points", "marginals", "bars"))
 
     @property
     def lesson(self):
@@ -50,10 +51,10 @@ class Figure1View(pg.GraphicsLayoutWidget):
     def _scatter_plot(self, method: str, col: int) -> None:
         p = plot_in(self, 0, col)
         self.plots[method] = p
-        self.scatter[method] = pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=0.6), antialias=False,
-                                                  symbol=METHOD_SYMBOLS[method])
-        self.best_ring[method] = pg.ScatterPlotItem(size=24, symbol="o", brush=None,
-                                                    pen=pg.mkPen(OKABE_ITO["vermillion"], width=2.5))
+        self.scatter[method] = FixedScatter(size=13, pen=pg.mkPen("k", width=0.6), antialias=False,
+                                            symbol=METHOD_SYMBOLS[method])
+        self.best_ring[method] = FixedScatter(size=24, symbol="o", brush=None,
+                                              pen=pg.mkPen(OKABE_ITO["vermillion"], width=2.5))
         p.addItem(self.scatter[method])
         p.addItem(self.best_ring[method])
 
@@ -63,8 +64,8 @@ class Figure1View(pg.GraphicsLayoutWidget):
         p.addLegend(offset=(5, 5), labelTextSize="10pt")
         self.plots[f"marginal{i}"] = p
         for m, color in METHOD_COLORS.items():
-            self.points[(i, m)] = pg.ScatterPlotItem(size=6, symbol=METHOD_SYMBOLS[m], antialias=False,
-                                                     brush=pg.mkBrush(color), pen=None)
+            self.points[(i, m)] = FixedScatter(size=6, symbol=METHOD_SYMBOLS[m], antialias=False,
+                                               brush=pg.mkBrush(color), pen=None)
             self.points[(i, m)].setOpacity(0.45)
             self.curves[(i, m)] = p.plot(pen=pg.mkPen(color, width=3), name=m)
             p.addItem(self.points[(i, m)])
@@ -110,57 +111,69 @@ class Figure1View(pg.GraphicsLayoutWidget):
         d.getAxis("bottom").setTicks([[(0.5, axes[0].label), (2.5, axes[1].label)], []])
 
     def draw(self, rich: bool = True) -> None:
-        """Only when there are new trials (a step, a worker's partial results) or new axes."""
+        """Only the parts whose trials are new (a step, a worker's partial results), in turns
+        while a search plays (``Turns``); all of them after new axes."""
         lesson = self.lesson
         if lesson.settings.axes != self._axes:
             self.configure()
-            self._drawn = None
-        if self._drawn is lesson.trials:
-            return
-        self._drawn = lesson.trials if rich else None  # the titles wait for a rich frame
-        axes = lesson.settings.axes
+            self.turns.forget()
+        axes, trials = lesson.settings.axes, lesson.trials
         lo = 1.0 / lesson.settings.objective.base.classes
-        for m in ("grid", "random"):
-            self._draw_method(m, lesson.trials.get(m, []), axes, lo)
-        self._draw_bars(lesson, axes, rich)
+        for part in self.turns.due(trials, self.lab.running):
+            if part == "bars":
+                self._draw_bars(lesson, axes, rich)
+            for m in METHOD_COLORS:
+                if part == "points":
+                    self._draw_points(m, trials.get(m, []), axes, lo)
+                elif part == "marginals":
+                    self._draw_marginals(m, trials.get(m, []), axes)
+            # the bars' labels and the titles wait for a rich frame
+            self.turns.done(part, trials if rich or part != "bars" else None)
 
-    def _draw_method(self, m: str, trials: list, axes, lo: float) -> None:
+    @staticmethod
+    def _places(trials: list, axes) -> tuple[list, list, np.ndarray]:
+        """Each axis's values and unit positions, and the scores, of one search's trials."""
+        values = [[t.params[axes[i].name] for t in trials] for i in range(2)]
+        return values, [axes[i].to_unit(values[i]) for i in range(2)], np.array([t.score for t in trials])
+
+    def _draw_points(self, m: str, trials: list, axes, lo: float) -> None:
+        """One search's trials on the two axes (coloured by score) and its best one ringed."""
         if not trials:
-            for item in (self.scatter[m], self.best_ring[m], *[self.curves[(i, m)] for i in range(2)],
-                         *[self.points[(i, m)] for i in range(2)]):
-                item.setData([], [])
+            self.scatter[m].set_points([], [])
+            self.best_ring[m].set_points([], [])
             return
-        u = [axes[i].to_unit([t.params[axes[i].name] for t in trials]) for i in range(2)]
-        scores = np.array([t.score for t in trials])
+        _, u, scores = self._places(trials, axes)
         ok = np.array([t.status != "diverged" for t in trials])
-        self.scatter[m].setData(u[0], u[1], brush=score_brushes(scores, ok, lo, 1.0))
+        self.scatter[m].set_points(u[0], u[1], score_brushes(scores, ok, lo, 1.0))
         b = int(np.argmax(np.where(ok, scores, -1.0)))
-        self.best_ring[m].setData([u[0][b]], [u[1][b]])
+        self.best_ring[m].set_points([u[0][b]], [u[1][b]])
+
+    def _draw_marginals(self, m: str, trials: list, axes) -> None:
+        """One search's scores along each axis and their marginal means (only where a score or
+        a place changed: the trials' places stay, their scores change as they train)."""
+        values, u, scores = self._places(trials, axes) if trials else ([[], []], [[], []], [])
         for i in range(2):
-            values = [t.params[axes[i].name] for t in trials]
-            mg = marginal(values, scores, axes[i])
-            self.curves[(i, m)].setData(mg.u, mg.mean)
-            self.points[(i, m)].setData(u[i], scores)
+            if self.points[(i, m)].set_points(u[i], scores):
+                mg = marginal(values[i], scores, axes[i]) if trials else None
+                set_curve(self.curves[(i, m)], mg.u if mg else [], mg.mean if mg else [])
 
     def _draw_bars(self, lesson, axes, rich: bool) -> None:
+        """The distinct values and the best scores, each bar with its label (a label that
+        waited for a rich frame would float inside a grown bar); the titles when ``rich``."""
         names = [a.name for a in axes]
         best = []
         for k, m in enumerate(("grid", "random")):
             trials = lesson.trials.get(m, [])
             counts = distinct_counts([t.params for t in trials], names)
             heights = [counts[n] for n in names]
-            self.distinct_bars[m].setOpts(x=[k, 2 + k], height=heights)
+            set_bars(self.distinct_bars[m], x=[k, 2 + k], height=heights)
             best.append(max((t.score for t in trials if t.status != "diverged"), default=0.0))
-            if rich:
-                for j, h in enumerate(heights):
-                    text = self.distinct_text[2 * j + k]
-                    text.setText(str(h))
-                    text.setPos(2 * j + k, h)
-        self.best_bars.setOpts(height=best)
+            for j, h in enumerate(heights):
+                set_label(self.distinct_text[2 * j + k], str(h), 2 * j + k, h)
+        set_bars(self.best_bars, height=best)
+        for k, v in enumerate(best):
+            set_label(self.best_text[k], f"{v:.1%}", k, v)
         if rich:
-            for k, v in enumerate(best):
-                self.best_text[k].setText(f"{v:.1%}")
-                self.best_text[k].setPos(k, v)
             self._titles(lesson, best)
 
     def _titles(self, lesson, best: list[float]) -> None:

@@ -4,7 +4,6 @@ with the change; below, α (and the other hyperparameters changed) over the epoc
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -13,7 +12,8 @@ from ui.framework.plots import PlotRanges
 from ui.framework.style import OKABE_ITO
 
 from ..explain import short_value
-from .axes import TITLE_SIZE, plot_in
+from .axes import plot_in
+from .caviar import Curves, Drawn, stride_for
 
 MARK = OKABE_ITO["vermillion"]
 
@@ -22,9 +22,11 @@ def change_text(changes: dict) -> str:
     return ", ".join(f"{LABELS.get(k, k)} → {short_value(v)}" for k, v in changes.items())
 
 
-class PandaView(pg.GraphicsLayoutWidget):
+class PandaView(Drawn, pg.GraphicsLayoutWidget):
     """``val_acc``, ``val_loss`` and ``train_loss`` curves, ``marks`` (one line per change) and
     the α history (``alpha_curve``)."""
+
+    key = "panda"
 
     def __init__(self, lab) -> None:
         super().__init__()
@@ -48,12 +50,7 @@ class PandaView(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(1, 2)
         self.ci.layout.setRowStretchFactor(2, 1)
         self.marks: list[pg.InfiniteLine] = []
-        self._settings = None
-        self.title = ""
-
-    @property
-    def lesson(self):
-        return self.lab.lessons["panda"]
+        self.curves = Curves()  # rows: validation accuracy, validation loss, training loss
 
     def configure(self) -> None:
         s = self._settings = self.lesson.settings
@@ -61,25 +58,34 @@ class PandaView(pg.GraphicsLayoutWidget):
         self.lr_plot.setYRange(-4.2, 0.2, padding=0)
         self.ranges.clear()
 
+    def restart(self) -> None:
+        self.curves.clear(0)
+
     def draw(self, rich: bool = True) -> None:
+        """Only when the model trained or changed (a new epoch, a mark, its status)."""
         lesson = self.lesson
         if lesson.settings != self._settings:
             self.configure()
         t = lesson.trial
+        state = (lesson, lesson.generation, lesson.settings, t is None or (t.epochs, len(t.marks), t.status))
+        if self.fresh(state):
+            self._draw(t, lesson.settings)
+        if t is not None:
+            self.set_title(self.acc_plot, rich, lambda: self._title(t))
+
+    def _draw(self, t, settings) -> None:
         if t is None:
             for c in (self.val_acc, self.val_loss, self.train_loss, self.alpha_curve):
                 c.setData([], [])
             self._marks([])
             return
-        x = np.arange(len(t.val_acc))
-        self.val_acc.setData(x, t.val_acc)
-        self.val_loss.setData(x, t.val_loss)
-        self.train_loss.setData(x, t.train_loss)
-        self.ranges.fit_y(self.loss_plot, "loss", t.val_loss, t.train_loss, zero=True)
-        self._draw_alpha(t, lesson.settings.value("lr"))
+        self.curves.update([t.val_acc, t.val_loss, t.train_loss])
+        stride = stride_for(1, settings.epochs)
+        for row, item in enumerate((self.val_acc, self.val_loss, self.train_loss)):
+            item.setData(*self.curves.path([row], stride))
+        self.ranges.fit_y(self.loss_plot, "loss", self.curves.row(1), self.curves.row(2), zero=True)
+        self._draw_alpha(t, settings.value("lr"))
         self._marks(t.marks)
-        if rich:
-            self._title(t)
 
     def _draw_alpha(self, t, start: float) -> None:
         """α from the start, stepping at each change, to the last epoch."""
@@ -107,13 +113,9 @@ class PandaView(pg.GraphicsLayoutWidget):
                 self.marks.append(line)
             self.marks[k].setValue(epoch)
 
-    def _title(self, t) -> None:
+    def _title(self, t) -> str:
         text = f"Epoch {t.epochs}: validation accuracy {t.score:.1%}"
-        if t.status == "diverged":
-            text += " (diverged)"
-        if text != self.title:
-            self.title = text
-            self.acc_plot.setTitle(text, size=TITLE_SIZE)
+        return text + " (diverged)" if t.status == "diverged" else text
 
     def csv_lines(self) -> list[str]:
         """The model's curves per epoch, and its changes as comments."""

@@ -14,6 +14,7 @@ from ui.framework.plots import power_of_two_span
 from ui.framework.style import CLASS_COLORS, OKABE_ITO
 
 from .axes import PAD, PENS, TITLE_SIZE, colour_index, on_scale, plot_in, score_brushes
+from .drawn import FixedScatter, Turns, changed, set_bars, set_curve, set_label
 from .figure1 import METHOD_COLORS
 
 COLOUR_BINS = 8  # parallel coordinates: one item per colour band, lines split by NaN
@@ -32,11 +33,11 @@ class StandardViews(pg.GraphicsLayoutWidget):
         self.lab, self.key = lab, key
         self.plots: dict[str, pg.PlotItem] = {}
         self.history_lines: dict[str, pg.PlotDataItem] = {}
-        self.history_points = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(80, 80, 80, 110),
-                                                 antialias=False)
+        self.history_points = FixedScatter(size=6, pen=None, brush=pg.mkBrush(80, 80, 80, 110),
+                                           antialias=False)
         self._build()
         self._axes = None
-        self._drawn = None
+        self.turns = Turns(("history", "slices", "parallel"))
         self.shares: dict[str, float] = {}
 
     @property
@@ -52,7 +53,7 @@ class StandardViews(pg.GraphicsLayoutWidget):
         for i in range(2):
             p = self.plots[f"slice{i}"] = plot_in(self, 1, i, "val. accuracy" if i == 0 else "")
             p.setYRange(0, 1.02, padding=0)
-            item = pg.ScatterPlotItem(size=9, pen=pg.mkPen("k", width=0.4), antialias=False)
+            item = FixedScatter(size=9, pen=pg.mkPen("k", width=0.4), antialias=False)
             p.addItem(item)
             self.slices.append(item)
         par = self.plots["parallel"] = plot_in(self, 2, 0, "position on its scale", colspan=2)
@@ -94,26 +95,33 @@ class StandardViews(pg.GraphicsLayoutWidget):
             imp.addItem(t)
 
     def draw(self, rich: bool = True) -> None:
-        """Only when there are new trials or new axes."""
+        """Only the rows whose trials are new, in turns while a search plays (``Turns``); all of
+        them after new axes."""
         lesson = self.lesson
         if lesson.settings.axes != self._axes:
             self.configure()
-            self._drawn = None
-        if self._drawn is lesson.trials:
+            self.turns.forget()
+        due = self.turns.due(lesson.trials, self.lab.running)
+        if not due:
             return
-        self._drawn = lesson.trials if rich else None  # importance waits for a rich frame
         trials = lesson.all_trials()
-        self._draw_history(lesson.groups)
         lo = 1.0 / lesson.settings.objective.base.classes
         scores = np.array([t.score for t in trials])
-        ok = np.array([t.status != "diverged" for t in trials], dtype=bool)
-        brushes = score_brushes(scores, ok, lo, 1.0)
-        U, _ = parallel_coordinates(trials, self._axes) if trials else (np.empty((0, 2)), None)
-        for i in range(2):
-            self.slices[i].setData(U[:, i] if len(U) else [], scores, brush=brushes)
-        self._draw_parallel(U, scores, lo)
-        if rich:
-            self._draw_importance(trials)
+        if "slices" in due or "parallel" in due:
+            U, _ = parallel_coordinates(trials, self._axes) if trials else (np.empty((0, 2)), None)
+        for part in due:
+            if part == "history":
+                self._draw_history(lesson.groups)
+                if rich:  # importance waits for a rich frame
+                    self._draw_importance(trials)
+            elif part == "slices":
+                ok = np.array([t.status != "diverged" for t in trials], dtype=bool)
+                brushes = score_brushes(scores, ok, lo, 1.0)
+                for i in range(2):
+                    self.slices[i].set_points(U[:, i] if len(U) else [], scores, brushes)
+            else:
+                self._draw_parallel(U, scores, lo)
+            self.turns.done(part, lesson.trials if rich or part != "history" else None)
 
     def _draw_history(self, groups: dict[str, list]) -> None:
         h = self.plots["history"]
@@ -124,15 +132,17 @@ class StandardViews(pg.GraphicsLayoutWidget):
             if line is None:
                 line = self.history_lines[label] = h.plot(pen=pg.mkPen(group_color(label, k), width=3),
                                                           stepMode=None, name=label)
-            line.setData(n, best)
+            set_curve(line, n, best)
             xs.append(n)
             ys.append(scores)
             start = max(start, len(n))
         for label in set(self.history_lines) - set(groups):
             h.removeItem(self.history_lines.pop(label))
         if xs:
-            self.history_points.setData(np.concatenate(xs), np.concatenate(ys))
-        h.setXRange(0.5, power_of_two_span(start, 8) + 0.5, padding=0)
+            self.history_points.set_points(np.concatenate(xs), np.concatenate(ys))
+        span = power_of_two_span(start, 8)
+        if changed(h, span):  # the axis is redrawn only when its range grows
+            h.setXRange(0.5, span + 0.5, padding=0)
 
     def _draw_parallel(self, U: np.ndarray, scores: np.ndarray, lo: float) -> None:
         band = colour_index(scores, lo, 1.0) * COLOUR_BINS // 256
@@ -140,20 +150,19 @@ class StandardViews(pg.GraphicsLayoutWidget):
         for b, item in enumerate(self.parallel):
             rows = U[band == b] if len(U) else np.empty((0, d))
             if len(rows) == 0:
-                item.setData([], [])
+                set_curve(item, [], [])
                 continue
             x = np.tile(np.append(np.arange(d, dtype=float), np.nan), len(rows))
             y = np.hstack([rows, np.full((len(rows), 1), np.nan)]).ravel()
-            item.setData(x, y)
+            set_curve(item, x, y)
 
     def _draw_importance(self, trials: list) -> None:
         axes = self._axes
         if len(trials) < 2:
-            self.importance_bars.setOpts(x=list(range(len(axes))), height=[0] * len(axes))
+            set_bars(self.importance_bars, x=list(range(len(axes))), height=[0] * len(axes))
             return
         self.shares = importance(trials, axes)
         heights = [self.shares[a.name] for a in axes]
-        self.importance_bars.setOpts(x=list(range(len(axes))), height=heights)
+        set_bars(self.importance_bars, x=list(range(len(axes))), height=heights)
         for j, (t, h) in enumerate(zip(self.importance_text, heights, strict=True)):
-            t.setText(f"{h:.0%}")
-            t.setPos(j, h)
+            set_label(t, f"{h:.0%}", j, h)

@@ -17,7 +17,11 @@ from simulator.tuning.space import LABELS
 from ..explain import short_value
 
 DIVERGED_BACKGROUND = QColor("#ffd6d6")
+DIVERGED_BRUSH = QBrush(DIVERGED_BACKGROUND)
 SORT_ROLE = Qt.ItemDataRole.UserRole
+DISPLAY, BACKGROUND = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _cell(key: str, value: Any) -> str:
@@ -30,6 +34,10 @@ def _cell(key: str, value: Any) -> str:
     if isinstance(value, float):
         return short_value(value)
     return str(value)
+
+
+def _value(r: dict[str, Any], key: str, names: tuple[str, ...]) -> Any:
+    return r["params"].get(key, "") if key in names else r.get(key, "")
 
 
 class TrialsModel(QAbstractTableModel):
@@ -48,26 +56,31 @@ class TrialsModel(QAbstractTableModel):
         self._columns: tuple[str, ...] = (*self.FIXED, *self.TAIL)
         self._values: list[list[Any]] = []  # per row, per column: for sorting
         self._text: list[list[str]] = []  # and as shown: made once per update, not per paint
+        self._background: list[QBrush | None] = []  # per row: red for a diverged trial
 
     @property
     def columns(self) -> tuple[str, ...]:
         return self._columns
 
     def set_rows(self, rows: list[dict[str, Any]], names: tuple[str, ...]) -> bool:
-        """New rows; the view keeps its sort order (the proxy re-sorts). True if the table's
-        shape changed (the columns are then sized to their contents again)."""
-        reshaped = names != self.names or len(rows) != len(self.rows)
+        """New rows; the view keeps its sort order (the proxy re-sorts). Only the rows whose values
+        changed are reported, so a search's update repaints what moved. True if the table's shape
+        changed (the columns are then sized to their contents again)."""
+        columns = (*self.FIXED, *names, *self.TAIL)
+        reshaped = tuple(names) != self.names or len(rows) != len(self.rows)
+        values = [[_value(r, key, names) for key in columns] for r in rows]
+        text = [[_cell(key, v) for key, v in zip(columns, vals, strict=True)] for vals in values]
+        changed = [i for i in range(len(rows)) if reshaped or values[i] != self._values[i]]
         if reshaped:
             self.beginResetModel()
-        self.rows, self.names = rows, tuple(names)
-        self._columns = (*self.FIXED, *self.names, *self.TAIL)
-        self._values = [[self._value(r, key) for key in self._columns] for r in rows]
-        self._text = [[_cell(key, v) for key, v in zip(self._columns, vals, strict=True)]
-                      for vals in self._values]
+        self.rows, self.names, self._columns = rows, tuple(names), columns
+        self._values, self._text = values, text
+        self._background = [DIVERGED_BRUSH if r["status"] == "diverged" else None for r in rows]
         if reshaped:
             self.endResetModel()
-        elif rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self._columns) - 1))
+        elif changed:
+            self.dataChanged.emit(self.index(changed[0], 0),
+                                  self.index(changed[-1], len(columns) - 1))
         return reshaped
 
     def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 (Qt's name)
@@ -76,21 +89,21 @@ class TrialsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802
         return 0 if parent is not None and parent.isValid() else len(self.columns)
 
-    def _value(self, r: dict[str, Any], key: str) -> Any:
-        return r["params"].get(key, "") if key in self.names else r.get(key, "")
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex, role: int = DISPLAY) -> Any:
+        """What a cell shows (made in ``set_rows``, not per paint: the view asks for each role of
+        each cell at every repaint)."""
         if not index.isValid():
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return self._text[index.row()][index.column()]
-        v = self._values[index.row()][index.column()]
         if role == SORT_ROLE:
+            v = self._values[index.row()][index.column()]
             return v if isinstance(v, (int, float)) else str(v)
-        if role == Qt.ItemDataRole.BackgroundRole and self.rows[index.row()]["status"] == "diverged":
-            return QBrush(DIVERGED_BACKGROUND)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(v, (int, float)):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == BACKGROUND:
+            return self._background[index.row()]
+        if role == ALIGNMENT:
+            v = self._values[index.row()][index.column()]
+            return RIGHT if isinstance(v, (int, float)) else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802

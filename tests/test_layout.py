@@ -1,0 +1,59 @@
+"""Play, Step and Reset sit at the top of every page and never scroll away (issue 10): on a
+1024x768 projector and on 1920x1080 at a scale factor of 2 (960x540 logical px), with every
+column of the page scrolled to its bottom."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QScrollArea
+
+SIZES = [(1024, 768), (960, 540)]
+
+
+def scroll_to_bottom(page) -> int:
+    """Scroll every scroll area of ``page`` to its end; how many could scroll."""
+    moved = 0
+    for area in page.findChildren(QScrollArea):
+        bar = area.verticalScrollBar()
+        if bar.maximum() > 0:
+            bar.setValue(bar.maximum())
+            moved += 1
+    return moved
+
+
+def whole_in(win, widget, visible: QRect) -> bool:
+    top_left = widget.mapTo(win, widget.rect().topLeft())
+    bottom_right = widget.mapTo(win, widget.rect().bottomRight())
+    return visible.contains(top_left) and visible.contains(bottom_right)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_run_buttons_and_status_bar_stay_in_view_with_the_controls_scrolled_down(qtbot, win, size):
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    visible = QRect(0, 0, *size)
+    scrolled = 0
+    for key, page in win.pages.items():
+        win.show_page(key)
+        qtbot.wait(1)
+        scrolled += scroll_to_bottom(page)
+        qtbot.wait(1)
+        for button in (page.play_button, page.step_button, page.reset_button, page.speed_slider):
+            assert button.isVisible() and whole_in(win, button, visible), (key, button)
+            assert button.visibleRegion().boundingRect().size() == button.size(), (key, button)
+            assert not _in_scroll_area(button, page), (key, "the run box must not scroll")
+        bar = win.statusBar()
+        assert bar.isVisible() and whole_in(win, bar, visible), key
+    if size == (960, 540):
+        assert scrolled >= len(win.pages)  # at this size the controls do scroll
+
+
+def _in_scroll_area(widget, page) -> bool:
+    w = widget.parentWidget()
+    while w is not None and w is not page:
+        if isinstance(w, QScrollArea):
+            return True
+        w = w.parentWidget()
+    return False

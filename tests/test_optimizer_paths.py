@@ -1,0 +1,92 @@
+"""The optimizer lab's growing curves (racers' paths, loss curves): what is drawn is the whole
+path (or its last ``window`` iterations), while each frame sends only the newest points, so a
+frame costs the same after an hour as after a second."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from simulator.records import Recorder
+from ui.labs.optimizers.views.paths import GrowingCurve
+
+
+@pytest.fixture
+def curve(qtbot):
+    w = pg.PlotWidget()
+    qtbot.addWidget(w)
+    out = GrowingCurve(w.getPlotItem(), pg.mkPen("k"), chunk=8, max_chunks=4)
+    out.widget = w  # kept alive with the curve
+    return out
+
+
+def walk(n: int, seed: int = 0) -> np.ndarray:
+    return np.cumsum(np.random.default_rng(seed).normal(size=(n, 2)), axis=0)
+
+
+def grow(curve: GrowingCurve, path: np.ndarray, per_frame: int, window: int | None = None) -> list[int]:
+    """Draw ``path`` as a run would, ``per_frame`` points more each frame; the points sent to
+    the ``recent`` item each frame."""
+    sent = []
+    for n in range(1, len(path) + 1, per_frame):
+        curve.set_points(path[:n], np.arange(n), window)
+        sent.append(len(curve.recent.xData))
+    curve.set_points(path, np.arange(len(path)), window)
+    return sent
+
+
+@pytest.mark.parametrize("per_frame", [1, 5, 37])
+def test_the_whole_path_is_drawn_while_each_frame_sends_a_few_points(curve, per_frame):
+    path = walk(150)  # more than chunk * max_chunks: the chunks fold into the history
+    sent = grow(curve, path, per_frame)
+    x, y = curve.getData()
+    assert np.array_equal(x, path[:, 0]) and np.array_equal(y, path[:, 1])
+    assert max(sent) <= curve.chunk
+
+
+def test_a_long_path_draws_a_bounded_number_of_points(curve):
+    curve.MAX_HISTORY = 40
+    path = walk(2000)
+    grow(curve, path, 7)
+    x, _ = curve.getData()
+    assert len(x) <= 40 + curve.chunk * (curve.max_chunks + 2)
+    assert x[0] == path[0, 0] and x[-1] == path[-1, 0]  # the start and the head are kept
+
+
+def test_a_window_shows_the_last_iterations_only(curve):
+    path = walk(300)
+    sent = grow(curve, path, 3, window=20)
+    x, _ = curve.getData()
+    first = int(np.flatnonzero(path[:, 0] == x[0])[0])
+    assert 300 - 1 - 20 - 2 * curve.chunk <= first <= 300 - 1 - 20  # the window, chunk by chunk
+    assert np.array_equal(x, path[first:, 0])
+    assert max(sent) <= curve.chunk
+
+
+def test_a_path_that_starts_over_is_drawn_afresh(curve):
+    grow(curve, walk(100, seed=1), 4)
+    again = walk(30, seed=2)
+    grow(curve, again, 4)
+    x, y = curve.getData()
+    assert np.array_equal(x, again[:, 0]) and np.array_equal(y, again[:, 1])
+
+
+def test_thinned_records_are_followed_by_their_iterations(curve):
+    rec = Recorder(2, limit=64)  # older rows thinned as a racer's path is after HISTORY_LIMIT
+    for p in walk(500):
+        rec.append(p)
+        curve.set_points(rec.data, rec.steps)
+    x, _ = curve.getData()
+    assert x[-1] == rec.data[-1, 0] and len(x) <= 500
+    assert np.all(np.isin(rec.data[-curve.chunk:, 0], x))  # the recent rows are all drawn
+
+
+def test_visibility_covers_every_part(curve):
+    grow(curve, walk(100), 9)
+    curve.setVisible(False)
+    assert not curve.isVisible() and not any(item.isVisible() for item in curve.items)
+    curve.setVisible(True)
+    assert curve.recent.isVisible() and curve.history.isVisible()
+    assert not any(curve.chunks[k].isVisible() for k in range(curve.max_chunks)
+                   if curve.chunks[k].xData is None or len(curve.chunks[k].xData) == 0)
