@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 
-from bench_tuning_page import LONG, scale
-from frames import open_page, print_table
+from bench_tuning_page import LONG, frame_times, scale
+from frames import print_table
 
 SETTERS = {"caviar": "set_caviar", "panda": "set_panda_run", "population": "set_population"}
 
@@ -50,36 +49,6 @@ SCENARIOS = [
     ("Population: 16 members, late (after 400 epochs)", lesson("population", 400, size=16), 80),
     ("Population: 64 members", lesson("population", size=64), 60),
 ]
-
-
-def frame_times(prepare, frames: int, warmup: int = 10) -> dict[str, list[float]]:
-    """Per frame: wall-clock seconds, GUI-thread CPU seconds, and that CPU split into the tick
-    and the event loop's pass."""
-    app, win, page = open_page("tuning")
-    prepare(page)
-    lab = page.lab
-    lab.play()
-    lab.timer.setInterval(10**8)  # playing, but the ticks are called here
-    lab.timer.start()
-    pace = lab.lesson.interval_ms / 1000 if getattr(lab.lesson, "worker", False) else 0.0
-    out: dict[str, list[float]] = {"wall": [], "cpu": [], "tick": [], "paint": []}
-    for _ in range(frames):
-        if pace:
-            time.sleep(pace)
-        t0, c0 = time.perf_counter(), time.thread_time()
-        lab.tick()
-        c1 = time.thread_time()
-        app.processEvents()
-        c2 = time.thread_time()
-        out["wall"].append(time.perf_counter() - t0)
-        out["cpu"].append(c2 - c0)
-        out["tick"].append(c1 - c0)
-        out["paint"].append(c2 - c1)
-    if not (lab.running or lab.busy):
-        raise RuntimeError(f"the {lab.lesson_key} run ended while it was measured: {page.message}")
-    page.shutdown()
-    win.close()
-    return {k: v[warmup:] for k, v in out.items()}
 
 
 def main(argv: list[str]) -> None:

@@ -75,31 +75,34 @@ SCENARIOS = [
 ]
 
 
-def frame_times(prepare, frames: int, warmup: int = 20) -> tuple[list[float], list[float]]:
-    """Wall-clock and GUI-thread CPU seconds per frame (a tick, then the event loop's pass) while
-    the page plays. The CPU time leaves out what other processes (and the worker thread) take."""
+def frame_times(prepare, frames: int, warmup: int = 10) -> dict[str, list[float]]:
+    """Per frame: wall-clock seconds, GUI-thread CPU seconds, and that CPU split into the tick
+    and the event loop's pass."""
     app, win, page = open_page("tuning")
     prepare(page)
     lab = page.lab
     lab.play()
     lab.timer.setInterval(10**8)  # playing, but the ticks are called here
     lab.timer.start()
-    wall, cpu = [], []
     pace = lab.lesson.interval_ms / 1000 if getattr(lab.lesson, "worker", False) else 0.0
+    out: dict[str, list[float]] = {"wall": [], "cpu": [], "tick": [], "paint": []}
     for _ in range(frames):
-        if pace:  # as the timer would: the worker trains meanwhile, so each frame has new trials
+        if pace:
             time.sleep(pace)
         t0, c0 = time.perf_counter(), time.thread_time()
         lab.tick()
+        c1 = time.thread_time()
         app.processEvents()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)
+        c2 = time.thread_time()
+        out["wall"].append(time.perf_counter() - t0)
+        out["cpu"].append(c2 - c0)
+        out["tick"].append(c1 - c0)
+        out["paint"].append(c2 - c1)
     if not (lab.running or lab.busy):
-        raise RuntimeError(f"the {lab.lesson_key} run ended while it was measured, at {lab.iteration}: "
-                           f"{page.message}")
+        raise RuntimeError(f"the {lab.lesson_key} run ended while it was measured: {page.message}")
     page.shutdown()
     win.close()
-    return wall[warmup:], cpu[warmup:]
+    return {k: v[warmup:] for k, v in out.items()}
 
 
 if __name__ == "__main__":
@@ -108,7 +111,8 @@ if __name__ == "__main__":
     for name, prepare, frames in SCENARIOS:
         if word.lower() not in name.lower():
             continue
-        wall, cpu = frame_times(prepare, frames)
+        times = frame_times(prepare, frames, warmup=20)
+        wall, cpu = times["wall"], times["cpu"]
         rows.append((name, wall))
         cpu_rows.append((name, cpu))
     print_table("tuning page frame (1280x800, offscreen), wall clock", rows)

@@ -92,3 +92,14 @@ def press(qtbot, widget, key) -> None:
     """Focus ``widget`` and press ``key`` on it."""
     widget.setFocus()
     qtbot.keyClick(widget, key)
+
+
+@pytest.fixture
+def shown(qtbot, win):
+    """The main window on screen; the zoom and theme back to their defaults afterwards."""
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.presentation.zoom_reset()
+    win.presentation.set_theme("light")

@@ -194,16 +194,6 @@ def test_a_remembered_window_fits_a_smaller_screen(qtbot, tmp_path):
 # -- zoom, theme, fullscreen ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def shown(qtbot, win):
-    """The main window on screen; the zoom and theme back to their defaults afterwards."""
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.presentation.zoom_reset()
-    win.presentation.set_theme("light")
-
 
 def _px(widget) -> int:
     from PySide6.QtGui import QFontInfo

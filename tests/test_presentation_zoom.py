@@ -9,17 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 
 
-@pytest.fixture
-def shown(qtbot, win):
-    """The main window on screen; the zoom and theme back to their defaults afterwards."""
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.presentation.zoom_reset()
-    win.presentation.set_theme("light")
-
-
 def press(qtbot, win, key, times: int = 1) -> None:
     for _ in range(times):
         qtbot.keyClick(win, key, Qt.KeyboardModifier.ControlModifier)
