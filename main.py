@@ -256,6 +256,8 @@ def run_window(win, app, args: argparse.Namespace) -> int:
     install_quit_signals(win, app)
     if args.steps:
         win.current_page.lab.run(args.steps)
+    if win.presentation.store is None:  # --fresh: no remembered geometry, but still on screen
+        win.presentation.fit_to_screen()
     win.show()
     if args.print_startup_time:
         def report() -> None:

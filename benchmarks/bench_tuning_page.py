@@ -75,10 +75,11 @@ SCENARIOS = [
 ]
 
 
-def frame_times(prepare, frames: int, warmup: int = 10) -> dict[str, list[float]]:
+def frame_times(prepare, frames: int, warmup: int = 10, size: tuple[int, int] = (1280, 800)
+                ) -> dict[str, list[float]]:
     """Per frame: wall-clock seconds, GUI-thread CPU seconds, and that CPU split into the tick
-    and the event loop's pass."""
-    app, win, page = open_page("tuning")
+    and the event loop's pass, in a window of ``size``."""
+    app, win, page = open_page("tuning", size)
     prepare(page)
     lab = page.lab
     lab.play()

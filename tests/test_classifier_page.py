@@ -255,13 +255,17 @@ def test_screenshot_shows_regions_and_points(qtbot, page, tmp_path):
     assert page.export_png(path) and path.stat().st_size > 50_000
 
 
-def test_csv_has_every_point_with_its_prediction(qtbot, page):
+def test_csv_export_is_the_learning_curves_one_row_per_epoch(qtbot, page, tmp_path):
+    train_epochs(qtbot, page, 4)
+    page.lab.pause()
+    h = page.lab.trainer.history
     lines = page.csv_lines()
-    t = page.lab.trainer
-    assert lines[0] == "set,x1,x2,class,predicted"
-    assert len(lines) == 1 + len(t.y_train) + len(t.data.y_test)
-    kind, x, y, c, p = lines[1].split(",")
-    assert kind == "train" and float(x) == pytest.approx(t.X_train[0, 0]) and int(c) == t.y_train[0]
+    assert lines[0] == "epoch,train_loss,train_acc,test_loss,test_acc"
+    assert len(lines) == 1 + len(h) and len(h) >= 5  # epoch 0 (untrained) and every epoch since
+    last = lines[-1].split(",")
+    assert int(last[0]) == int(h.epoch[-1]) and float(last[1]) == pytest.approx(h.train_loss[-1])
+    assert float(last[4]) == pytest.approx(h.test_acc[-1])
+    assert page.export_csv(tmp_path / "curves.csv") == len(h)
 
 
 def test_regions_cover_exactly_the_data_domain(qtbot, page):

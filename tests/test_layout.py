@@ -33,6 +33,7 @@ def test_run_buttons_and_status_bar_stay_in_view_with_the_controls_scrolled_down
     win.resize(*size)
     win.show()
     qtbot.waitExposed(win)
+    assert (win.width(), win.height()) == size  # no page holds the window wider or taller
     visible = QRect(0, 0, *size)
     scrolled = 0
     for key, page in win.pages.items():
@@ -57,3 +58,20 @@ def _in_scroll_area(widget, page) -> bool:
             return True
         w = w.parentWidget()
     return False
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_column_is_cut_at_its_side(qtbot, win, size):
+    """Every column of every page fits its width: a plot or a readout wider than its column
+    would be cut at the edge, behind a sideways scroll bar."""
+    from ui.framework.widgets import FittingScroll
+
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    for key, page in win.pages.items():
+        win.show_page(key)
+        qtbot.wait(1)
+        for area in page.findChildren(FittingScroll):
+            wide = area.widget().minimumSizeHint().width()
+            assert area.horizontalScrollBar().maximum() == 0, (key, wide, area.viewport().width())

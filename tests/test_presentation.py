@@ -92,6 +92,25 @@ def test_the_top_notch_runs_as_many_as_the_budget_allows(steps):
     assert 700 <= playing_tick(lab) <= 800
 
 
+def test_at_max_a_dear_redraw_leaves_fewer_steps_so_the_frame_stays_short(steps):
+    lab = steps(0.001)  # 1 ms a step; each redraw costs 10 ms of the same clock
+    lab.stepped.connect(lambda: setattr(lab.clock, "now", lab.clock.now + 0.010))
+    lab.set_speed(lab.MAX_SPEED)
+    assert lab.timer.interval() == 0  # at max the timer does not wait: the frame is the budget
+    lab.play()
+    frames = []
+    for _ in range(30):
+        before, start = lab.iteration, lab.clock.now
+        lab.tick()
+        frames.append((lab.iteration - before, lab.clock.now - start))
+    lab.pause()
+    assert frames[0][0] == 8  # the first frame knows no redraw yet: the whole 8 ms budget
+    steps_late, frame_late = frames[-1]
+    assert steps_late <= 5 and frame_late <= lab.MAX_FRAME + 0.001  # 14 ms less 10 ms of redraw
+    lab.set_speed(5)
+    assert lab.timer.interval() == lab.interval_ms  # below max, the timer paces the frames again
+
+
 def test_a_paused_tick_runs_exactly_the_speed(steps):
     lab = steps(0.01)  # dearer than the budget: a script's tick still runs what it asked for
     lab.set_speed(7)

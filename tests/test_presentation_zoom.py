@@ -158,3 +158,17 @@ def test_f1_lists_every_key_of_the_window(qtbot, shown, monkeypatch):
     for key in ("Space", "Right arrow", "R:", "F11", "Ctrl+=", "Ctrl+-", "Ctrl+0", "Ctrl+Shift+T", "F1",
                 "Ctrl+Q"):
         assert key in text, key
+
+
+def test_dark_theme_recolours_the_grey_notes_in_the_explanations(qtbot, shown):
+    page = shown.pages["tuning"]
+    page.lab.set_lesson("scale")
+    page.redraw(force=True)
+    assert "#777777" in page.explain.toHtml()  # "shares drawn / expected", grey on white
+    shown.presentation.set_theme("dark")
+    assert "#777777" not in page.explain.toHtml() and "#a8a8a8" in page.explain.toHtml()
+    page.lab.set_seed(7)  # a new explanation written in the dark theme is dark-themed too
+    page.redraw(force=True)
+    assert "#777777" not in page.explain.toHtml() and "#a8a8a8" in page.explain.toHtml()
+    shown.presentation.set_theme("light")
+    assert "#777777" in page.explain.toHtml()

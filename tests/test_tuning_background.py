@@ -95,6 +95,23 @@ def test_pause_keeps_the_population_and_play_goes_on_from_there(qtbot, make_cont
     assert all(len(h) == lesson.iteration for h in lesson.pbt.history)  # not started over
 
 
+def test_play_straight_after_pause_goes_on_training(qtbot, make_controller):
+    lab = make_controller("tuning")
+    assert lab.set_lesson("population") and lab.set_population(size=4, epochs=400)
+    lab.set_speed(lab.MAX_SPEED)
+    lesson = lab.lessons["population"]
+    lab.play()
+    qtbot.waitUntil(lambda: lesson.iteration >= 2, timeout=30000)
+    lab.pause()
+    lab.play()  # before the cancelled worker has stopped
+    assert lab.running and lab.searching
+    at = lesson.iteration
+    qtbot.waitUntil(lambda: lesson.iteration > at + 2, timeout=30000)
+    assert lab.running  # the old job's end did not stop the new one
+    lab.pause()
+    qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
+
+
 def test_step_trains_one_epoch_here_while_paused(make_controller):
     lab = make_controller("tuning")
     assert lab.set_lesson("caviar") and lab.set_caviar(models=4, epochs=3)

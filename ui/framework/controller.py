@@ -36,6 +36,9 @@ class LabController(QObject):
     MAX_SPEED = 50  # the slider's top notch: "max", as many steps as the frame budget allows
     DEFAULT_SPEED = 2
     FRAME_BUDGET = 0.008  # seconds of engine steps per playing frame, leaving room for the redraw
+    MAX_FRAME = 0.014  # at the "max" notch a whole frame, steps and redraw, aims at this
+    MIN_BUDGET = 0.001  # the least a playing frame trains, however dear its redraw
+    FILL_FRAME_AT_MAX = True  # False: the lab paces its own frames (the tuning lessons)
 
     stepped = Signal()
     running_changed = Signal(bool)
@@ -51,7 +54,11 @@ class LabController(QObject):
         self.timer.timeout.connect(self.tick)
         self._speed = self.DEFAULT_SPEED
         self.clock: Callable[[], float] = time.perf_counter  # tests inject a fake clock
+        self.interval_ms = interval_ms
         self.last_tick_steps = 0  # engine steps the last playing tick ran
+        self._last_tick: float | None = None  # when the last playing tick started (clock)
+        self._last_steps_time = 0.0  # how long its steps took
+        self._redraw: float | None = None  # a running estimate of the rest of a frame
         self._refused = False  # the last settings change was refused, and said so
 
     # -- running --------------------------------------------------------------------------------
@@ -112,14 +119,31 @@ class LabController(QObject):
         if not self.running:
             self.run(self._speed)
             return
+        start = self.clock()
         try:
-            self.last_tick_steps = fill_budget(self._advance, self._frame_cap(), self.FRAME_BUDGET,
-                                               self.clock, lambda: self.running)
+            self.last_tick_steps = fill_budget(self._advance, self._frame_cap(),
+                                               self.step_budget(start), self.clock,
+                                               lambda: self.running)
         except ValueError as exc:  # e.g. every training point removed
             self.pause()
             self.error.emit(str(exc))
             return
+        self._last_tick, self._last_steps_time = start, self.clock() - start
         self.stepped.emit()
+
+    def step_budget(self, now: float) -> float:
+        """Seconds of engine steps this playing frame may take: ``FRAME_BUDGET``; at the "max"
+        notch, what the redraw leaves of ``MAX_FRAME``. The redraw's cost is the time from one
+        tick to the next less the steps (at max the timer does not wait), averaged over frames,
+        so a page whose redraw is dear trains less per frame instead of dropping frames."""
+        if self._speed < self.MAX_SPEED or not self.FILL_FRAME_AT_MAX:
+            return self.FRAME_BUDGET
+        if self._last_tick is not None and 0.0 < now - self._last_tick < 0.5:
+            rest = max(now - self._last_tick - self._last_steps_time, 0.0)
+            self._redraw = rest if self._redraw is None else 0.7 * self._redraw + 0.3 * rest
+        if self._redraw is None:
+            return self.FRAME_BUDGET
+        return min(max(self.MAX_FRAME - self._redraw, self.MIN_BUDGET), self.FRAME_BUDGET)
 
     def _frame_cap(self) -> int:
         """The most steps one playing frame may run: ``speed``, or (the "max" notch) unbounded."""
@@ -143,6 +167,9 @@ class LabController(QObject):
     @Slot(int)
     def set_speed(self, steps_per_frame: int) -> None:
         self._speed = int(min(max(int(steps_per_frame), 1), self.MAX_SPEED))
+        # at "max" the timer fires as soon as the last frame is drawn: the frame is the budget
+        if self.FILL_FRAME_AT_MAX:
+            self.timer.setInterval(0 if self._speed >= self.MAX_SPEED else self.interval_ms)
         self.speed_changed.emit(self._speed)
 
     def jobs(self) -> JobRunner:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 from .controller import LabController
 from .style import ERROR_COLOR, HIGHLIGHT_BACKGROUND, themed
@@ -48,6 +48,9 @@ class LabPage(QWidget):
         The run box is pinned above the controls' scroll area, and the preset bar sits at the
         top of the centre column, so the run buttons never scroll away nor move when it appears."""
         self.run_box = getattr(controls, "run_box", None)
+        texts = [right] if isinstance(right, QTextBrowser) else right.findChildren(QTextBrowser)
+        for text in texts:  # the explanations wrap to their column: never scroll sideways
+            text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         middle = QWidget()
         col = QVBoxLayout(middle)
         col.setContentsMargins(0, 0, 0, 0)

@@ -125,6 +125,9 @@ class Presentation(QObject):
             new = restyle(w.property("descent_base_sheet"), self.zoom, self.theme)
             w.setProperty("descent_sheet", new)
             w.setStyleSheet(new)  # even if the same: a styled widget takes the app's font only so
+        for w in self.widgets():
+            if w.property(HTML_PROPERTY) is not None:
+                w.setHtml(style.recolor(w.property(HTML_PROPERTY), self.theme))
 
     # -- window ---------------------------------------------------------------------------------
 
@@ -165,6 +168,16 @@ class Presentation(QObject):
             self.store.setValue("geometry", self.window.saveGeometry())
             self.store.sync()
         return False
+
+
+HTML_PROPERTY = "descent_base_html"
+
+
+def set_html(view, html: str) -> None:
+    """Show ``html`` (written in the light theme's colours, like the style sheets) in a text
+    view, in the theme in force; a change of theme recolours it (``Presentation.restyle``)."""
+    view.setProperty(HTML_PROPERTY, html)
+    view.setHtml(style.recolor(html, style.THEME["name"]))
 
 
 def zoom_factor(step: int) -> float:

@@ -90,9 +90,13 @@ def themed(color: str) -> str:
     return {k.lower(): v for k, v in THEME_COLORS.get(THEME["name"], {}).items()}.get(color.lower(), color)
 
 
+def recolor(text: str, theme: str) -> str:
+    """``text`` (a style sheet or HTML that names light-theme colours) in ``theme``'s colours."""
+    colors = {k.lower(): v for k, v in THEME_COLORS.get(theme, {}).items()}
+    return _HEX.sub(lambda m: colors.get(m.group(0).lower(), m.group(0)), text) if colors else text
+
+
 def restyle(sheet: str, zoom: float, theme: str) -> str:
     """A widget's style sheet at ``zoom`` (pixel font sizes scaled) in ``theme`` (its colours
     replaced by the theme's)."""
-    colors = {k.lower(): v for k, v in THEME_COLORS.get(theme, {}).items()}
-    sheet = _PX.sub(lambda m: f"font-size: {float(m.group(1)) * zoom:.3g}px", sheet)
-    return _HEX.sub(lambda m: colors.get(m.group(0).lower(), m.group(0)), sheet)
+    return recolor(_PX.sub(lambda m: f"font-size: {float(m.group(1)) * zoom:.3g}px", sheet), theme)

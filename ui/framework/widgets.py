@@ -274,7 +274,9 @@ class RunBox(QWidget):
         self.speed_slider.setToolTip(f"Up to {speed} {self.unit} a frame, as many as fit in "
                                      f"{self.lab.FRAME_BUDGET * 1e3:.0f} ms" if not top else
                                      f"As many {self.unit} a frame as fit in "
-                                     f"{self.lab.FRAME_BUDGET * 1e3:.0f} ms")
+                                     f"{self.lab.FRAME_BUDGET * 1e3:.0f} ms, fewer if the redraw "
+                                     f"needs the room: frames stay near "
+                                     f"{self.lab.MAX_FRAME * 1e3:.0f} ms")
 
 
 def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:

@@ -14,6 +14,7 @@ from simulator.batchnorm import RECORDS
 from ui.framework.binder import Binder
 from ui.framework.page import LabPage
 from ui.framework.plots import Throttle
+from ui.framework.presentation import set_html
 
 from .controller import BatchNormController
 from .explain import HELP_HTML, explain_html
@@ -46,7 +47,7 @@ class BatchNormPage(LabPage):
         self.tabs.currentChanged.connect(lambda _: self.redraw(force=True))
 
         self.explain = QTextBrowser()
-        self.explain.setMinimumWidth(260)
+        self.explain.setMinimumWidth(200)  # its text wraps; at 1024 px the column is narrow
         self.explain_html = ""
         # The slow-changing parts (histograms, γ and β, the test-time tab, the equations' text,
         # each a pass over the training set or a text layout) five times a second while playing.
@@ -79,7 +80,7 @@ class BatchNormPage(LabPage):
         lab = self.lab
         values = lab.experiment.explain_values(lab.layer, lab.unit, lab.corrected)
         self.explain_html = explain_html(values, lab.layer, lab.unit)
-        self.explain.setHtml(self.explain_html)
+        set_html(self.explain, self.explain_html)
 
     def csv_lines(self) -> list[str]:
         """The watched unit's recorded statistics, one row per iteration, for File > Export."""

@@ -7,9 +7,12 @@ worked example box. The page assembles these and routes the mouse; it computes n
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from simulator.classifier.plane import label_under, point_rows
+from simulator.classifier.history import COLUMNS
+from simulator.classifier.plane import label_under
 from ui.framework.page import LabPage
 from ui.framework.plots import Throttle
 
@@ -145,6 +148,16 @@ class ClassifierPage(LabPage):
     # -- export ---------------------------------------------------------------------------------
 
     def csv_lines(self) -> list[str]:
-        """Every point with its set, class and the model's prediction."""
-        return ["set,x1,x2,class,predicted"] + [
-            f"{kind},{a:.10g},{b:.10g},{c},{p}" for kind, a, b, c, p in point_rows(self.lab.trainer)]
+        """The learning curves, one row per epoch held (test columns empty without a test set;
+        a long run's older epochs thinned, as ``History`` keeps them), for File > Export as CSV.
+        A first comment line says when epochs were thinned. (The points travel in setups.)"""
+        history = self.lab.trainer.history
+        rows = history.rows()
+        lines = [] if len(rows) == history.count else [
+            f"# {len(rows)} of {history.count} epochs: a long run's older epochs are thinned"]
+        lines.append(",".join(COLUMNS))
+        for r in rows:
+            lines.append(",".join(str(r[c]) if c == "epoch" else
+                                  (f"{r[c]:.10g}" if math.isfinite(r[c]) else "") for c in COLUMNS))
+        return lines
+

@@ -31,6 +31,7 @@ class TuningController(LabController):
     key = "tuning"
     MAX_SPEED = 25
     DEFAULT_SPEED = 1
+    FILL_FRAME_AT_MAX = False  # each lesson paces its frames (its interval_ms), at max too
 
     lesson_changed = Signal(str)
     job_changed = Signal(bool)  # a search started (True) or stopped in the worker
@@ -233,8 +234,10 @@ class TuningController(LabController):
     def _start_job(self) -> bool:
         """Train the lesson in front in the worker (see ``SweepLesson.work``)."""
         lesson, runner = self.lesson, self.jobs()
-        if runner.busy:
+        if runner.busy and not runner.job.cancelled:
             return True
+        if runner.busy:  # Play soon after Pause: the cancelled job ends first (within an epoch)
+            self._settle()
         lesson.ensure()
         lesson.speed = lambda: None if self._speed >= self.MAX_SPEED else self._speed
 

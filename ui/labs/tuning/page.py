@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTabWidget, QTextBrowser, QWidget
 
 from ui.framework.page import LabPage
 from ui.framework.plots import Throttle
+from ui.framework.presentation import set_html
 from ui.framework.widgets import blocked
 
 from . import explain
@@ -40,7 +41,7 @@ class TuningPage(LabPage):
 
         self.explain = QTextBrowser()
         self.explain.setStyleSheet(TEXT_STYLE)
-        self.explain.setMinimumWidth(280)
+        self.explain.setMinimumWidth(200)  # its text wraps; at 1024 px the column is narrow
         self.explain_html = ""
         self.throttle = Throttle(hz=10.0)
 
@@ -81,7 +82,7 @@ class TuningPage(LabPage):
             html = explain.lesson_html(self.lab.lesson)
             if html != self.explain_html:
                 self.explain_html = html
-                self.explain.setHtml(html)
+                set_html(self.explain, html)
 
     def csv_lines(self) -> list[str]:
         """The data of the lesson in front (see its view's ``csv_lines``)."""

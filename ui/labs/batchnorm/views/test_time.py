@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSlider, QSpinBox, QTextBrows
 
 from ui.framework.binder import Binder
 from ui.framework.plots import PlotRanges, add_plot
+from ui.framework.presentation import set_html
 from ui.framework.widgets import row
 
 from ..explain import batches_sentence, table_html
@@ -64,7 +65,7 @@ class TestTimeView(QWidget):
         batches = e.test_batches(lab.test_batch_size, layer, unit)
         self.html = (table_html(table, layer, unit)
                      + batches_sentence(lab.test_batch_size, batches["accuracy"]))
-        self.text.setHtml(self.html)
+        set_html(self.text, self.html)
         self.batch_label.setText(f"Test batch size: {lab.test_batch_size}")
         k = np.arange(1, len(batches["mu"]) + 1)
         self.batch_mu.setData(k, batches["mu"])

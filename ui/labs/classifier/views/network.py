@@ -44,8 +44,9 @@ class NetworkView(QWidget):
         self.warp_j.setValue(2)
         for sp in (self.warp_layer, self.warp_i, self.warp_j):
             sp.valueChanged.connect(lambda _: self.warp_changed.emit())
-        controls = row("Plane warped into hidden layer", self.warp_layer, "units", self.warp_i,
-                       self.warp_j)
+        title = QLabel("Plane warped into hidden layer")
+        title.setWordWrap(True)  # on a narrow column it takes two lines, not the column's width
+        controls = row(title, self.warp_layer, "units", self.warp_i, self.warp_j)
         controls.addStretch(1)
         lay.addLayout(controls)
         self.warp_plot = pg.PlotWidget()

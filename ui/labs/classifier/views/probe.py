@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.framework.plots import fixed_plot
+from ui.framework.presentation import set_html
 from ui.framework.style import INVALID_BACKGROUND, class_color
 from ui.framework.widgets import blocked, row
 
@@ -68,7 +69,7 @@ class ProbeView(QWidget):
     def _show_html(self, html: str) -> None:
         if html != self.html:
             self.html = html
-            self.text.setHtml(html)
+            set_html(self.text, html)
 
     def _class_axis(self, C: int) -> None:
         """One bar per class, labelled by its number."""
@@ -103,7 +104,8 @@ class WorkedExample(QWidget):
         self.zero_box = QCheckBox("number classes from 0")
         self.zero_box.toggled.connect(self._base_changed)
         v.addLayout(row("Type", self.typed_combo, self.z_edit, stretch=2))
-        v.addLayout(row("True class", self.label_spin, self.zero_box, stretch=None))
+        v.addLayout(row("True class", self.label_spin, stretch=None))
+        v.addWidget(self.zero_box)  # on its own line: the column fits a 1024-px screen
         self.z_result = QLabel()
         self.z_result.setTextFormat(Qt.TextFormat.RichText)
         self.z_result.setWordWrap(True)

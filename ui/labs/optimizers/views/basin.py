@@ -63,10 +63,12 @@ class BasinView(QWidget):
         self.steps = _spin(50, 5000, 500, " steps")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
+        self.progress.setMinimumWidth(60)  # it shrinks before the column does
         row, progress = QHBoxLayout(), QHBoxLayout()  # two rows: the page fits a narrow screen
-        for w in (self.button, QLabel("grid"), self.grid, self.steps):
+        for w in (QLabel("grid"), self.grid, self.steps):
             row.addWidget(w)
         row.addStretch(1)
+        progress.addWidget(self.button)
         progress.addWidget(self.progress, 1)
         progress.addWidget(self.cancel)
         lay.addLayout(row)

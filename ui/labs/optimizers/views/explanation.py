@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTextBrowser
 
 from ui.framework.plots import Throttle
+from ui.framework.presentation import set_html
 
 from ..explain import explanation_html
 
@@ -28,4 +29,4 @@ class ExplainView(QTextBrowser):
         html = explanation_html(lab.selected_racer, lab.selected_spec, lab.narration, lab.running)
         if html != self.html:
             self.html = html
-            self.setHtml(html)
+            set_html(self, html)

@@ -6,7 +6,6 @@ draw copies of the trials that the worker's changes keep up to date."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,7 +16,7 @@ from simulator.validation import check_int
 
 from .base import Background, Feed, apply_trials, check_keys
 from .search_settings import MAX_SEED
-from .sweeps import SweepLesson
+from .sweeps import SweepLesson, copy_trial
 
 MAX_MODELS = 256
 KEYS = ("models", "alpha", "epochs", "seed")
@@ -83,7 +82,7 @@ class CaviarLesson(Background, SweepLesson):
         """The sweep and the window's copies of its trials (at epoch 0)."""
         if not self.sweeps:
             self.sweeps = self.build()
-            self.trials = {"models": copy.deepcopy(self.sweeps["models"].trials)}
+            self.trials = {"models": [copy_trial(t) for t in self.sweeps["models"].trials]}
             self.feed = Feed()
             self.version += 1
 

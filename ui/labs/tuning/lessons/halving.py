@@ -5,7 +5,6 @@ whole in the worker; partial results after each epoch)."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +15,7 @@ from simulator.validation import check_int
 
 from .base import Lesson, check_keys
 from .search_settings import MAX_SEED
-from .sweeps import Cancelled, Report
+from .sweeps import Cancelled, Report, copy_trial
 
 KEYS = ("trials", "min_epochs", "seed")
 KEEP = 1 / 3
@@ -102,7 +101,7 @@ class HalvingLesson(Lesson):
         generation, s = self.generation, self.settings
 
         def progress(finished: int, total: int, trials: list) -> None:
-            report(finished / max(total, 1), (generation, copy.deepcopy(trials)))
+            report(finished / max(total, 1), (generation, [copy_trial(t) for t in trials]))
 
         self._final = successive_halving(s.space, Objective(), s.trials, s.min_epochs, KEEP, s.seed,
                                          cancelled, progress)

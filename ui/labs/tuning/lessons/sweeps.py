@@ -4,8 +4,9 @@ sweeps while the window draws the last copy.
 
 A lesson with ``worker = True`` (a search) trains in the controller's worker when Play is pressed
 (``work``): the window stays free, partial results arrive after each epoch, and the sweep checks
-``cancelled`` before each stack's epoch. Step trains one epoch here. Others (caviar, panda) train
-on the timer, one step per tick.
+``cancelled`` before each stack's epoch. Step trains one epoch here. Caviar trains in the worker
+too, sending only what changed (``base.Background``); the panda trains on the timer, one step per
+tick.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ Cancelled = Callable[[], bool]
 
 
 def snapshot(sweeps: dict[str, Sweep], copies: bool = True) -> dict[str, list[Trial]]:
-    """Copies of every sweep's trials (curves included), safe to draw while training goes on; or,
-    for a lesson that trains on the timer, the trials themselves."""
+    """Copies of every sweep's trials (curves included), safe to draw while training goes on; or
+    (``copies`` False) the trials themselves."""
     return {label: [copy_trial(t) for t in s.trials] if copies else s.trials
             for label, s in sweeps.items()}
 
