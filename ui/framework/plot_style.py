@@ -102,6 +102,8 @@ def register(plot: pg.PlotItem) -> pg.PlotItem:
     plot.addItem = lambda item, *args, **kwargs: _add_item(ref(), item, *args, **kwargs)
     title = weakref.ref(plot.titleLabel)
     plot.titleLabel.setText = lambda text, **args: _set_title(title(), text, **args)
+    plot.titleLabel.updateMin = lambda: _title_height_only(title())
+    plot.titleLabel.updateMin()
     for axis in _axes(plot):
         style_axis(axis)
     QTimer.singleShot(0, lambda: _style_later(ref()))
@@ -124,6 +126,19 @@ def _set_title(label: pg.LabelItem, text: str, **args) -> None:
     args["size"] = _shown(label, "size", args.get("size", label.opts.get("size")), _label_size)
     pg.LabelItem.setText(label, text, **args)
     _fit_title_row(label)
+
+
+def _title_height_only(label: pg.LabelItem | None) -> None:
+    """A title's minimum: its text's height, but no width. pyqtgraph's ``LabelItem`` makes its
+    text's width the plot's minimum, so on a narrow screen a long title pushed the plot, and the
+    data at its right, out of its widget; now the title is cut instead."""
+    if label is None:
+        return
+    pg.LabelItem.updateMin(label)
+    height = label.minimumHeight()
+    label.setMinimumWidth(0)
+    label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
+    label.updateGeometry()
 
 
 def _fit_title_row(label: pg.LabelItem) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QMainWindow, QWidget
 
 from . import plot_style, style
 from .style import restyle
+from .widgets import Columns
 
 # The zoom steps; the largest makes the default 9 pt text 18 pt (24 px), readouts and
 # equations at least 20 px.
@@ -92,8 +93,21 @@ class Presentation(QObject):
         app.setFont(font)
         self.restyle()
         plot_style.set_zoom(self.zoom, self.widgets())
+        # the columns take the new font's widths once it has reached the widgets
+        QTimer.singleShot(0, self.window, self.refit_columns)
         self._remember("zoom", self.step)
         self.zoom_changed.emit(self.zoom)
+
+    def refit_columns(self) -> None:
+        """Every page's columns at the zoom in force (``widgets.Columns.refit``)."""
+        # A hidden tab's layouts keep the minimum sizes they cached at the old font, and one
+        # hidden tab held too wide holds its column (and the tabs over it) too wide.
+        for widget in self.window.findChildren(QWidget):
+            widget.updateGeometry()
+        for layout in self.window.findChildren(QLayout):
+            layout.invalidate()
+        for columns in self.window.findChildren(Columns):
+            columns.refit()
 
     # -- theme ----------------------------------------------------------------------------------
 

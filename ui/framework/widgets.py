@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -138,26 +139,61 @@ LEFT_MIN, CENTRE_MIN, RIGHT_MIN = 300, 280, 220  # the narrowest each column get
 
 
 def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
-                  sizes: tuple[int, int, int], pinned: QWidget | None = None) -> QSplitter:
+                  sizes: tuple[int, int, int], pinned: QWidget | None = None) -> Columns:
     """The labs' layout: the controls, the main view and a column of readouts, side by side in a
     splitter. Each column scrolls when the window is narrower or lower than its contents, so the
     page fits a 1024x768 projector (or 960x540 at a scale factor of 2). ``pinned`` (the run box:
     Play, Step, Reset) sits above the controls' scroll area, so it never scrolls away."""
-    split = QSplitter(Qt.Orientation.Horizontal)
-    scroll = scrolling(controls, LEFT_MIN, natural=True)
-    split.addWidget(pinned_column(pinned, scroll) if pinned is not None else scroll)
-    split.addWidget(scrolling(centre, CENTRE_MIN))
-    split.addWidget(scrolling(right, RIGHT_MIN))
-    for i in range(3):
-        split.setCollapsible(i, False)
-    split.setStretchFactor(0, 0)
-    split.setStretchFactor(1, 3)
-    split.setStretchFactor(2, 2)
-    # The controls as wide as they ask, so the run buttons show whole when there is room.
-    least = max(controls.sizeHint().width(), pinned.sizeHint().width() if pinned is not None else 0)
-    left = max(sizes[0], least + scroll.verticalScrollBar().sizeHint().width())
-    split.setSizes([left, *sizes[1:]])
-    return split
+    return Columns(controls, centre, right, sizes, pinned)
+
+
+class Columns(QSplitter):
+    """The three columns of a page (``three_columns``). ``refit`` gives the controls the width
+    their fields ask at the font in force and shares the rest between the centre and the right
+    as the page first did: the View menu's zoom calls it, so that zooming out gives back the
+    room that zooming in took."""
+
+    def __init__(self, controls: QWidget, centre: QWidget, right: QWidget,
+                 sizes: tuple[int, int, int], pinned: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.controls, self.pinned, self.first_sizes = controls, pinned, tuple(sizes)
+        self.scroll = scrolling(controls, LEFT_MIN, natural=True)
+        self.addWidget(pinned_column(pinned, self.scroll) if pinned is not None else self.scroll)
+        self.addWidget(scrolling(centre, CENTRE_MIN))
+        self.addWidget(scrolling(right, RIGHT_MIN))
+        for i in range(3):
+            self.setCollapsible(i, False)
+        self.setStretchFactor(0, 0)
+        self.setStretchFactor(1, 3)
+        self.setStretchFactor(2, 2)
+        self.setSizes([self.controls_width(), *sizes[1:]])
+        self.fitted_at = QApplication.font().pointSizeF()  # the font the sizes were fitted to
+
+    def controls_width(self) -> int:
+        """The controls as wide as they ask, so the run buttons show whole when there is room."""
+        least = max(self.controls.sizeHint().width(),
+                    self.pinned.sizeHint().width() if self.pinned is not None else 0)
+        return max(self.first_sizes[0], least + self.scroll.verticalScrollBar().sizeHint().width())
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """A page shown after a zoom takes the zoom's widths (a hidden page's fonts change only
+        when it shows)."""
+        super().showEvent(event)
+        if self.fitted_at != QApplication.font().pointSizeF():
+            QTimer.singleShot(0, self, self.refit)
+
+    def refit(self) -> None:
+        """The controls at their asked width, the rest shared as the page first did."""
+        if not self.isVisible():
+            return
+        total = sum(self.sizes())
+        if total <= 0:
+            return
+        self.fitted_at = QApplication.font().pointSizeF()
+        left = min(self.controls_width(), max(total - CENTRE_MIN - RIGHT_MIN, 0))
+        centre, right = self.first_sizes[1:]
+        middle = round((total - left) * centre / max(centre + right, 1))
+        self.setSizes([left, middle, total - left - middle])
 
 
 def pinned_column(pinned: QWidget, scroll: QScrollArea) -> QWidget:

@@ -166,8 +166,9 @@ def halving_html(lesson) -> str:
         rows = "".join(f"<tr><td>{x.round + 1}</td><td align='right'>{len(x.indices)}</td>"
                        f"<td align='right'>{x.epochs}</td><td align='right'>{x.spent}</td></tr>"
                        for x in r.rounds)
-        parts.append("<table cellspacing='0' cellpadding='3'><tr><th>round</th><th>trials</th>"
-                     f"<th>epochs</th><th>spent</th></tr>{rows}</table>"
+        parts.append("<table cellspacing='0' cellpadding='2'><tr><th>round</th><th>trials</th>"
+                     f"<th>each</th><th>spent</th></tr>{rows}</table>"
+                     "<p style='color:#555'>each: epochs per trial; spent: epochs of the round</p>"
                      f"<p>{r.spent} epochs in all: training all {s.trials} for "
                      f"{r.rounds[-1].epochs} epochs would cost {s.trials * r.rounds[-1].epochs}.</p>")
     parts.append("<p>How much computing power do you have? Halving spends most of it on the "

@@ -74,22 +74,3 @@ class Dots:
     def legend_sample(color: str, size: float = 4.0) -> pg.PlotDataItem:
         """An empty item that draws a dot in a legend."""
         return pg.PlotDataItem(**dots(color, size))
-
-
-def let_titles_shrink(layout: pg.GraphicsLayoutWidget) -> None:
-    """Keep the plots' titles from setting their minimum widths (pyqtgraph's ``LabelItem`` sets
-    its minimum to its text's size), so a narrow window narrows the plots instead of pushing the
-    right-hand column out of view. The titles are written to fit at 1024 x 768 (two lines)."""
-    for item in layout.ci.items:
-        if isinstance(item, pg.PlotItem):
-            label = item.titleLabel
-            label.updateMin = lambda label=label: _height_only(label)
-            label.updateMin()
-
-
-def _height_only(label: pg.LabelItem) -> None:
-    pg.LabelItem.updateMin(label)
-    height = label.minimumHeight()
-    label.setMinimumWidth(0)
-    label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
-    label.updateGeometry()

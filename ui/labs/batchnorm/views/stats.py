@@ -11,7 +11,7 @@ from simulator.batchnorm import histogram
 from ui.framework.plots import PlotRanges, SteppedRange, add_plot
 from ui.framework.style import OKABE_ITO
 
-from .common import C_BATCH, C_EWA, C_POP, Dots, iteration_window, legend, let_titles_shrink
+from .common import C_BATCH, C_EWA, C_POP, Dots, iteration_window, legend
 
 HIST_BINS = 30
 SMOOTH_POINTS = 200  # about the most vertices a smooth curve of the window draws
@@ -28,7 +28,6 @@ class StatsView(pg.GraphicsLayoutWidget):
         self._build_histograms()
         self.gb_plot = add_plot(self, 2, 0, "value", "iteration", "learned γ and β of the watched unit",
                                 colspan=2)
-        let_titles_shrink(self)
         legend(self.gb_plot)
         self.gamma_curve = self.gb_plot.plot(pen=pg.mkPen(OKABE_ITO["bluish_green"], width=2), name="γ")
         self.beta_curve = self.gb_plot.plot(pen=pg.mkPen(OKABE_ITO["orange"], width=2), name="β")

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from simulator.batchnorm.lessons import NOISE_SIZES, SHIFT_MOMENTS, moment_stats
 from ui.framework.plots import PlotRanges, Throttle, add_plot, power_of_two_span
 
-from .common import C_BN, C_PLAIN, iteration_window, legend, let_titles_shrink
+from .common import C_BN, C_PLAIN, iteration_window, legend
 
 TWINS = (("bn", C_BN, "with BN"), ("plain", C_PLAIN, "without BN"))
 # One shade per fixed moment, light (early) to dark (late): cividis, as the surfaces use viridis.
@@ -38,7 +38,6 @@ class TwinsView(pg.GraphicsLayoutWidget):
             self.ci.layout.setColumnStretchFactor(i, 1)
             self.ci.layout.setColumnPreferredWidth(i, 200)  # titles must not widen a column
         self.ci.layout.setRowStretchFactor(2, 3)
-        let_titles_shrink(self)
         self._shift_unit: tuple[int, int] | None = None
         self._titles: dict[str, str] = {}
         self._drawn_loss: tuple = ()

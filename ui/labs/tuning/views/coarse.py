@@ -119,7 +119,7 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
         self.lab.set_coarse_box(box)
 
     def _title(self, lesson) -> None:
-        text = f"Round {lesson.rounds}: drag the red box, or Zoom on the best, then Resample"
+        text = f"Round {lesson.rounds}: drag the red box, then Resample"
         if text != self.title:
             self.title = text
             self.plot.setTitle(text, size=TITLE_SIZE)
