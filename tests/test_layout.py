@@ -128,3 +128,28 @@ def test_a_page_first_laid_out_zoomed_in_fits_after_zooming_out(qtbot, win):
     qtbot.wait(5)
     for area in page.findChildren(FittingScroll):
         assert area.horizontalScrollBar().maximum() == 0, area.widget().minimumSizeHint()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_plot_grid_fits_its_view_on_every_tab(qtbot, win, size):
+    """A grid of plots wider than its view is cut at the right, with no scroll bar to find it."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTabWidget
+
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    checked = 0
+    for key, page in win.pages.items():
+        win.show_page(key)
+        for tabs in page.findChildren(QTabWidget):
+            for i in range(tabs.count()):
+                tabs.setCurrentIndex(i)
+                qtbot.wait(1)
+                for view in page.findChildren(pg.GraphicsLayoutWidget):
+                    if view.isVisible():
+                        least = view.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+                        assert least <= view.width() + 1, (key, tabs.tabText(i), type(view).__name__)
+                        checked += 1
+    assert checked >= 10

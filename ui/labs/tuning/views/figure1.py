@@ -40,7 +40,7 @@ class Figure1View(pg.GraphicsLayoutWidget):
         self._bar_plots()
         for col in range(2):  # two columns of one width, whatever their titles
             self.ci.layout.setColumnStretchFactor(col, 1)
-            self.ci.layout.setColumnMinimumWidth(col, 280)
+            self.ci.layout.setColumnPreferredWidth(col, 200)  # not a minimum: 1024 px fits
         self._axes = None
         self.turns = Turns(("points", "marginals", "bars"))
 
@@ -181,8 +181,8 @@ class Figure1View(pg.GraphicsLayoutWidget):
         k = s.space.grid_size(s.budget, 2)
         texts = {"grid": f"Grid: {k} × {k} = {k * k} trials",
                  "random": f"Random: {s.budget} trials",
-                 "marginal0": f"{s.axes[0].label}: mean score along its axis",
-                 "marginal1": f"{s.axes[1].label}: mean score along its axis",
+                 "marginal0": f"{s.axes[0].label}: its mean score",
+                 "marginal1": f"{s.axes[1].label}: its mean score",
                  "distinct": "Distinct values tried", "best": "Best score found"}
         for name, text in texts.items():
             if self.titles.get(name) != text:

@@ -67,7 +67,7 @@ class StandardViews(pg.GraphicsLayoutWidget):
         self.importance_text: list[pg.TextItem] = []
         for col in range(2):  # two columns of one width, whatever their titles
             self.ci.layout.setColumnStretchFactor(col, 1)
-            self.ci.layout.setColumnMinimumWidth(col, 280)
+            self.ci.layout.setColumnPreferredWidth(col, 200)  # not a minimum: 1024 px fits
             self.ci.layout.setColumnMaximumWidth(col, 2000)
         titles = {"history": "History", "slice0": "Slice", "slice1": "Slice",
                   "parallel": "Parallel coordinates (colour: val. accuracy)",
@@ -85,8 +85,9 @@ class StandardViews(pg.GraphicsLayoutWidget):
         par.setXRange(-0.15, len(axes) - 0.85, padding=0)
         imp = self.plots["importance"]
         rank = notes_rank([a.name for a in axes])
-        ticks = [(j, f"{a.label} (notes: #{rank.index(a.name) + 1})") for j, a in enumerate(axes)]
+        ticks = [(j, f"{a.label} (#{rank.index(a.name) + 1})") for j, a in enumerate(axes)]
         imp.getAxis("bottom").setTicks([ticks, []])
+        imp.setLabel("bottom", "(#: the notes' order)")
         imp.setXRange(-0.6, len(axes) - 0.4, padding=0)
         for t in self.importance_text:
             imp.removeItem(t)
