@@ -252,6 +252,8 @@ def run_window(win, app, args: argparse.Namespace) -> int:
     """Show the window until it is closed; 1 if the session could not be saved at the end."""
     from PySide6.QtCore import QTimer
 
+    from ui.framework.presentation import fit_window
+
     install_error_hook(win)
     install_quit_signals(win, app)
     if args.steps:
@@ -259,6 +261,8 @@ def run_window(win, app, args: argparse.Namespace) -> int:
     if win.presentation.store is None:  # --fresh: no remembered geometry, but still on screen
         win.presentation.fit_to_screen()
     win.show()
+    # The window manager's title bar and borders are known only once the window is shown: fit again
+    QTimer.singleShot(300, win, lambda: fit_window(win))
     if args.print_startup_time:
         def report() -> None:
             print(f"startup: {time.perf_counter() - T0:.3f} s to first shown window", flush=True)

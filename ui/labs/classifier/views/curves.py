@@ -51,7 +51,7 @@ class CurvesView(QWidget):
         lp.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210))
         self.train_loss, self.test_loss = _curves(lp, ("train", "test"))
         lay.addWidget(self.loss_plot, 3)
-        self.iter_plot = _plot("J of the mini-batch", "iteration")
+        self.iter_plot = _plot("mini-batch J", "iteration")
         # Thousands of jagged segments: without antialiasing they draw in a fraction of the time.
         self.iter_curve = self.iter_plot.getPlotItem().plot(pen=pg.mkPen(BATCH, width=1),
                                                             antialias=False)
