@@ -22,6 +22,7 @@ from ui.labs.tuning.explain import (
     sensitivity_html,
     shares_sentence,
     short_value,
+    tick_texts,
     value_text,
 )
 from ui.labs.tuning.explain_search import (
@@ -58,6 +59,10 @@ def test_numbers():
     assert [value_text(v) for v in (1e-4, 1.0, 0.999, 1e-5, 1e-7, 1e5, -2.5)] == \
         ["0.0001", "1", "0.999", "10⁻⁵", "10⁻⁷", "10⁵", "−2.5"]
     assert pct(9e-7) == "<0.01%" and pct_html(9e-7) == "&lt;0.01%"
+    # an axis of five decades is labelled in powers, short enough for a narrow plot
+    assert tick_texts([1e-4, 1e-3, 1e-2, 0.1, 1.0]) == ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "1"]
+    assert tick_texts([0.9, 0.99, 0.999]) == ["0.9", "0.99", "0.999"]  # not powers: as they are
+    assert tick_texts([0.01, 0.1, 1.0]) == ["0.01", "0.1", "1"]  # a short axis keeps decimals
     assert range_text((0.1, 1.0)) == "[0.1, 1]"
     assert draws_text(1000, 1000, 50) == "Draws: 1,000 of 1,000 of each kind (50 batches)"
 

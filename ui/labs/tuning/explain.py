@@ -28,6 +28,17 @@ def value_text(v: float) -> str:
     return num(v, 6).replace("-", "−")
 
 
+def tick_texts(values: list[float]) -> list[str]:
+    """Tick labels of an axis: ``value_text`` each, but on an axis of four or more powers of ten
+    all of them as powers (10⁻⁴, 10⁻³, 10⁻², 10⁻¹, 1), which fit a narrow plot where 0.0001,
+    0.001, … would run into each other."""
+    powers = [v for v in values if v > 0 and abs(math.log10(v) - round(math.log10(v))) < 1e-9]
+    if len(values) < 4 or len(powers) < len(values):
+        return [value_text(v) for v in values]
+    return ["1" if round(math.log10(v)) == 0 else "10" + str(round(math.log10(v))).translate(SUPERSCRIPT)
+            for v in values]
+
+
 def short_value(v: float) -> str:
     """A hyperparameter in 3 significant digits: 0.198, 3.34·10⁻¹⁰, 64; never 'nan'."""
     v = float(v)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 from simulator.tuning.views_data import axis_ticks
 from ui.framework.plots import add_plot
 
-from ..explain import value_text
+from ..explain import tick_texts
 
 AXIS_PT = 11  # tick labels and axis titles, readable from the back of a room
 TITLE_SIZE = "12pt"
@@ -46,7 +46,8 @@ def plot_in(layout: pg.GraphicsLayoutWidget, row: int, col: int, left: str = "",
 def on_scale(plot: pg.PlotItem, side: str, axis, title: str | None = None) -> None:
     """Draw ``side`` ("bottom" or "left") of ``plot`` as ``axis`` on its own scale: the plot's
     coordinate is the unit position u, the ticks name the values (0.0001, 0.001, …)."""
-    ticks = [(u, value_text(v)) for u, v in axis_ticks(axis)]
+    ticks = axis_ticks(axis)
+    ticks = list(zip([u for u, _ in ticks], tick_texts([v for _, v in ticks]), strict=True))
     item = plot.getAxis(side)
     item.setTicks([ticks, []])
     item.setGrid(False)  # with a grid pyqtgraph hides the end labels (0.0001, 10⁻⁶) at the edges

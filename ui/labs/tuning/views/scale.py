@@ -16,7 +16,7 @@ from simulator.tuning import KINDS, PARAMS, SCALES, LogAxis, ScaleSettings
 from ui.framework.plots import add_plot
 from ui.framework.style import HIGHLIGHT_BACKGROUND, OKABE_ITO
 
-from ..explain import headline, value_text
+from ..explain import headline, tick_texts
 from .axes import big_axes
 
 COLORS = {"uniform": OKABE_ITO["orange"], "log": OKABE_ITO["blue"]}
@@ -80,7 +80,8 @@ class ScaleView(pg.GraphicsLayoutWidget):
             pad = 0.04 * (u1 - u0)
             plot.setXRange(u0 - pad, u1 + pad, padding=0)
             plot.invertX(param == "beta")  # β grows to the right
-            ticks = [(u, value_text(v)) for u, v in axis.ticks()]
+            ticks = axis.ticks()
+            ticks = list(zip([u for u, _ in ticks], tick_texts([v for _, v in ticks]), strict=True))
             plot.getAxis("bottom").setTicks([ticks, [(u, "") for u in axis.minor_ticks()]])
             peak = float(run.expected_counts(param, scale, run.settings.draws).max())
             plot.setYRange(0, 1.15 * peak + 3 * math.sqrt(peak) + 2, padding=0)
