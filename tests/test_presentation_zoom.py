@@ -172,3 +172,14 @@ def test_dark_theme_recolours_the_grey_notes_in_the_explanations(qtbot, shown):
     assert "#777777" not in page.explain.toHtml() and "#a8a8a8" in page.explain.toHtml()
     shown.presentation.set_theme("light")
     assert "#777777" in page.explain.toHtml()
+
+
+def test_zoom_widens_the_bare_curves_of_caviar_and_undoes_exactly(qtbot, shown):
+    view = shown.pages["tuning"].views["caviar"]
+    band = view.bands[0]
+    width = band.opts["pen"].widthF()
+    press(qtbot, shown, Qt.Key.Key_Equal, 4)
+    z = shown.presentation.zoom
+    assert band.opts["pen"].widthF() == pytest.approx(max(width, 1.0) * z)
+    press(qtbot, shown, Qt.Key.Key_0)
+    assert band.opts["pen"].widthF() == pytest.approx(width)

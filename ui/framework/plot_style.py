@@ -220,6 +220,9 @@ def style_item(item) -> None:
             changed |= _apply(item, "brush", item.opts["brush"], lambda b: _brush(b, colour), item.setBrush)
         if changed:
             item.updateSpots()  # once, not after each of size, pen and brush
+    elif isinstance(item, pg.PlotCurveItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
+        # a bare curve (many-curve bands, histogram outlines, dots drawn as round caps)
+        _apply(item, "pen", item.opts["pen"], lambda p: _pen(p, z, colour), item.setPen)
     elif isinstance(item, pg.InfiniteLine):
         _apply(item, "pen", item.pen, lambda p: _pen(p, z, colour), item.setPen)
     elif isinstance(item, pg.TextItem) and not isinstance(item, pg.InfLineLabel):
