@@ -437,3 +437,29 @@ def test_readout_says_paused_not_running_while_paused(qtbot, page):
     qtbot.waitUntil(lambda: "running" in page.explain.html, timeout=3000)
     page.lab.pause()
     assert "paused" in page.explain.html
+
+
+def test_3d_tab_whose_opengl_fails_as_it_shows_says_so_and_the_race_goes_on(qtbot, page, monkeypatch):
+    """pyqtgraph refuses some GL contexts when the view first shows (an exception from inside
+    Qt): the tab then says why, and later frames do not touch the half-built view."""
+    import pyqtgraph.opengl as gl
+    from PySide6.QtWidgets import QWidget
+
+    class Refused(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+
+        def setBackgroundColor(self, *args) -> None:  # noqa: N802 (pyqtgraph's name)
+            pass
+
+        def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+            raise RuntimeError("pyqtgraph.opengl: Requires >= OpenGL 2.1")
+
+    monkeypatch.setattr(gl, "GLViewWidget", Refused)
+    page.views.setCurrentWidget(page.view3d)
+    qtbot.wait(20)
+    assert not page.view3d.gl_available
+    assert "could not start OpenGL" in page.view3d.message.text()
+    page.lab.play()
+    qtbot.waitUntil(lambda: page.lab.race.iteration >= 3, timeout=5000)
+    page.lab.pause()

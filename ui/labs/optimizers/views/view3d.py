@@ -76,9 +76,24 @@ class View3D(QStackedWidget):
         lay.addWidget(view, 1)
         lay.addWidget(self.linear_box)
         self.addWidget(page)
-        self.setCurrentWidget(page)
-        self.show_surface()
+        try:  # showing it creates the GL context, which pyqtgraph may refuse (an old or odd GL)
+            self.setCurrentWidget(page)
+            self.show_surface()
+        except Exception as exc:
+            self._drop_view(f"The 3D view could not start OpenGL here ({type(exc).__name__}: "
+                            f"{str(exc).splitlines()[-1] if str(exc) else ''}).\n"
+                            "Every other view works without it.")
+            return
         QTimer.singleShot(0, self._check_context)
+
+    def _drop_view(self, text: str) -> None:
+        """Take the GL view down and say why (the tab shows ``text`` from now on)."""
+        view, self.view, self._surface, self._lines = self.view, None, None, {}
+        if view is not None:
+            page = view.parentWidget()
+            self.removeWidget(page)
+            page.deleteLater()
+        self._fail(text)
 
     def _fail(self, text: str) -> None:
         self._failed = True
@@ -90,19 +105,14 @@ class View3D(QStackedWidget):
         view = self.view
         if view is None or view.isValid():
             return
-        self.view = None
-        page = view.parentWidget()
-        self.removeWidget(page)
-        page.deleteLater()
-        self._fail("This display offers no OpenGL context, so the 3D view is off.\n"
-                   "Every other view works without it.")
+        self._drop_view("This display offers no OpenGL context, so the 3D view is off.\n"
+                        "Every other view works without it.")
 
     def show_surface(self) -> None:
         """The lab's surface as a coloured mesh and one line per racer (when it changed)."""
         surface = self.lab.surface
         if self.view is None or surface is self._surface:
             return
-        self._surface = surface
         gl, view = self._gl, self.view
         for item in list(view.items):
             view.removeItem(item)
@@ -125,6 +135,7 @@ class View3D(QStackedWidget):
             view.addItem(self._lines[name])
         view.setCameraPosition(distance=15, elevation=32, azimuth=-60)
         view.opts["center"] = pg.Vector(5, 5, 1.5)
+        self._surface = surface  # built: ``draw`` may draw the paths over it
         self.draw()
 
     def _rebuild(self, _on: bool = False) -> None:
@@ -134,7 +145,7 @@ class View3D(QStackedWidget):
 
     def draw(self) -> None:
         """The paths, while the GL view is on screen."""
-        if self.view is None or not self.isVisible():
+        if self.view is None or self._surface is None or not self.isVisible():
             return
         x0, y0, k = self._map
         for name, line in self._lines.items():
