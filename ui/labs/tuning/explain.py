@@ -117,8 +117,8 @@ def last_draw_text(param: str, last: dict[str, float] | None) -> str:
 
 def decade_table_html(param: str, rows: list[dict[str, Any]]) -> str:
     """Per decade of α (or of 1 − β): the share of each scale's draws, drawn / expected."""
-    head = (f"<tr><th align='left'>{SYMBOL[param]} in</th><th align='right'>uniform</th>"
-            "<th align='right'>log scale</th></tr>")
+    head = (f"<tr><th align='left'>{SYMBOL[param]} in</th><th align='right'>unif.</th>"
+            "<th align='right'>log</th></tr>")
     body = ""
     for row in rows:
         cells = "".join(

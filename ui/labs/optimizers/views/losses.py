@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from simulator.race_settings import RACER_NAMES, TWIN_SUFFIX, alpha_curve
 from simulator.racing import DIVERGED
 from ui.framework.plots import fixed_plot, power_of_two_span, set_pen
-from ui.framework.style import LABELS
+from ui.framework.style import LABELS, num
 
 from ..explain import legend_label
 from .paths import GrowingCurve
@@ -137,6 +137,8 @@ class AlphaView(pg.PlotWidget):
             self.twin_curve.setData([], [])
         top = float(np.max(alpha)) if np.all(np.isfinite(alpha)) else spec.lr
         self.getPlotItem().setRange(xRange=(0, n), yRange=(0, 1.1 * top), padding=0)
+        # two ticks, 0 and the top: the plot is short, and six ticks ran into each other
+        self.getPlotItem().getAxis("left").setTicks([[(0.0, "0"), (top, num(top, 3))], []])
         self.getPlotItem().setTitle(title, size="9pt")
 
     def draw(self) -> None:
