@@ -237,6 +237,12 @@ def test_pictures_for_slides_one_plot_and_svg(qtbot, win, tmp_path):
     assert b"<svg" in (tmp_path / "plot.svg").read_bytes()[:400]
     assert win.export_plot(names[0], str(tmp_path / "plot.png"), scale=2)
     assert QImage(str(tmp_path / "plot.png")).width() > 200
+    alpha = next(n for n in names if "α_t" in n)  # the explained racer's α_t: one curve
+    assert win.export_plot(alpha, str(tmp_path / "alpha.csv"))
+    rows = (tmp_path / "alpha.csv").read_text().splitlines()
+    curve = page.alpha_view.curve
+    assert rows[0] == "x0000,y0000" and len(rows) == 1 + len(curve.xData)
+    assert float(rows[1].split(",")[1]) == pytest.approx(curve.yData[0])
     assert not win.export_picture(str(tmp_path / "missing" / "x.png"))
     assert "does not exist" in win.statusBar().currentMessage()
 

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Export &picture…", self.export_picture, "Ctrl+E")
         self._action(file_menu, "Export picture for &slides (2×)…", lambda: self.export_picture(scale=2))
-        self._action(file_menu, "Export one p&lot (PNG or SVG)…", self.export_plot)
+        self._action(file_menu, "Export one p&lot (PNG, SVG or CSV)…", self.export_plot)
         self.gif_action = self._action(file_menu, "Record animated &GIF…", self.toggle_gif)
         self._action(file_menu, "Export as &CSV…", self.export_csv)
         file_menu.addSeparator()
@@ -242,13 +242,15 @@ class MainWindow(QMainWindow):
                                           f"Saved picture {path}")
 
     def export_plot(self, name: str | None = None, path: str | None = None, scale: float = 2.0) -> bool:
-        """One plot of the page in front, as SVG or as PNG at ``scale`` (chosen by the suffix)."""
+        """One plot of the page in front, as SVG, as CSV (its curves) or as PNG at ``scale``
+        (chosen by the suffix)."""
         found = export.plots(self.current_page)
         if name is None:
             name, ok = QInputDialog.getItem(self, "Export one plot", "Plot:", list(found), 0, False)
             if not ok:
                 return False
-        path = path or self._ask_path(True, "Export plot", "plot.svg", "SVG (*.svg);;PNG (*.png)")
+        path = path or self._ask_path(True, "Export plot", "plot.svg",
+                                      "SVG (*.svg);;PNG (*.png);;CSV, the plot's curves (*.csv)")
         if not path or name not in found:
             return False
         return self._write(path, lambda: export.save_plot(found[name], path, scale),

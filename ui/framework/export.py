@@ -77,10 +77,18 @@ def _strip_tags(text: str) -> str:
 
 
 def save_plot(item: pg.PlotItem, path: str | Path, scale: float = 1.0) -> Path:
-    """One plot as SVG (by the suffix ".svg", pyqtgraph's exporter) or else PNG at ``scale``."""
+    """One plot as SVG (by the suffix ".svg", pyqtgraph's exporter), as CSV (".csv": every curve
+    of the plot, an x and a y column each, by pyqtgraph's exporter) or else PNG at ``scale``."""
     path = check_writable(path)
     if path.suffix.lower() == ".svg":
         return _save_svg(item, path)
+    if path.suffix.lower() == ".csv":
+        from pyqtgraph.exporters import CSVExporter
+
+        CSVExporter(item).export(str(path))
+        if not path.is_file():
+            raise OSError(f"could not write {path}")
+        return path
     view = item.getViewWidget()
     rect = item.sceneBoundingRect().toAlignedRect()
     image = QImage(round(rect.width() * scale), round(rect.height() * scale),
