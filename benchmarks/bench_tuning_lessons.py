@@ -22,18 +22,16 @@ import sys
 from bench_tuning_page import LONG, frame_times, scale
 from frames import print_table
 
-SETTERS = {"caviar": "set_caviar", "panda": "set_panda_run", "population": "set_population"}
-
 
 def lesson(key: str, trained: int = 0, **settings):
     """Lesson ``key`` in front, set for a run that does not end, trained ``trained`` epochs
     first (and the panda given one change of α, a mark on its curve)."""
     def set_up(page) -> None:
         page.lab.set_lesson(key)
-        getattr(page.lab, SETTERS[key])(epochs=LONG, **settings)
+        page.lab.configure(key, epochs=LONG, **settings)
         page.lab.run(trained)
         if key == "panda":
-            page.lab.set_panda("lr", 0.01)
+            page.lab.configure("panda", lr=0.01)
     return set_up
 
 

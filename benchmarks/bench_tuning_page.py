@@ -31,7 +31,7 @@ LONG = 10_000  # epochs (the most a trial may train): no run ends while it is me
 
 def scale(speed: int):
     def set_up(page) -> None:
-        page.lab.set_draws(100_000)
+        page.lab.configure("scale", draws=100_000)
         page.lab.set_speed(speed)
         page.lab.reset()
     return set_up
@@ -40,7 +40,7 @@ def scale(speed: int):
 def search(tab: int):
     def set_up(page) -> None:
         page.lab.set_lesson("search")
-        page.lab.set_search("search", epochs=LONG)
+        page.lab.configure("search", epochs=LONG)
         page.views["search"].setCurrentIndex(tab)
     return set_up
 
@@ -48,18 +48,18 @@ def search(tab: int):
 def caviar(models: int):
     def set_up(page) -> None:
         page.lab.set_lesson("caviar")
-        page.lab.set_caviar(models=models, epochs=LONG)
+        page.lab.configure("caviar", models=models, epochs=LONG)
     return set_up
 
 
 def panda(page) -> None:
     page.lab.set_lesson("panda")
-    page.lab.set_panda_run(epochs=LONG)
+    page.lab.configure("panda", epochs=LONG)
 
 
 def population(page) -> None:
     page.lab.set_lesson("population")
-    page.lab.set_population(epochs=LONG)
+    page.lab.configure("population", epochs=LONG)
 
 
 SCENARIOS = [

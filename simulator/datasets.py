@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from .own_data import MAX_CLASSES as OWN_MAX_CLASSES
+from .own_data import fitted_domain, points_from_settings
 from .validation import check_choice, check_int, check_range
 
 DOMAIN = (-1.5, 1.5, -1.5, 1.5)
@@ -216,37 +218,21 @@ def spiral(
     return _build("spiral", n, classes, noise, seed, test_fraction, turns=turns)
 
 
-def moons(
-    n: int = 300,
-    classes: int = 2,
-    noise: float | None = None,
-    seed: int = 0,
-    test_fraction: float = 0.25,
-) -> Dataset:
-    """Two interleaving half moons (2 classes)."""
-    return _build("moons", n, classes, noise, seed, test_fraction)
+def _two_class(name: str, doc: str) -> Callable[..., Dataset]:
+    """The maker of a two-class set ``name``: ``name(n, classes, noise, seed, test_fraction)``."""
+
+    def make(n: int = 300, classes: int = 2, noise: float | None = None, seed: int = 0,
+             test_fraction: float = 0.25) -> Dataset:
+        return _build(name, n, classes, noise, seed, test_fraction)
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = doc
+    return make
 
 
-def circles(
-    n: int = 300,
-    classes: int = 2,
-    noise: float | None = None,
-    seed: int = 0,
-    test_fraction: float = 0.25,
-) -> Dataset:
-    """A ring around a disc (2 classes): the boundary is a circle."""
-    return _build("circles", n, classes, noise, seed, test_fraction)
-
-
-def xor(
-    n: int = 300,
-    classes: int = 2,
-    noise: float | None = None,
-    seed: int = 0,
-    test_fraction: float = 0.25,
-) -> Dataset:
-    """The four quadrants, opposite ones sharing a class (2 classes)."""
-    return _build("xor", n, classes, noise, seed, test_fraction)
+moons = _two_class("moons", "Two interleaving half moons (2 classes).")
+circles = _two_class("circles", "A ring around a disc (2 classes): the boundary is a circle.")
+xor = _two_class("xor", "The four quadrants, opposite ones sharing a class (2 classes).")
 
 
 DATASETS: dict[str, Callable[..., Dataset]] = {
@@ -264,11 +250,28 @@ SHAPE_PARAMS: dict[str, tuple[str, ...]] = {"spiral": ("turns",)}
 CLASS_RANGE: dict[str, tuple[int, int]] = {name: kind.classes for name, kind in _KINDS.items()}
 
 # Own data: points from a CSV file, held inline in the settings (see ``simulator.own_data``).
-from .own_data import MAX_CLASSES as _CSV_CLASSES  # noqa: E402  (own_data needs Dataset)
-from .own_data import csv_dataset  # noqa: E402
+def csv_dataset(n: int = 0, classes: int | None = None, noise: float | None = None, seed: int = 0,
+                test_fraction: float = 0.25, points: Any = ()) -> Dataset:
+    """The data set "csv": the given points (or the example), split into train and test per class
+    with ``seed`` like the generated sets (each class keeps a training point). ``n``, ``classes``
+    and ``noise`` are the file's own: they are accepted and ignored."""
+    own = points_from_settings(points)
+    test_fraction = check_range("test_fraction", test_fraction, low=0.0, high=MAX_TEST_FRACTION)
+    seed = check_int("seed", seed, 0, 2**31 - 1)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(own.y))
+    X, y = own.X[order], own.y[order]
+    is_test = np.zeros(len(y), dtype=bool)
+    for k in range(own.classes):
+        members = np.flatnonzero(y == k)
+        is_test[members[: min(round(len(members) * test_fraction), len(members) - 1)]] = True
+    return Dataset(name="csv", X_train=X[~is_test], y_train=y[~is_test], X_test=X[is_test],
+                   y_test=y[is_test], n_classes=own.classes, noise=0.0, seed=seed,
+                   domain=fitted_domain(own.X))
+
 
 DATASETS["csv"] = csv_dataset
-CLASS_RANGE["csv"] = (2, _CSV_CLASSES)
+CLASS_RANGE["csv"] = (2, OWN_MAX_CLASSES)
 SHAPE_PARAMS["csv"] = ("points",)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import check_int, check_range
+from .validation import check_int
 
 MAX_ROWS = 10_000  # points a file (and the settings that hold them) may have
 MAX_CLASSES = 8
@@ -209,28 +209,6 @@ def fitted_domain(X: np.ndarray) -> tuple[float, float, float, float]:
             float(centre[1] + half))
 
 
-def csv_dataset(n: int = 0, classes: int | None = None, noise: float | None = None, seed: int = 0,
-                test_fraction: float = 0.25, points: Any = ()) -> Any:
-    """The data set "csv": the given points (or the example), split into train and test per class
-    with ``seed`` like the generated sets (each class keeps a training point). ``n``, ``classes``
-    and ``noise`` are the file's own: they are accepted and ignored."""
-    from .datasets import MAX_TEST_FRACTION, Dataset  # datasets imports this module
-
-    own = points_from_settings(points)
-    test_fraction = check_range("test_fraction", test_fraction, low=0.0, high=MAX_TEST_FRACTION)
-    seed = check_int("seed", seed, 0, 2**31 - 1)
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(own.y))
-    X, y = own.X[order], own.y[order]
-    is_test = np.zeros(len(y), dtype=bool)
-    for k in range(own.classes):
-        members = np.flatnonzero(y == k)
-        is_test[members[: min(round(len(members) * test_fraction), len(members) - 1)]] = True
-    return Dataset(name="csv", X_train=X[~is_test], y_train=y[~is_test], X_test=X[is_test],
-                   y_test=y[is_test], n_classes=own.classes, noise=0.0, seed=seed,
-                   domain=fitted_domain(own.X))
-
-
 def freeze_points(points: Any) -> Any:
     """The points as tuples (for a frozen, comparable ``DataSpec``); anything else as it is, for
     ``points_from_settings`` to refuse."""
@@ -239,5 +217,5 @@ def freeze_points(points: Any) -> Any:
     return points
 
 
-__all__ = ["EXAMPLE_CSV", "MAX_CLASSES", "MAX_ROWS", "OwnPoints", "csv_dataset", "fitted_domain",
+__all__ = ["EXAMPLE_CSV", "MAX_CLASSES", "MAX_ROWS", "OwnPoints", "fitted_domain",
            "freeze_points", "load_points_csv", "points_from_settings"]

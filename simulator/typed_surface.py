@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .formula import MAX_CHARS, MAX_VALUE, Node, dual, evaluate, parse, uses_variables
-from .surfaces import Surface
+from .surface import Surface
 
 MAX_DOMAIN = 1000.0  # what the start fields can show
 DEFAULT_DOMAIN = (-3.0, 3.0, -3.0, 3.0)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -184,3 +185,53 @@ def check_fields(obj: Any, kinds: dict[str, str]) -> None:
 # The EWA momentum of batch norm: above this, 1 - momentum^t is so small that the bias-corrected
 # statistics are rounding noise (at 1 - 1e-16 the corrected variance comes out 0).
 MAX_EWA_MOMENTUM = 0.9999
+
+
+# -- strict checks of values read from a file (JSON): the type as well as the range --------------
+
+
+def check_whole(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
+    """``value`` if it is a whole number (a JSON integer, not true/false, not 16.0) in [low, high]."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    _check_bounds(name, value, low, high)
+    return value
+
+
+def check_numeric(name: str, value: Any) -> float:
+    """``value`` as a float if it is a number (not a string, not true/false); whether it may be
+    infinite or NaN is left to the check that follows, whose message says why."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got {_short(value)}")
+    return float(value)
+
+
+def check_real(name: str, value: Any, low: float | None = None, high: float | None = None) -> float:
+    """``value`` as a float if it is a finite number in [low, high] (not a string, not NaN)."""
+    check_numeric(name, value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    _check_bounds(name, value, low, high)
+    return float(value)
+
+
+def _check_bounds(name: str, value: float, low: float | None, high: float | None) -> None:
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value:g}")
+
+
+def check_rows(name: str, rows: Any, *checks: Callable[[str, Any], Any]) -> list[tuple]:
+    """``rows`` (a list of lists such as added points [x1, x2, class]) as tuples, each item
+    passed through its check: ``check_rows("added", v, check_real, check_real, check_whole)``.
+    ValueError naming the row ("added[3]") otherwise."""
+    if not isinstance(rows, list):
+        raise ValueError(f"{name} must be a list, got {_short(rows)}")
+    out = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(checks):
+            raise ValueError(f"{name}[{i}] must be a list of {len(checks)} values, got {_short(row)}")
+        pairs = enumerate(zip(checks, row, strict=True))
+        out.append(tuple(check(f"{name}[{i}][{j}]", v) for j, (check, v) in pairs))
+    return out

@@ -103,3 +103,28 @@ def shown(qtbot, win):
     yield win
     win.presentation.zoom_reset()
     win.presentation.set_theme("light")
+
+
+class SentPoints:
+    """Counts the points handed to plot items' ``setData`` (curves and scatters) while the test
+    runs: what a redraw costs, counted rather than timed. Set ``count`` to 0 before a frame."""
+
+    def __init__(self, monkeypatch) -> None:
+        import pyqtgraph as pg
+
+        self.count = 0
+        for cls in (pg.PlotCurveItem, pg.ScatterPlotItem):
+            monkeypatch.setattr(cls, "setData", self._spy(cls.setData))
+
+    def _spy(self, original):
+        def set_data(item, *args, **kwargs):
+            data = args[0] if args else kwargs.get("x", kwargs.get("pos", kwargs.get("spots")))
+            if data is not None and hasattr(data, "__len__"):
+                self.count += len(data)
+            return original(item, *args, **kwargs)
+        return set_data
+
+
+@pytest.fixture
+def sent_points(monkeypatch) -> SentPoints:
+    return SentPoints(monkeypatch)

@@ -92,3 +92,38 @@ def test_explanations_are_pure_functions_that_load_no_qt():
     loaded = [m for m in json.loads(proc.stdout.strip().splitlines()[-1])
               if m.split(".")[0] in FORBIDDEN]
     assert not loaded, f"importing the explanations loaded {loaded}"
+
+
+CLOCK = re.compile(r"\bimport time\b|\bfrom time import\b|\btime\.(sleep|monotonic|perf_counter|time)\b|"
+                   r"\bdatetime\b")
+
+
+def test_the_engine_and_the_labs_never_sleep_and_the_lessons_read_no_clock():
+    """Frame pacing lives in one place (the controller's budget and the worker's loop): no lab
+    sleeps, and the tuning lessons' engine half is clock-free, like the rest of the engine."""
+    sleepers = [p for p in sorted((ROOT / "ui" / "labs").rglob("*.py"))
+                if "sleep(" in p.read_text(encoding="utf-8")]
+    assert not sleepers, sleepers
+    engine = [*sorted((SIMULATOR / "tuning" / "lessons").glob("*.py")), SIMULATOR / "work.py"]
+    clocked = [f"{p.relative_to(ROOT)}:{n}" for p in engine
+               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+               if CLOCK.search(line)]
+    assert not clocked, clocked
+
+
+def test_nothing_but_the_registry_spells_a_tuning_lessons_key():
+    """LESSONS is the one table: the tuning lab's controller, page, panels and views are handed
+    a lesson's key and never look one up by name."""
+    from ui.labs.tuning import KEYS
+
+    keys = "|".join(KEYS)
+    lookups = re.compile(r"""(lessons\[|lesson_key ==|configure\(|act\(|set_lesson\()\s*["']("""
+                         + keys + ")[\"']")
+    declared = re.compile(r"""\bkey = ["'](""" + keys + ")[\"']")
+    files = [p for p in sorted((ROOT / "ui" / "labs" / "tuning").rglob("*.py")) if p.name != "__init__.py"
+             or p.parent.name != "tuning"]
+    files += sorted((SIMULATOR / "tuning" / "lessons").glob("*.py"))
+    offenders = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in files
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+                 if (lookups.search(line) or declared.search(line)) and "``" not in line]  # not a docstring's
+    assert len(files) >= 20 and not offenders, offenders

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
+    QGraphicsView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
 )
 
+from ui.framework.widgets import RunBox
 from ui.labs import LAB_KEYS, LABS, entry_for
 
 NAN = re.compile(r"\b(nan|NaN|inf)\b")
@@ -70,6 +72,62 @@ def test_registry_keys_are_unique_and_have_presets_files():
         assert isinstance(json.loads(entry.presets_path.read_text(encoding="utf-8")), list)
     with pytest.raises(ValueError, match="unknown page"):
         entry_for("nope")
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_controller_key_page_title_and_run_box_match_the_registry(make_page, key):
+    """CONTRIBUTING.md's contract: else --page and --preset fail while every other test passes."""
+    entry = entry_for(key)
+    page = make_page(key)
+    assert page.lab.key == entry.key and page.title == entry.title
+    assert isinstance(page.panel.run_box, RunBox) and page.run_box is page.panel.run_box
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_a_settings_change_that_raises_a_bug_is_not_swallowed(make_controller, key):
+    """``change`` reports the engine's refusal (ValueError); any other exception is a bug and
+    reaches the test that made it."""
+    lab = make_controller(key)
+    errors = []
+    lab.error.connect(errors.append)
+    assert not lab.change(lambda: int("x"))  # a refusal: said and survived
+    assert errors
+    with pytest.raises(TypeError):
+        lab.change(lambda: len(5))
+
+
+def plotted_points(page) -> int:
+    """How many points the page's plot items hold now (curves and scatters of every plot)."""
+    import pyqtgraph as pg
+
+    total = 0
+    for view in page.findChildren(QGraphicsView):
+        for item in view.items():
+            if isinstance(item, pg.PlotCurveItem) and item.xData is not None:
+                total += len(item.xData)
+            elif isinstance(item, pg.ScatterPlotItem):
+                total += len(item.data)
+    return total
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_a_frame_costs_the_same_after_ten_times_the_steps(make_page, sent_points, key):
+    """CONTRIBUTING.md's promise, counted rather than timed: the points one redraw hands to the
+    plot items after 10·N steps are at most a small factor of those after N (a view that plots
+    its whole history hands about ten times as many)."""
+    page = make_page(key, shown=True)
+    sent = sent_points
+    n = 2000  # past the bound of the longest bounded record (the classifier's 4,000-point J trace)
+    page.lab.run(n - 1)
+    sent.count = 0
+    page.lab.run(1)
+    early = sent.count
+    page.lab.run(9 * n - 1)
+    sent.count = 0
+    page.lab.run(1)
+    late = sent.count
+    assert late <= 2.5 * early + 500, (early, late)
+    assert plotted_points(page) > 0
 
 
 @pytest.mark.parametrize("key", LAB_KEYS)

@@ -167,7 +167,7 @@ def test_dark_theme_recolours_the_grey_notes_in_the_explanations(qtbot, shown):
     assert "#777777" in page.explain.toHtml()  # "shares drawn / expected", grey on white
     shown.presentation.set_theme("dark")
     assert "#777777" not in page.explain.toHtml() and "#a8a8a8" in page.explain.toHtml()
-    page.lab.set_seed(7)  # a new explanation written in the dark theme is dark-themed too
+    page.lab.configure("scale", seed=7)  # a new explanation written in the dark theme is dark-themed too
     page.redraw(force=True)
     assert "#777777" not in page.explain.toHtml() and "#a8a8a8" in page.explain.toHtml()
     shown.presentation.set_theme("light")

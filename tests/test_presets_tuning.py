@@ -10,6 +10,15 @@ from simulator.tuning.space import distinct_counts
 from ui.labs import entry_for
 
 
+def draws_of(lab):
+    """The Scale lesson's draws (``ScaleRun``)."""
+    return lab.lessons["scale"].run
+
+
+def scale_settings(lab):
+    return lab.lessons["scale"].settings
+
+
 def load(make_controller, name: str):
     presets = {p["name"]: p for p in entry_for("tuning").presets()}
     lab = make_controller("tuning")
@@ -18,34 +27,34 @@ def load(make_controller, name: str):
 
 
 def log_shares(lab) -> np.ndarray:
-    return np.array([row["log"]["share"] for row in lab.scale.decade_table("alpha")])
+    return np.array([row["log"]["share"] for row in draws_of(lab).decade_table("alpha")])
 
 
 def alpha_log_scale(lab, qtbot) -> None:
     lab.run(50)
-    top = lab.scale.decade_table("alpha")[0]
+    top = draws_of(lab).decade_table("alpha")[0]
     assert top["range"] == (0.1, 1.0)
     assert 0.85 < top["uniform"]["share"] < 0.95 and 0.2 < top["log"]["share"] < 0.3
 
 
 def beta_near_one(lab, qtbot) -> None:
     lab.run(50)
-    rows = lab.scale.decade_table("beta")
+    rows = draws_of(lab).decade_table("beta")
     below = next(r for r in rows if r["range"] == (0.9, 0.99))
     assert 0.85 < below["uniform"]["share"] < 0.95 and 0.28 < below["log"]["share"] < 0.39
 
 
 def narrow_range(lab, qtbot) -> None:
     lab.run(50)
-    u, g = lab.scale.values("alpha", "uniform"), lab.scale.values("alpha", "log")
+    u, g = draws_of(lab).values("alpha", "uniform"), draws_of(lab).values("alpha", "log")
     assert abs(np.median(u) - np.median(g)) < 0.005
 
 
 def few_draws(lab, qtbot) -> None:
     lab.run(5)
-    assert lab.scale.done and lab.scale.drawn == 100
+    assert draws_of(lab).done and draws_of(lab).drawn == 100
     few = np.abs(log_shares(lab)[:4] - 0.25).max()
-    assert lab.set_draws(1000)
+    assert lab.configure("scale", draws=1000)
     lab.run(50)
     many = np.abs(log_shares(lab)[:4] - 0.25).max()
     assert few > many and few > 0.03
@@ -66,8 +75,8 @@ def random_beats_grid(lab, qtbot) -> None:
 def coarse_to_fine(lab, qtbot) -> None:
     lesson = lab.lessons["coarse"]
     lab.run(20)
-    assert lesson.done and lab.zoom_on_best()
-    assert lab.resample()  # adds round 2, and Play trains it in the worker
+    assert lesson.done and lab.act("coarse", "zoom_on_best")
+    assert lab.act("coarse", "resample")  # adds round 2, and Play trains it in the worker
     assert lab.searching
     qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
     r1, r2 = lesson.groups["round 1"], lesson.groups["round 2"]
@@ -90,7 +99,7 @@ def panda(lab, qtbot) -> None:
     lesson = lab.lessons["panda"]
     lab.run(30)
     at_30 = lesson.trial.score
-    assert lab.set_panda("lr", 0.01)
+    assert lab.configure("panda", lr=0.01)
     lab.run(30)
     assert lesson.trial.marks == [(30, {"lr": 0.01})]
     assert at_30 < 0.6 and lesson.trial.score > 0.8

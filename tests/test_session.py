@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from simulator import validation
 from ui import session
 
 KEYS = {"optimizers": "optimizers", "optimizer": "optimizers", "classifier": "classifier"}
@@ -71,14 +72,14 @@ def test_a_link_to_a_device_is_refused_without_reading_it(tmp_path):
 
 
 @pytest.mark.parametrize("check, value, words", [
-    (session.check_bool, "false", "flag must be true or false, got 'false'"),
-    (session.check_bool, 0, "true or false"),
-    (session.check_whole, float("inf"), "flag must be a whole number, got inf"),
-    (session.check_whole, True, "whole number"),
-    (session.check_whole, 16.0, "whole number"),
-    (session.check_whole, "16", "whole number"),
-    (session.check_real, float("nan"), "flag must be a finite number, got nan"),
-    (session.check_real, "0.1", "flag must be a number"),
+    (validation.check_bool, "false", "flag must be true or false, got 'false'"),
+    (validation.check_bool, 0, "true or false"),
+    (validation.check_whole, float("inf"), "flag must be a whole number, got inf"),
+    (validation.check_whole, True, "whole number"),
+    (validation.check_whole, 16.0, "whole number"),
+    (validation.check_whole, "16", "whole number"),
+    (validation.check_real, float("nan"), "flag must be a finite number, got nan"),
+    (validation.check_real, "0.1", "flag must be a number"),
 ])
 def test_strict_checks_name_the_field(check, value, words):
     with pytest.raises(ValueError, match=words.replace("(", r"\(")):

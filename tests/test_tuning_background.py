@@ -7,23 +7,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ui.labs.tuning.lessons.caviar import CaviarLesson, CaviarSettings
-from ui.labs.tuning.lessons.population import PopulationLesson, PopulationSettings
+from simulator.tuning.lessons import CaviarLesson, CaviarSettings, PopulationLesson, PopulationSettings
+from simulator.work import Partial
 from ui.labs.tuning.views.caviar import MAX_PER_CURVE, Curves, stride_for
 
 
 def run_in_this_thread(lesson) -> list:
     """What the worker does, here: every partial received as the window would."""
     partials = []
-
-    def report(fraction, partial=None):
-        partials.append(partial)
-        assert lesson.receive(partial)
-        return True
-
-    lesson.ensure()
-    lesson.work(report, lambda: False)
-    lesson.finish()
+    run = lesson.training()
+    for _ in run.units:
+        partials.append(run.partial())
+        assert lesson.receive(partials[-1])
+    assert lesson.receive(run.partial())  # the last changes, as the worker's loop sends them
     return partials
 
 
@@ -38,7 +34,7 @@ def same_trials(copies, trained) -> None:
 def test_the_population_the_window_draws_is_the_one_that_trained():
     lesson = PopulationLesson(PopulationSettings(size=6, interval=2, epochs=7))
     partials = run_in_this_thread(lesson)
-    pbt, trained = lesson.pbt, lesson.training
+    pbt, trained = lesson.pbt, lesson.population
     assert partials and pbt is not trained and lesson.done and pbt.epoch == 7
     same_trials(pbt.members, trained.members)
     assert pbt.history == trained.history and pbt.events == trained.events and pbt.events
@@ -49,18 +45,18 @@ def test_caviar_copies_follow_the_models_and_a_stale_run_is_dropped():
     lesson = CaviarLesson(CaviarSettings(models=6, alpha=(1e-3, 30.0), epochs=5))
     old = lesson.generation
     run_in_this_thread(lesson)
-    same_trials(lesson.all_trials(), lesson.sweeps["models"].trials)
+    same_trials(lesson.all_trials(), lesson.sweep.trials)
     assert lesson.done and lesson.iteration == 5
     assert any(t.status == "diverged" for t in lesson.all_trials())  # α up to 30 blows up
     lesson.reset()
-    assert not lesson.receive((old, 1.0, []))  # a worker's changes from the run before
+    assert not lesson.receive(Partial(old, 1.0, []))  # a worker's changes from the run before
 
 
 def test_caviar_trained_in_the_worker_equals_caviar_trained_here(qtbot, make_controller):
     here = CaviarLesson(CaviarSettings(models=8, epochs=6))
     here.advance(6)
     lab = make_controller("tuning")
-    assert lab.set_lesson("caviar") and lab.set_caviar(models=8, epochs=6)
+    assert lab.set_lesson("caviar") and lab.configure("caviar", models=8, epochs=6)
     lab.set_speed(lab.MAX_SPEED)
     notes = []
     lab.message.connect(notes.append)
@@ -75,7 +71,7 @@ def test_caviar_trained_in_the_worker_equals_caviar_trained_here(qtbot, make_con
 
 def test_pause_keeps_the_population_and_play_goes_on_from_there(qtbot, make_controller):
     lab = make_controller("tuning")
-    assert lab.set_lesson("population") and lab.set_population(size=4, epochs=400)
+    assert lab.set_lesson("population") and lab.configure("population", size=4, epochs=400)
     lab.set_speed(lab.MAX_SPEED)
     notes = []
     lab.message.connect(notes.append)
@@ -86,7 +82,7 @@ def test_pause_keeps_the_population_and_play_goes_on_from_there(qtbot, make_cont
     qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
     paused_at, generation = lesson.iteration, lesson.generation
     assert 2 <= paused_at < 400 and notes[-1] == f"Paused after epoch {paused_at}: Play goes on from here."
-    assert lesson.pbt.epoch == lesson.training.epoch  # the copy caught up when the worker stopped
+    assert lesson.pbt.epoch == lesson.population.epoch  # the copy caught up when the worker stopped
     lab.play()
     qtbot.waitUntil(lambda: lesson.iteration > paused_at, timeout=30000)
     lab.pause()
@@ -97,7 +93,7 @@ def test_pause_keeps_the_population_and_play_goes_on_from_there(qtbot, make_cont
 
 def test_play_straight_after_pause_goes_on_training(qtbot, make_controller):
     lab = make_controller("tuning")
-    assert lab.set_lesson("population") and lab.set_population(size=4, epochs=400)
+    assert lab.set_lesson("population") and lab.configure("population", size=4, epochs=400)
     lab.set_speed(lab.MAX_SPEED)
     lesson = lab.lessons["population"]
     lab.play()
@@ -114,12 +110,12 @@ def test_play_straight_after_pause_goes_on_training(qtbot, make_controller):
 
 def test_step_trains_one_epoch_here_while_paused(make_controller):
     lab = make_controller("tuning")
-    assert lab.set_lesson("caviar") and lab.set_caviar(models=4, epochs=3)
+    assert lab.set_lesson("caviar") and lab.configure("caviar", models=4, epochs=3)
     lab.step()
     lab.step()
     lesson = lab.lessons["caviar"]
     assert lesson.iteration == 2 and not lab.busy
-    same_trials(lesson.all_trials(), lesson.sweeps["models"].trials)
+    same_trials(lesson.all_trials(), lesson.sweep.trials)
 
 
 def test_the_store_takes_only_new_values_and_starts_a_row_over_when_it_shrinks():

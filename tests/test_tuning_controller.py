@@ -11,9 +11,25 @@ import pytest
 from simulator.tuning import BATCH, ScaleSettings
 
 
+def draws_of(lab):
+    """The Scale lesson's draws (``ScaleRun``)."""
+    return lab.lessons["scale"].run
+
+
+def scale_settings(lab):
+    return lab.lessons["scale"].settings
+
+
 @pytest.fixture
 def lab(make_controller):
     return make_controller("tuning")
+
+
+def set_end(lab, param: str, end: str, value: float) -> bool:
+    """One end of α's or β's range, as the Scale panel's fields change it."""
+    pair = list(getattr(scale_settings(lab), param))
+    pair[("low", "high").index(end)] = value
+    return lab.configure("scale", **{param: tuple(pair)})
 
 
 def messages(lab) -> tuple[list[str], list[str]]:
@@ -25,92 +41,92 @@ def messages(lab) -> tuple[list[str], list[str]]:
 
 def test_defaults(lab):
     assert lab.key == "tuning" and lab.speed == lab.DEFAULT_SPEED == 1
-    assert lab.settings == ScaleSettings()
+    assert scale_settings(lab) == ScaleSettings()
     saved = lab.settings_dict()
     assert saved["lesson"] == "scale" == lab.lesson_key
     assert saved["scale"] == {"alpha": [1e-4, 1.0], "beta": [0.9, 0.999], "draws": 1000, "seed": 0}
-    assert lab.iteration == 0 and lab.scale.drawn == 0 and not lab.scale.done
+    assert lab.iteration == 0 and draws_of(lab).drawn == 0 and not draws_of(lab).done
 
 
 def test_each_step_draws_one_batch_of_each_kind(qtbot, lab):
     with qtbot.waitSignal(lab.stepped):
         lab.step()
-    assert lab.iteration == 1 and lab.scale.drawn == BATCH
+    assert lab.iteration == 1 and draws_of(lab).drawn == BATCH
     lab.run(3)
-    assert lab.iteration == 4 and lab.scale.drawn == 4 * BATCH
-    assert len(lab.scale.values("beta", "log")) == 4 * BATCH
+    assert lab.iteration == 4 and draws_of(lab).drawn == 4 * BATCH
+    assert len(draws_of(lab).values("beta", "log")) == 4 * BATCH
 
 
 def test_the_run_stops_at_the_total_and_play_starts_over(qtbot, lab):
     errors, notes = messages(lab)
-    assert lab.set_draws(50)
+    assert lab.configure("scale", draws=50)
     lab.play()
     qtbot.waitUntil(lambda: not lab.running, timeout=5000)
-    assert lab.scale.done and lab.scale.drawn == 50 and lab.iteration == 3  # 20 + 20 + 10
+    assert draws_of(lab).done and draws_of(lab).drawn == 50 and lab.iteration == 3  # 20 + 20 + 10
     assert "All 50 draws" in notes[-1] and not errors
     lab.step()  # nothing left to draw
     assert lab.iteration == 3
-    first = lab.scale.values("alpha", "log").copy()
+    first = draws_of(lab).values("alpha", "log").copy()
     lab.play()  # from the end: start over, from the seed
-    assert lab.running and lab.scale.drawn < 50
+    assert lab.running and draws_of(lab).drawn < 50
     qtbot.waitUntil(lambda: not lab.running, timeout=5000)
-    np.testing.assert_array_equal(lab.scale.values("alpha", "log"), first)
+    np.testing.assert_array_equal(draws_of(lab).values("alpha", "log"), first)
 
 
 def test_a_bad_range_is_refused_with_the_engines_message_and_the_draws_stay(qtbot, lab):
     errors, _ = messages(lab)
     lab.run(5)
-    before = lab.scale.values("alpha", "uniform").copy()
+    before = draws_of(lab).values("alpha", "uniform").copy()
     with qtbot.waitSignal(lab.settings_changed):  # the widgets are put back
-        assert lab.set_range("alpha", "low", 0.0) is False
+        assert set_end(lab, "alpha", "low", 0.0) is False
     assert errors[-1] == "α low must be in (0, 1), got 0"
-    assert lab.set_range("alpha", "high", 1e-5) is False
+    assert set_end(lab, "alpha", "high", 1e-5) is False
     assert errors[-1] == "α high must be in (0.0001, 1000], got 1e-05"
-    assert lab.set_range("beta", "high", 1.0) is False
+    assert set_end(lab, "beta", "high", 1.0) is False
     assert errors[-1] == "β high must be in (0.9, 1), got 1"
-    assert lab.set_range("beta", "low", float("nan")) is False
+    assert set_end(lab, "beta", "low", float("nan")) is False
     assert "β low must be in [0, 0.999)" in errors[-1]
-    assert lab.set_draws(0) is False and "number of draws must be in [1, 100000]" in errors[-1]
-    assert lab.set_seed(-1) is False and "seed" in errors[-1]
-    assert lab.settings == ScaleSettings() and lab.iteration == 5
-    np.testing.assert_array_equal(lab.scale.values("alpha", "uniform"), before)
+    assert lab.configure("scale", draws=0) is False and "number of draws must be in [1, 100000]" in errors[-1]
+    assert lab.configure("scale", seed=-1) is False and "seed" in errors[-1]
+    assert scale_settings(lab) == ScaleSettings() and lab.iteration == 5
+    np.testing.assert_array_equal(draws_of(lab).values("alpha", "uniform"), before)
 
 
 def test_a_good_change_starts_the_draws_over_and_clears_the_message(lab):
     _, notes = messages(lab)
     lab.run(5)
-    assert lab.set_range("beta", "high", 0.9999)
-    assert lab.settings.beta[1] == 0.9999 and lab.iteration == 0
+    assert set_end(lab, "beta", "high", 0.9999)
+    assert scale_settings(lab).beta[1] == 0.9999 and lab.iteration == 0
     assert notes[-1] == ""
     lab.run(50)
-    assert lab.scale.values("beta", "log").max() > 0.999  # the new range is drawn
-    assert lab.set_seed(3) and lab.settings.seed == 3
+    assert draws_of(lab).values("beta", "log").max() > 0.999  # the new range is drawn
+    assert lab.configure("scale", seed=3) and scale_settings(lab).seed == 3
 
 
 def test_reset_gives_the_same_draws_and_seeds_differ(lab):
     lab.run(4)
-    first = lab.scale.values("beta", "uniform").copy()
+    first = draws_of(lab).values("beta", "uniform").copy()
     lab.reset()
-    assert lab.iteration == 0 and lab.scale.drawn == 0
+    assert lab.iteration == 0 and draws_of(lab).drawn == 0
     lab.run(4)
-    np.testing.assert_array_equal(lab.scale.values("beta", "uniform"), first)
-    lab.set_seed(1)
+    np.testing.assert_array_equal(draws_of(lab).values("beta", "uniform"), first)
+    lab.configure("scale", seed=1)
     lab.run(4)
-    assert not np.array_equal(lab.scale.values("beta", "uniform"), first)
+    assert not np.array_equal(draws_of(lab).values("beta", "uniform"), first)
 
 
 def test_state_round_trip_and_refused_states(make_controller, lab):
-    lab.set_range("alpha", "low", 0.001)
-    lab.set_draws(300)
+    set_end(lab, "alpha", "low", 0.001)
+    lab.configure("scale", draws=300)
     saved = json.loads(json.dumps(lab.state()))
     other = make_controller("tuning")
-    assert other.load(saved) and other.settings == lab.settings
+    assert other.load(saved) and scale_settings(other) == scale_settings(lab)
     errors, _ = messages(other)
     for bad in ({"alpha": [0, 1]}, {"draws": 1e400}, {"draws": "many"}, {"colour": "red"},
                 {"version": 1, "settings": {"beta": [0.9, 1.5]}}):
         assert not other.load(bad)
         assert errors[-1].startswith("could not load")
-        assert other.settings == lab.settings
+        assert scale_settings(other) == scale_settings(lab)
 
 
 def test_old_scale_settings_at_the_top_level_still_load(make_controller, lab):
@@ -120,7 +136,7 @@ def test_old_scale_settings_at_the_top_level_still_load(make_controller, lab):
     for state in (old, {"version": 1, "settings": old, "speed": 3}):
         other = make_controller("tuning")
         assert other.load(state)
-        assert other.lesson_key == "scale" and other.settings == ScaleSettings(
+        assert other.lesson_key == "scale" and scale_settings(other) == ScaleSettings(
             alpha=(0.001, 0.1), beta=(0.9, 0.99), draws=400, seed=2)
         assert other.settings_dict()["scale"] == old
 
@@ -129,16 +145,16 @@ def test_old_scale_settings_at_the_top_level_still_load(make_controller, lab):
 
 
 def small(lab, **changes):
-    assert lab.set_search("search", **{"budget": 4, "epochs": 3, **changes})
+    assert lab.configure("search", **{"budget": 4, "epochs": 3, **changes})
     return lab.lessons["search"]
 
 
 def test_every_lessons_settings_round_trip(make_controller, lab):
     assert lab.set_lesson("panda")
-    assert lab.set_search("search", budget=16, seed=3)
-    assert lab.set_search_axis("search", 1, name="beta")
-    assert lab.set_caviar(models=32, alpha=(1e-3, 0.3))
-    assert lab.set_panda("lr", 0.01)  # not started: its starting α
+    assert lab.configure("search", budget=16, seed=3)
+    assert lab.configure("search", axis=1, name="beta")
+    assert lab.configure("caviar", models=32, alpha=(1e-3, 0.3))
+    assert lab.configure("panda", lr=0.01)  # not started: its starting α
     saved = json.loads(json.dumps(lab.state()))
     other = make_controller("tuning")
     assert other.load(saved) and other.settings_dict() == lab.settings_dict()
@@ -178,8 +194,11 @@ def test_a_settings_change_during_a_search_stops_it_first(qtbot, lab):
     lab.set_lesson("search")
     lab.play()
     qtbot.waitUntil(lambda: lesson.iteration >= 1, timeout=30000)
-    assert lab.set_search("search", seed=1)
-    assert not lab.busy and lesson.settings.seed == 1 and lesson.iteration == 0
+    assert lab.configure("search", seed=1)
+    # At once, without waiting for the worker: paused, the new settings in force, nothing trained.
+    assert not lab.running and lesson.settings.seed == 1 and lesson.iteration == 0
+    qtbot.waitUntil(lambda: not lab.busy, timeout=5000)  # the old run stops within an epoch
+    assert lesson.iteration == 0 and not lesson.all_trials()  # and what it sent last was dropped
 
 
 def test_a_search_on_a_process_pool_gives_the_same_trials(qtbot, lab):
@@ -188,7 +207,7 @@ def test_a_search_on_a_process_pool_gives_the_same_trials(qtbot, lab):
     lab.play()
     qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
     pooled = {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
-    assert lab.set_search("search", run_on="local")
+    assert lab.configure("search", run_on="local")
     lab.play()
     qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
     assert pooled == {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
@@ -196,7 +215,7 @@ def test_a_search_on_a_process_pool_gives_the_same_trials(qtbot, lab):
 
 def test_a_malformed_scheduler_address_is_refused(lab):
     errors, _ = messages(lab)
-    assert lab.set_search("search", address="my scheduler") is False
+    assert lab.configure("search", address="my scheduler") is False
     assert "tcp://host:8786" in errors[-1]
     assert lab.lessons["search"].settings.address != "my scheduler"
 
@@ -207,14 +226,14 @@ def test_a_search_on_a_dask_cluster_from_the_page_gives_the_local_trials(qtbot, 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         lesson = small(lab, run_on="dask", budget=2, epochs=2)
-        assert lab.set_search("search", address=cluster.scheduler_address)
+        assert lab.configure("search", address=cluster.scheduler_address)
         lab.set_lesson("search")
         lab.play()
         qtbot.waitUntil(lambda: not lab.busy, timeout=120000)
     assert all(t.status == "done" and t.epochs == 2 for ts in lesson.trials.values() for t in ts)
     on_dask = {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
     assert [len(v) for v in on_dask.values()] == [1, 2]  # a 2-trial grid on 2 axes is 1 × 1
-    assert lab.set_search("search", run_on="local")
+    assert lab.configure("search", run_on="local")
     lab.play()
     qtbot.waitUntil(lambda: not lab.busy, timeout=30000)
     assert on_dask == {m: [t.val_acc for t in ts] for m, ts in lesson.trials.items()}
@@ -223,7 +242,7 @@ def test_a_search_on_a_dask_cluster_from_the_page_gives_the_local_trials(qtbot, 
 def test_an_unreachable_scheduler_fails_with_a_message_and_keeps_the_settings(qtbot, lab):
     errors, _ = messages(lab)
     lesson = small(lab, run_on="dask", budget=2, epochs=2)
-    assert lab.set_search("search", address="tcp://127.0.0.1:9")  # nothing listens on port 9
+    assert lab.configure("search", address="tcp://127.0.0.1:9")  # nothing listens on port 9
     lab.set_lesson("search")
     lab.play()
     qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
@@ -232,24 +251,24 @@ def test_an_unreachable_scheduler_fails_with_a_message_and_keeps_the_settings(qt
 
 
 def test_caviar_steps_every_model_and_panda_marks_its_changes(lab):
-    assert lab.set_lesson("caviar") and lab.set_caviar(models=8, epochs=3)
+    assert lab.set_lesson("caviar") and lab.configure("caviar", models=8, epochs=3)
     lab.run(5)
     caviar = lab.lessons["caviar"]
     assert caviar.done and lab.iteration == 3 and len(caviar.all_trials()) == 8
     alphas = [t.params["lr"] for t in caviar.all_trials()]
     assert len(set(alphas)) == 8 and 1e-4 <= min(alphas) and max(alphas) <= 1.0
-    assert lab.set_caviar(models=257) is False
+    assert lab.configure("caviar", models=257) is False
     assert lab.set_lesson("panda")
     lab.run(2)
-    assert lab.set_panda("lr", 0.02) and lab.set_panda("beta", 0.95)
+    assert lab.configure("panda", lr=0.02) and lab.configure("panda", beta=0.95)
     trial = lab.lessons["panda"].trial
     assert trial.marks == [(2, {"lr": 0.02}), (2, {"beta": 0.95})] and trial.epochs == 2
-    assert lab.set_panda("beta", 1.5) is False and trial.params["beta"] == 0.95
+    assert lab.configure("panda", beta=1.5) is False and trial.params["beta"] == 0.95
 
 
 def test_successive_halving_runs_whole_in_the_worker_and_keeps_the_best_third(qtbot, lab):
     errors, _ = messages(lab)
-    assert lab.set_lesson("halving") and lab.set_halving(trials=9, min_epochs=1)
+    assert lab.set_lesson("halving") and lab.configure("halving", trials=9, min_epochs=1)
     lab.step()  # it runs whole: Step says so
     assert "press Play" in errors[-1] and lab.iteration == 0
     lab.play()
@@ -259,14 +278,14 @@ def test_successive_halving_runs_whole_in_the_worker_and_keeps_the_best_third(qt
     last = result.rounds[-1].indices[0]
     assert max(result.trials, key=lambda t: t.epochs).index == last
     assert result.trials[last].epochs == result.rounds[-1].epochs
-    assert lab.set_halving(trials=0) is False and "trials must be in [1, 729]" in errors[-1]
+    assert lab.configure("halving", trials=0) is False and "trials must be in [1, 729]" in errors[-1]
 
 
 def test_the_population_copies_the_strong_into_the_weak(lab):
-    assert lab.set_lesson("population") and lab.set_population(size=8, interval=2, epochs=6)
+    assert lab.set_lesson("population") and lab.configure("population", size=8, interval=2, epochs=6)
     lab.run(10)
     pbt = lab.lessons["population"].pbt
     assert lab.lessons["population"].done and pbt.epoch == 6
     assert pbt.events and all(e % 2 == 0 for e, _, _ in pbt.events)
     assert all(len(h) == 6 for h in pbt.history)
-    assert lab.set_population(size=1) is False
+    assert lab.configure("population", size=1) is False

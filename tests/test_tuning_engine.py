@@ -258,7 +258,7 @@ def test_settings_round_trip_and_refuse_bad_values():
     bad = [({"alpha": [0, 1]}, ValueError, "α low"), ({"beta": [0.9, 1.0]}, ValueError, "β high"),
            ({"alpha": [1e-4]}, ValueError, r"\[low, high\]"), ({"draws": 0}, ValueError, "draws"),
            ({"draws": 1e400}, TypeError, "whole number"), ({"seed": -1}, ValueError, "seed"),
-           ({"draws": True}, TypeError, "whole number"), ({"alpha": ["a", 1]}, TypeError, "number"),
+           ({"draws": True}, TypeError, "whole number"), ({"alpha": ["a", 1]}, ValueError, "number"),
            ({"speed": 3}, ValueError, "unknown settings")]
     for data, kind, words in bad:
         with pytest.raises(kind, match=words):

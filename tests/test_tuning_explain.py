@@ -8,7 +8,15 @@ import re
 import pytest
 
 from simulator.tuning import ScaleRun, ScaleSettings
+from simulator.tuning.lessons import (
+    CaviarLesson,
+    CaviarSettings,
+    PandaLesson,
+    SearchLesson,
+    SearchSettings,
+)
 from simulator.tuning.space import AXES
+from ui.labs.tuning import LESSONS
 from ui.labs.tuning.explain import (
     HELP_HTML,
     draws_text,
@@ -27,15 +35,11 @@ from ui.labs.tuning.explain import (
 )
 from ui.labs.tuning.explain_search import (
     caviar_html,
-    coarse_html,
     panda_html,
     params_text,
     search_html,
     status_text,
 )
-from ui.labs.tuning.lessons import CaviarLesson, CoarseLesson, PandaLesson, SearchLesson
-from ui.labs.tuning.lessons.caviar import CaviarSettings
-from ui.labs.tuning.lessons.search_settings import SearchSettings
 
 NAN = re.compile(r"\b(nan|NaN|inf)\b")
 
@@ -135,12 +139,13 @@ def test_short_values():
     assert params_text({"lr": 0.0316, "eps": 1e-8}, (AXES["lr"], AXES["eps"])) == "α = 0.0316, ε = 10⁻⁸"
 
 
-def test_before_any_trial_the_search_text_says_how_to_start_and_shows_no_nan():
-    for lesson in (SearchLesson(), CoarseLesson(), CaviarLesson(), PandaLesson()):
+@pytest.mark.parametrize("entry", LESSONS, ids=lambda e: e.key)
+def test_before_any_step_every_lessons_text_shows_no_nan(entry):
+    lesson = entry.lesson()
+    if hasattr(lesson, "all_trials") and entry.key != "population":  # a population is made at once
         assert status_text(lesson).startswith("Press Play")
-        html = {"search": search_html, "coarse": coarse_html, "caviar": caviar_html,
-                "panda": panda_html}[lesson.key](lesson)
-        assert not NAN.search(plain(html))
+    html = entry.explain(lesson)
+    assert html and not NAN.search(plain(html))
 
 
 def test_the_search_text_gives_the_distinct_values_and_the_best_of_each_search():
@@ -163,6 +168,6 @@ def test_caviar_and_panda_texts_follow_the_runs():
     assert f"Best so far: α = {short_value(best.params['lr'])}, {best.score:.1%}" in text
     panda = PandaLesson()
     panda.advance(2)
-    panda.change("lr", 0.01)
+    panda.configure(lr=0.01)
     text = plain(panda_html(panda))
     assert "Epoch 2:" in text and "epoch 2: α → 0.01" in text

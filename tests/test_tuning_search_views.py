@@ -8,6 +8,7 @@ import copy
 import numpy as np
 import pytest
 
+from simulator.work import Partial
 from ui.labs.tuning.views.axes import BRUSHES, colour_index
 from ui.labs.tuning.views.drawn import FixedScatter
 from ui.labs.tuning.views.table import TrialsModel
@@ -17,7 +18,7 @@ from ui.labs.tuning.views.table import TrialsModel
 def page(make_page):
     page = make_page("tuning", shown=True)
     page.lab.set_lesson("search")
-    page.lab.set_search("search", budget=9, epochs=4)
+    page.lab.configure("search", budget=9, epochs=4)
     return page
 
 
@@ -25,7 +26,7 @@ def arrive(lesson, change) -> None:
     """A worker's partial result: a copy of the trials with ``change(trials)`` applied."""
     trials = copy.deepcopy(lesson.trials)
     change(trials)
-    assert lesson.receive((lesson.generation, trials))
+    assert lesson.receive(Partial(lesson.generation, 0.5, trials))
 
 
 def test_a_frame_with_no_new_trials_leaves_the_plots_data_alone(page):
@@ -128,8 +129,8 @@ def test_the_table_reports_only_the_rows_that_changed(qtbot):
 
 
 def test_the_copy_the_window_draws_is_left_alone_by_further_training():
+    from simulator.tuning.lessons import copy_trial
     from simulator.tuning.trials import Trial
-    from ui.labs.tuning.lessons.sweeps import copy_trial
 
     t = Trial(0, {"lr": 0.1}, budget=5, val_acc=[0.3, 0.5], val_loss=[1.0, 0.8], train_loss=[1.1, 0.9],
               marks=[(1, {"lr": 0.1})])

@@ -188,16 +188,20 @@ class MainWindow(QMainWindow):
 
     def open_setup(self, path: str | None = None) -> bool:
         path = path or self._ask_path(False, "Open setup", "", "Descent setup (*.json)")
-        if not path:
-            return False
+        return bool(path) and self._load_from(lambda: session.read_json(Path(path)),
+                                              f"Could not open {path}", f"Opened {path}")
+
+    def _load_from(self, read, failed: str, done: str) -> bool:
+        """Load the state ``read()`` gives; the status bar says ``done`` (a text, or a function
+        giving one), or ``failed`` and why."""
         try:
-            data = session.read_json(Path(path))
+            data = read()
         except (OSError, ValueError) as exc:
-            self._say(f"Could not open {path}: {exc}", 10000)
+            self._say(f"{failed}: {exc}", 10000)
             return False
         ok = self.load_state(data)
         if ok:
-            self._say(f"Opened {path}")
+            self._say(done() if callable(done) else done)
         return ok
 
     def save_setup(self, path: str | None = None, only_page: bool = False) -> bool:
@@ -225,15 +229,8 @@ class MainWindow(QMainWindow):
     def paste_setup(self, text: str | None = None) -> bool:
         """Load a setup copied with Copy setup (from the clipboard unless ``text`` is given)."""
         text = QApplication.clipboard().text() if text is None else text
-        try:
-            data = session.from_text(text)
-        except ValueError as exc:
-            self._say(f"Could not paste a setup: {exc}", 10000)
-            return False
-        ok = self.load_state(data)
-        if ok:
-            self._say(f"Pasted the {self.current_page.title} setup")
-        return ok
+        return self._load_from(lambda: session.from_text(text), "Could not paste a setup",
+                               lambda: f"Pasted the {self.current_page.title} setup")
 
     def export_picture(self, path: str | None = None, scale: float = 1.0) -> bool:
         """A PNG of the page in front, at ``scale`` (2 for slides: text drawn at twice the size)."""
@@ -280,26 +277,24 @@ class MainWindow(QMainWindow):
         self.gif_action.setText("Record animated &GIF…")
         self._say(text, 10000)
 
-    def _write(self, path: str, write, done: str) -> bool:
+    def _write(self, path: str, write, done) -> bool:
+        """``write()``; the status bar says ``done`` (a text, or a function giving one), or why
+        it could not."""
         try:
             write()
         except (OSError, ValueError) as exc:
             self._say(f"Could not write {path}: {exc}", 10000)
             return False
-        self._say(done)
+        self._say(done() if callable(done) else done)
         return True
 
     def export_csv(self, path: str | None = None) -> bool:
         path = path or self._ask_path(True, "Export as CSV", "descent.csv", "CSV (*.csv)")
         if not path:
             return False
-        try:
-            rows = self.current_page.export_csv(path)
-        except OSError as exc:
-            self._say(f"Could not write {path}: {exc}", 10000)
-            return False
-        self._say(f"Saved {rows} rows to {path}")
-        return True
+        rows: list[int] = []
+        return self._write(path, lambda: rows.append(self.current_page.export_csv(path)),
+                           lambda: f"Saved {rows[0]} rows to {path}")
 
     def show_lab_help(self) -> None:
         page = self.current_page

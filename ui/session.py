@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 import os
 import stat
 import tempfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from simulator.validation import check_bool, check_real, check_whole
 
 FORMAT = "descent"
 VERSION = 2
@@ -131,61 +131,8 @@ def from_text(text: Any) -> Any:
         raise ValueError(f"the setup text is damaged ({exc})") from None
 
 
-# -- strict checks of loaded values: a bad value raises ValueError naming the field ------------------
-
-
-def check_bool(name: str, value: Any) -> bool:
-    """``value`` if it is true or false (not "false", not 0)."""
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false, got {value!r}")
-    return value
-
-
-def check_whole(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
-    """``value`` if it is a whole number (a JSON integer, not true/false, not 16.0) in [low, high]."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    _check_bounds(name, value, low, high)
-    return value
-
-
-def check_number(name: str, value: Any) -> float:
-    """``value`` as a float if it is a number (not a string, not true/false); whether it may be
-    infinite or NaN is left to the engine, whose message says why."""
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ValueError(f"{name} must be a number, got {_short(value)}")
-    return float(value)
-
-
-def check_real(name: str, value: Any, low: float | None = None, high: float | None = None) -> float:
-    """``value`` as a float if it is a finite number in [low, high] (not a string, not NaN)."""
-    check_number(name, value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    _check_bounds(name, value, low, high)
-    return float(value)
-
-
-def _check_bounds(name: str, value: float, low: float | None, high: float | None) -> None:
-    if (low is not None and value < low) or (high is not None and value > high):
-        lo = "-inf" if low is None else f"{low:g}"
-        hi = "inf" if high is None else f"{high:g}"
-        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value:g}")
-
-
-def check_rows(name: str, rows: Any, *checks: Callable[[str, Any], Any]) -> list[tuple]:
-    """``rows`` (a list of lists such as added points [x1, x2, class]) as tuples, each item
-    passed through its check: ``check_rows("added", v, check_real, check_real, check_whole)``.
-    ValueError naming the row ("added[3]") otherwise."""
-    if not isinstance(rows, list):
-        raise ValueError(f"{name} must be a list, got {_short(rows)}")
-    out = []
-    for i, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != len(checks):
-            raise ValueError(f"{name}[{i}] must be a list of {len(checks)} values, got {_short(row)}")
-        pairs = enumerate(zip(checks, row, strict=True))
-        out.append(tuple(check(f"{name}[{i}][{j}]", v) for j, (check, v) in pairs))
-    return out
+# -- checks of loaded values against what is in force: a bad value raises ValueError naming the field --
+# (the checks of single values are ``simulator.validation``'s: check_bool, check_whole, check_real, …)
 
 
 def check_limits(data: dict, limits: dict[str, tuple[float | None, float | None]]) -> None:

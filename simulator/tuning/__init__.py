@@ -11,9 +11,12 @@
 - ``trials``: ``Objective`` (what each trial trains, how it is scored), ``Trial`` (its curves) and
   ``StackGroup`` (trials of one architecture trained as one ``MLPStack``).
 - ``sweep``: ``Sweep`` (trials that step one epoch at a time), ``run_search`` (here or on any
-  ``concurrent.futures.Executor``, Dask's included) and ``successive_halving``.
+  ``concurrent.futures.Executor``, Dask's included).
+- ``halving``: ``SuccessiveHalving``, which steps, and ``successive_halving``, run whole.
 - ``population``: ``PopulationTraining``, the weak copying the strong.
 - ``analysis``: best so far, marginals, importance, slices, parallel coordinates.
+- ``lessons``: the tuning lab's seven lessons, each its settings and a run that steps (imported
+  from ``simulator.tuning.lessons``, not re-exported here).
 
 Qt-free and deterministic (seeded ``numpy.random.Generator``s), like the rest of ``simulator``.
 """
@@ -43,6 +46,7 @@ from .experiment import (
     ScaleSettings,
     Tally,
 )
+from .halving import Halving, Rung, SuccessiveHalving, successive_halving
 from .population import PopulationTraining, perturbed
 from .scale import (
     BINS_PER_DECADE,
@@ -59,14 +63,11 @@ from .scale import (
 from .space import AXES, AXIS_NAMES, AXIS_SCALES, LABELS, NOTES_ORDER, Axis, SearchSpace, distinct_counts
 from .sweep import (
     RUN_ON,
-    Halving,
-    Rung,
     Sweep,
     executor_for,
     group_key,
     ranked,
     run_search,
-    successive_halving,
     train_task,
 )
 from .trials import MAX_EPOCHS, Objective, StackGroup, Trial, default_base
@@ -88,6 +89,7 @@ __all__ = [
     "Rung",
     "SearchSpace",
     "StackGroup",
+    "SuccessiveHalving",
     "Sweep",
     "Trial",
     "best_so_far",

@@ -5,7 +5,7 @@ and a mini-batch size train as one ``MLPStack`` (caviar), each with its own α, 
 decay rate; ``set_params`` changes one trial's hyperparameters while it trains (panda).
 ``run_search`` runs a grid or random search to the end, here (vectorized) or through any
 ``concurrent.futures.Executor`` (a process pool, or Dask's ``Client(...).get_executor()``), with
-the same results. ``successive_halving`` trains many briefly and the best longer;
+the same results. ``SuccessiveHalving`` (halving.py) trains many briefly and the best longer;
 ``PopulationTraining`` (population.py) lets the weak copy the strong.
 """
 
@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import math
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..validation import check_choice, check_int, check_range
+from ..validation import check_choice, check_int
+from ..work import Cancelled
 from .population import PopulationTraining
 from .space import LABELS, SearchSpace
 from .trials import STRUCTURAL, Objective, StackGroup, Trial
 
 Progress = Callable[[int, int, list[Trial]], Any]
-Cancelled = Callable[[], bool]
 TASK_TRIALS = 16  # trials per task sent to an executor
 POLL_S = 0.05  # how often run_search looks at cancelled() while an executor works
 
@@ -207,11 +205,13 @@ def _tasks(objective: Objective, params_list: list[dict[str, Any]]) -> list[tupl
     return out
 
 
-def _run_on(executor: cf.Executor, objective: Objective, params_list: list[dict[str, Any]],
-            progress: Progress | None, cancelled: Cancelled | None) -> list[Trial]:
-    """Run the search's tasks on an executor; the trials as they come back, the rest cancelled.
-    Until its task comes back, a trial is "running" with its untrained (epoch 0) values, made
-    here by a sweep that never steps (which also checks every trial before any is sent)."""
+def remote_search(executor: cf.Executor, objective: Objective, params_list: list[dict[str, Any]]
+                  ) -> Iterator[list[Trial]]:
+    """A search's tasks on an executor, as units: each ``next()`` waits up to POLL_S for tasks to
+    come back and yields the trials so far. Until its task comes back, a trial is "running" with
+    its untrained (epoch 0) values, made here by a sweep that never steps (which also checks every
+    trial before any is sent). Closed early (cancelled), tasks not started are dropped and the
+    trials not back become "cancelled"."""
     waiting = Sweep(objective, params_list)
     trials = waiting.trials
     futures = {}
@@ -219,19 +219,33 @@ def _run_on(executor: cf.Executor, objective: Objective, params_list: list[dict[
         future = executor.submit(train_task, objective, [params_list[i] for i in rows], rows)
         futures[future] = g
     pending = set(futures)
-    while pending:
+    try:
+        while pending:
+            finished, pending = cf.wait(pending, timeout=POLL_S, return_when=cf.FIRST_COMPLETED)
+            for f in finished:
+                for t in f.result():
+                    t.group = futures[f]
+                    trials[t.index] = t
+            yield trials
+    finally:
+        for f in pending:
+            f.cancel()
+        waiting.cancel()  # what has not come back
+
+
+def _run_on(executor: cf.Executor, objective: Objective, params_list: list[dict[str, Any]],
+            progress: Progress | None, cancelled: Cancelled | None) -> list[Trial]:
+    """``remote_search`` to its end or until ``cancelled()``; ``progress`` when tasks come back."""
+    units = remote_search(executor, objective, params_list)
+    trials, done = [], 0
+    for trials in units:
         if cancelled is not None and cancelled():
-            for f in pending:
-                f.cancel()
             break
-        finished, pending = cf.wait(pending, timeout=POLL_S, return_when=cf.FIRST_COMPLETED)
-        for f in finished:
-            for t in f.result():
-                t.group = futures[f]
-                trials[t.index] = t
-        if finished and progress is not None:
-            progress(waiting.finished, len(trials), trials)
-    waiting.cancel()  # what has not come back
+        finished = sum(not t.live for t in trials)
+        if finished != done and progress is not None:
+            progress(finished, len(trials), trials)
+        done = finished
+    units.close()
     return trials
 
 
@@ -295,61 +309,5 @@ def run_search(space: SearchSpace, objective: Objective, method: str, budget: in
     return _run_on(executor, objective, params_list, progress, cancelled)
 
 
-# -- successive halving ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Rung:
-    """One round of successive halving: the trials trained in it, the epochs each has trained by
-    its end, the epochs spent in it (summed over its trials) and the trials kept for the next."""
-
-    round: int
-    indices: list[int]
-    epochs: int
-    spent: int
-    kept: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Halving:
-    """Successive halving's trials and rounds (``spent`` per round: the budget plot)."""
-
-    trials: list[Trial]
-    rounds: list[Rung]
-
-    @property
-    def spent(self) -> int:
-        return sum(r.spent for r in self.rounds)
-
-
-def successive_halving(space: SearchSpace, objective: Objective, n: int, min_epochs: int,
-                       keep: float = 1 / 3, seed: int = 0, cancelled: Cancelled | None = None,
-                       progress: Progress | None = None) -> Halving:
-    """Train n random trials for ``min_epochs``, keep the best ``keep`` of them (at least one),
-    train those until they have trained min_epochs / keep**r epochs in round r, and so on until
-    one is left. ``objective.epochs`` is ignored. Returns every trial and each round's budget."""
-    n = check_int("n", n, 1, None)
-    min_epochs = check_int("min_epochs", min_epochs, 1, None)
-    keep = check_range("keep", keep, 0.0, 1.0, low_open=True, high_open=True)
-    objective = Objective(objective.base, min_epochs)
-    sweep = Sweep(objective, space.random(n, seed))
-    indices, rounds, epochs, before = list(range(n)), [], min_epochs, 0
-    while True:
-        sweep.run(cancelled, progress)
-        spent = sum(sweep.trials[i].epochs for i in indices) - before
-        rung = Rung(len(rounds), indices, epochs, spent)
-        rounds.append(rung)
-        stopped = any(t.status == "cancelled" for t in sweep.trials)
-        survivors = [t for t in ranked(sweep.trials[i] for i in indices) if t.status != "diverged"]
-        if len(indices) == 1 or stopped or not survivors:
-            break
-        rung.kept = [t.index for t in survivors[: max(1, math.floor(len(indices) * keep))]]
-        indices, before = rung.kept, sum(sweep.trials[i].epochs for i in rung.kept)
-        epochs = max(epochs + 1, round(min_epochs / keep ** len(rounds)))
-        sweep.extend(indices, epochs)
-    return Halving(sweep.trials, rounds)
-
-
-__all__ = ["RUN_ON", "Halving", "Objective", "PopulationTraining", "Rung", "Sweep", "Trial",
-           "executor_for", "group_key",
-           "plan_groups", "ranked", "run_search", "successive_halving", "train_task"]
+__all__ = ["RUN_ON", "Objective", "PopulationTraining", "Sweep", "Trial", "executor_for", "group_key",
+           "plan_groups", "ranked", "run_search", "train_task"]

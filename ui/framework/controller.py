@@ -191,11 +191,12 @@ class LabController(QObject):
     # -- settings -------------------------------------------------------------------------------
 
     def change(self, adopt: Callable[[], Any]) -> bool:
-        """Run ``adopt()``, which validates and applies a settings change or raises ValueError /
-        TypeError having changed nothing. Report either way; True if adopted."""
+        """Run ``adopt()``, which validates and applies a settings change or raises ValueError
+        (the engine's refusal, naming the value) having changed nothing. Report either way; True
+        if adopted. Any other exception is a bug, and is not caught."""
         try:
             adopt()
-        except (TypeError, ValueError) as exc:
+        except ValueError as exc:
             self._refused = True
             self.error.emit(str(exc))
             self.settings_changed.emit()  # put the widgets back to the settings in force
@@ -300,8 +301,11 @@ def fill_budget(advance: Callable[[int], None], cap: int, budget: float,
         chunk = int(min(cap - done, max(1.0, (budget - elapsed) / per_step), 2 * done))
 
 
-LOAD_ERRORS = (TypeError, ValueError, KeyError, IndexError, OverflowError, AttributeError,
-               RecursionError)
+# What a saved file's bad field raises as it is checked and adopted: a wrong type (TypeError), a
+# bad value (ValueError), a missing or extra item (KeyError, IndexError), a number too large for
+# an int (OverflowError: int(1e400)), and RecursionError, because ``salvage`` recurses into
+# nested objects and a hostile file nests them thousands deep. Anything else is a bug.
+LOAD_ERRORS = (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError)
 Attempt = Callable[[dict[str, Any]], None]
 
 

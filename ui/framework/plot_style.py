@@ -5,9 +5,15 @@ registered plot is brought to the app's zoom and theme when it is made (its axes
 once its view has finished building it), when an item is added to it or its title is set, and
 whenever the zoom or the theme changes (``set_zoom``, ``set_theme``).
 
-Nothing of pyqtgraph is patched. Each styled property remembers its value at zoom 1 in the light
-theme (its *base*) and the value shown: a value a view sets afresh (a new pen, a title with its
-own size, a font of its own) differs from the one shown and becomes the new base. Styling is thus
+pyqtgraph's classes are left as they are, but a registered plot's own instances are wrapped: its
+``addItem`` (a new item is styled as it comes), its title label's ``setText`` (the title keeps its
+zoomed size) and ``updateMin`` (a title sets its plot's minimum height, not its width: on a narrow
+screen a long title is cut rather than pushing the data out; this writes the label's private
+``_sizeHint``, the one place that depends on pyqtgraph's internals).
+
+Each styled property remembers its value at zoom 1 in the light theme (its *base*) and the value
+shown: a value a view sets afresh (a new pen, a title with its own size, a font of its own)
+differs from the one shown and becomes the new base. Styling is thus
 idempotent: applying it twice, or after a zoom out, gives the same sizes, never compounded ones.
 
 In the dark theme, black and dark pens, brushes and text on a plot's plain background turn

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
-
 from simulator.optimizers import OPTIMIZERS
 
 # Okabe-Ito, colour-blind safe.
@@ -42,13 +40,6 @@ BETA_KEY = {"momentum": "beta", "rmsprop": "beta", "adam": "beta1"}
 
 def class_color(k: int) -> str:
     return CLASS_COLORS[int(k) % len(CLASS_COLORS)]
-
-
-def fmt(v, digits: int = 4) -> str:
-    """A number or small vector in a short, readable form."""
-    a = np.atleast_1d(np.asarray(v, dtype=float))
-    parts = [f"{x:.{digits}g}" for x in a]
-    return parts[0] if np.ndim(v) == 0 else "[" + ", ".join(parts) + "]"
 
 
 def num(v: float, digits: int = 4) -> str:

@@ -13,9 +13,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.classifier.plane import LogisticComparison
 from simulator.training import DIVERGED, FEATURES, ClassifierConfig, ClassifierTrainer
-from simulator.validation import check_choice
+from simulator.validation import check_choice, check_numeric, check_rows, check_whole
 from ui.framework.controller import LabController
-from ui.session import check_limits, check_number, check_rows, check_whole
+from ui.session import check_limits
 
 REGULARIZATION = ("none", "L2", "L1")
 
@@ -140,7 +140,7 @@ class ClassifierController(LabController):
 
     def _load_settings(self, data: dict[str, Any]) -> None:
         data = dict(data)
-        added = check_rows("added", data.pop("added", []), check_number, check_number, check_whole)
+        added = check_rows("added", data.pop("added", []), check_numeric, check_numeric, check_whole)
         compare = data.pop("compare_logistic", False)
         if not isinstance(compare, bool):
             raise TypeError(f"compare_logistic must be true or false, got {compare!r}")

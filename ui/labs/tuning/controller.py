@@ -1,5 +1,12 @@
-"""The tuning lab's controller: owns every lesson (``lessons``), the timer and the worker; Play,
-Step and Reset act on the lesson in front (``lesson``), which the page's tabs choose.
+"""The tuning lab's controller: one engine lesson per ``LESSONS`` entry, the timer and the worker;
+Play, Step and Reset act on the lesson in front (``lesson``), which the page's tabs choose.
+
+A lesson that trains on the timer (Scale, Panda) steps in ``_advance``. A lesson with ``worker``
+set trains in the worker's loop (``JobRunner.train``) while the timer only redraws the changes it
+sends. Nothing here waits for the worker: Pause and a settings change cancel it and go on; what
+must wait for it (Step, a new Play, an action that changes the run in place) is queued with
+``when_idle``, and a run's changes are stamped with its generation, so a stopping run's last
+changes never reach new settings.
 
 The settings are saved as {"lesson": key, "<lesson key>": that lesson's settings, ...}; a state
 saved before the lab had lessons (the Scale settings at the top level) still loads. A value the
@@ -10,37 +17,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
-from simulator.tuning import ScaleRun, ScaleSettings
+from simulator.tuning.lessons import Lesson, ScaleLesson, check_keys
 from simulator.validation import check_choice
 from ui.framework.controller import LabController
-from ui.framework.worker import JobRunner
 
-from .lessons import LESSON_KEYS, LESSONS, Lesson, ScaleLesson, check_keys
+from . import KEYS, LESSONS, lesson_entry
 
 FRAME_MS = 80  # a batch of 20 per frame at speed 1: 1,000 draws build up in 4 seconds
-SCALE_KEYS = ("alpha", "beta", "draws", "seed")  # the Scale settings, once saved at the top level
+SCALE = next(e.key for e in LESSONS if e.lesson is ScaleLesson)  # once saved at the top level
+SCALE_KEYS = ("alpha", "beta", "draws", "seed")
 
 
 class TuningController(LabController):
     """The lessons, the one in front, and what they share (timer, worker, messages).
 
-    ``lesson_changed(key)``: another lesson came to the front (the page turns its tab)."""
+    ``lesson_changed(key)``: another lesson came to the front (the page turns its tab).
+    ``job_changed(bool)``: a run started or stopped in the worker; ``job_progress`` how far it is."""
 
     key = "tuning"
     MAX_SPEED = 25
     DEFAULT_SPEED = 1
-    FILL_FRAME_AT_MAX = False  # each lesson paces its frames (its interval_ms), at max too
+    FILL_FRAME_AT_MAX = False  # the lessons state their frames (interval_ms), at max too
 
     lesson_changed = Signal(str)
-    job_changed = Signal(bool)  # a search started (True) or stopped in the worker
-    job_progress = Signal(float)  # how far it is, 0 to 1
+    job_changed = Signal(bool)
+    job_progress = Signal(float)
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = FRAME_MS) -> None:
         super().__init__(parent, interval_ms)
-        self.lessons: dict[str, Lesson] = {cls.key: cls() for cls in LESSONS}
-        self.lesson_key = LESSON_KEYS[0]
+        self.lessons: dict[str, Lesson] = {e.key: e.lesson() for e in LESSONS}
+        self.lesson_key = KEYS[0]
+        self._job: tuple[Lesson, bool] | None = None  # the lesson the worker trains; quiet stop
+        self._front(self.lesson_key)
 
     @property
     def lesson(self) -> Lesson:
@@ -48,14 +58,14 @@ class TuningController(LabController):
         return self.lessons[self.lesson_key]
 
     def set_lesson(self, key: str) -> bool:
-        """Bring lesson ``key`` to the front; the one that was playing pauses (a search in the
-        worker is cancelled, its trials so far kept)."""
+        """Bring lesson ``key`` to the front; the one that was playing pauses (a run in the worker
+        stops, what it trained kept)."""
 
         def adopt() -> None:
-            check_choice("lesson", key, LESSON_KEYS)
+            check_choice("lesson", key, KEYS)
             if key != self.lesson_key:
+                self._stop_worker(quiet=True)
                 self.pause()
-                self._settle()  # a search in the worker stops here, not later under another tab
                 self._front(key)
                 self.message.emit("")
 
@@ -66,99 +76,39 @@ class TuningController(LabController):
         self.timer.setInterval(self.lesson.interval_ms)
         self.lesson_changed.emit(key)
 
-    # -- the Scale lesson -------------------------------------------------------------------------
+    # -- settings -------------------------------------------------------------------------------
 
-    @property
-    def scale(self) -> ScaleRun:
-        """The Scale lesson's draws."""
-        return self.lessons["scale"].run
+    def configure(self, key: str, **changes: Any) -> bool:
+        """Change lesson ``key``'s settings by name (``configure("caviar", models=32)``; see each
+        lesson's ``configure``). A run of it in the worker stops first; a refused value changes
+        nothing and says why."""
+        lesson = self.lessons[check_choice("lesson", key, KEYS)]
 
-    @property
-    def settings(self) -> ScaleSettings:
-        """The Scale lesson's settings in force."""
-        return self.lessons["scale"].settings
+        def adopt() -> None:
+            lesson.configure(**changes)
+            if self._trains(lesson):
+                self._stop_worker(quiet=True)
+                self.pause()
+            self.message.emit("")  # a note about the old run no longer holds
 
-    def _adopt_scale(self, settings: ScaleSettings) -> None:
-        self.lessons["scale"].adopt(settings)
-        self.message.emit("")  # a note about the old draws ("all are in") no longer holds
+        return self.change(adopt)
 
-    def set_range(self, param: str, end: str, value: float) -> bool:
-        """One end ("low" or "high") of α's or β's range (``param`` "alpha" or "beta")."""
-        return self.change(lambda: self._adopt_scale(self.settings.with_end(param, end, value)))
-
-    def set_draws(self, n: int) -> bool:
-        """How many values of each kind a run draws (1 to 100,000)."""
-        return self.change(lambda: self._adopt_scale(self.settings.replace(draws=n)))
-
-    def set_seed(self, seed: int) -> bool:
-        return self.change(lambda: self._adopt_scale(self.settings.replace(seed=seed)))
-
-    # -- the searches (Search, Coarse to fine) --------------------------------------------------
-
-    def _adopt_search(self, key: str, settings) -> None:
-        self._settle()
-        self.lessons[key].adopt(settings)
-        self.message.emit("")
-
-    def set_search(self, key: str, **changes: Any) -> bool:
-        """Lesson ``key``'s budget, epochs, seed, run_on ("local", "pool", "dask") or address."""
-        return self.change(lambda: self._adopt_search(key, self.lessons[key].settings.replace(**changes)))
-
-    def set_search_axis(self, key: str, i: int, **changes: Any) -> bool:
-        """Lesson ``key``'s axis i: its hyperparameter (``name``), ``scale``, ``low`` or ``high``."""
-        return self.change(lambda: self._adopt_search(
-            key, self.lessons[key].settings.with_axis(i, **changes)))
-
-    def zoom_on_best(self) -> bool:
-        """Coarse to fine: the box around the best trials so far."""
-        lesson = self.lessons["coarse"]
-        return self.change(lesson.zoom_on_best)
-
-    def set_coarse_box(self, box: dict[str, tuple[float, float]]) -> bool:
-        """Coarse to fine: the box the next round samples, {axis name: (low, high)}."""
-        lesson = self.lessons["coarse"]
-        return self.change(lambda: lesson.set_box(box))
-
-    def resample(self) -> bool:
-        """Coarse to fine: a new round of trials inside the box, and Play trains it."""
-        lesson = self.lessons["coarse"]
-        self._settle()
-        if not self.change(lesson.resample):
+    def act(self, key: str, action: str) -> bool:
+        """One of lesson ``key``'s actions (a button: ``act("coarse", "resample")``), after its
+        run in the worker has stopped; an action that asks for it is followed by Play."""
+        lesson = self.lessons[check_choice("lesson", key, KEYS)]
+        if self._trains(lesson):
+            self._stop_worker(quiet=True)
+            self.pause()
+            self.jobs().when_idle(lambda: self.act(key, action))
+            return True
+        play: list[bool] = []
+        if not self.change(lambda: play.append(lesson.act(action))):
             return False
-        if self.lesson_key == "coarse":
+        self.message.emit("")
+        if play[0] and lesson is self.lesson:
             self.play()
         return True
-
-    # -- Caviar and Panda ------------------------------------------------------------------------
-
-    def set_caviar(self, **changes: Any) -> bool:
-        """The Caviar lesson's models, alpha (low, high), epochs or seed: the models start over."""
-        lesson = self.lessons["caviar"]
-        return self.change(lambda: lesson.adopt(lesson.settings.replace(**changes)))
-
-    def set_panda(self, name: str, value: float) -> bool:
-        """One of the panda's hyperparameters: while it trains, from the next mini-batch on (a
-        mark on its curve); before it starts or after it ends, its starting value."""
-        lesson = self.lessons["panda"]
-        return self.change(lambda: lesson.change(name, value))
-
-    def set_panda_run(self, **changes: Any) -> bool:
-        """The Panda lesson's epochs or seed: the model starts over."""
-        lesson = self.lessons["panda"]
-        return self.change(lambda: lesson.adopt(lesson.settings.replace(**changes)))
-
-    def set_population(self, **changes: Any) -> bool:
-        """The Population lesson's size, interval, alpha (low, high), epochs or seed."""
-        lesson = self.lessons["population"]
-        return self.change(lambda: lesson.adopt(lesson.settings.replace(**changes)))
-
-    def set_halving(self, **changes: Any) -> bool:
-        """The Halving lesson's trials, min_epochs or seed."""
-        lesson = self.lessons["halving"]
-        self._settle()
-        return self.change(lambda: lesson.adopt(lesson.settings.replace(**changes)))
-
-    # -- saved state ----------------------------------------------------------------------------
 
     def settings_dict(self) -> dict[str, Any]:
         """{"lesson": key in front, "scale": {...}, ...}: every lesson's settings."""
@@ -168,7 +118,7 @@ class TuningController(LabController):
         """The Scale settings alone at the top level (saved before the lab had lessons) become
         the Scale lesson's, in front."""
         if data and set(data) <= set(SCALE_KEYS):
-            return {"lesson": ScaleLesson.key, ScaleLesson.key: data}
+            return {"lesson": SCALE, SCALE: data}
         return data
 
     def _unpack(self, data: Any, notes: list[str] | None = None) -> tuple[dict[str, Any], int | None]:
@@ -179,10 +129,10 @@ class TuningController(LabController):
     def _load_settings(self, data: dict[str, Any]) -> None:
         """Adopt saved settings (every lesson built before any is replaced); lessons they do not
         name take their defaults."""
-        data = check_keys("tuning", self._migrate(data), ("lesson", *LESSON_KEYS))
-        front = check_choice("lesson", data.get("lesson", LESSON_KEYS[0]), LESSON_KEYS)
-        built = {cls.key: cls.from_dict(data.get(cls.key, {})) for cls in LESSONS}
-        self._settle()
+        data = check_keys("tuning", self._migrate(data), ("lesson", *KEYS))
+        front = check_choice("lesson", data.get("lesson", KEYS[0]), KEYS)
+        built = {e.key: e.lesson.from_dict(data.get(e.key, {})) for e in LESSONS}
+        self._stop_worker(quiet=True)
         self.lessons = built
         self._front(front)
 
@@ -195,101 +145,108 @@ class TuningController(LabController):
 
     @property
     def searching(self) -> bool:
-        """A search is training in the worker."""
-        return any(r.busy for r in self.findChildren(JobRunner))
+        """A run is training in the worker (or stopping)."""
+        return self.jobs().busy
+
+    def _trains(self, lesson: Lesson) -> bool:
+        return self._job is not None and self._job[0] is lesson and self.jobs().busy
 
     def _ready_to_play(self) -> bool:
-        """Play after the end starts over, as a media player does at the end. A search starts in
-        the worker; the timer then only redraws its partial results."""
+        """Play after the end starts over, as a media player does at the end. A worker lesson
+        starts its run in the worker (once a stopping run has stopped); the timer then only
+        redraws what it sends."""
+        if not self.lesson.worker:
+            self._start_over_if_done()
+        elif self.jobs().busy:
+            self.jobs().when_idle(lambda: self.running and self._start_job())
+        else:
+            self._start_job()
+        return True
+
+    def _start_over_if_done(self) -> None:
         if self.lesson.done:
             self._reset()
             self.stepped.emit()
-        return self._start_job() if getattr(self.lesson, "worker", False) else True
 
     def _advance(self, k: int) -> None:
-        """k steps of the lesson in front (none while the worker trains it); a run that ends
-        pauses and says so."""
-        if getattr(self.lesson, "worker", False):
-            if self.searching:
-                return
-            self._settle()
+        """k steps of the lesson in front (none while the worker trains: the timer redraws); a
+        run that ends pauses and says so."""
+        if self.lesson.worker and self.jobs().busy:
+            if not self.running:  # Step while a run stops: once it has
+                self.jobs().when_idle(lambda: self.run(k))
+            return
         self.lesson.advance(k)
         if self.lesson.done:
             self.pause()
             self.message.emit(self.lesson.end_note())
 
     def _reset(self) -> None:
-        self._settle()
+        if self._trains(self.lesson):
+            self._stop_worker(quiet=True)
+            self.pause()
         self.lesson.reset()
         self.message.emit("")
 
     def pause(self) -> None:
-        """Stop the timer; a search in the worker is cancelled (its results so far stay)."""
+        """Stop the timer; a run in the worker stops (what it trained stays)."""
         super().pause()
-        for runner in self.findChildren(JobRunner):
-            runner.cancel()
+        self.jobs().cancel()
+
+    def _stop_worker(self, quiet: bool) -> None:
+        """Cancel the worker's run; ``quiet``: without its stop note (something else happened)."""
+        if self._job is not None and self.jobs().busy:
+            self._job = (self._job[0], self._job[1] or quiet)
+            self.jobs().cancel()
 
     # -- the worker -----------------------------------------------------------------------------
 
-    def _start_job(self) -> bool:
-        """Train the lesson in front in the worker (see ``SweepLesson.work``)."""
+    def _start_job(self) -> None:
+        """Train the lesson in front in the worker (from the start if it is at its end)."""
         lesson, runner = self.lesson, self.jobs()
-        if runner.busy and not runner.job.cancelled:
-            return True
-        if runner.busy:  # Play soon after Pause: the cancelled job ends first (within an epoch)
-            self._settle()
-        lesson.ensure()
-        lesson.speed = lambda: None if self._speed >= self.MAX_SPEED else self._speed
+        if not lesson.worker or runner.busy:
+            return
+        self._start_over_if_done()
 
-        def work(report):
+        def cancelled() -> bool:
             job = runner.job
-            return lesson.work(report, lambda: job is None or job.cancelled)
+            return job is None or job.cancelled
+
+        def per_frame() -> int | None:
+            return None if not lesson.paced or self._speed >= self.MAX_SPEED else self._speed
 
         def partial(data) -> None:
             if lesson.receive(data):
                 self.job_progress.emit(lesson.progress)
 
-        runner.start(work, lambda result: self._job_done(lesson, result), on_partial=partial,
-                     on_failed=lambda text: self._job_failed(lesson, text))
-        self.message.emit(f"Training {lesson.title.lower()} on {lesson.where()}…")
+        self._job = (lesson, False)
+        runner.train(lesson.training(cancelled), partial, lambda result: self._job_done(lesson, result),
+                     lambda text: self._job_failed(lesson, text), per_frame, lesson.interval_ms / 1000)
+        title = lesson_entry(self.lesson_key).title
+        self.message.emit(f"Training {title.lower()} on {lesson.where()}…")
         self.job_changed.emit(True)
         self.job_progress.emit(lesson.progress)
-        return True
 
-    def _job_done(self, lesson, result) -> None:
-        """The worker stopped: at the end of the search, or cancelled (``result`` None)."""
-        current = lesson is self.lessons.get(lesson.key)
-        if current:
-            lesson.finish()
-        self._job_stopped()
-        if current:
+    def _job_done(self, lesson: Lesson, result: Any) -> None:
+        """The worker stopped: at the end of the run, or cancelled (``result`` None). The run's
+        last changes have arrived before this."""
+        quiet = self._job is None or self._job[1]
+        self._job = None
+        in_front = lesson is self.lesson
+        if in_front and result is not None:
+            self.pause()  # the run is over (a cancelled one was paused already)
+        if in_front and not quiet:
             self.message.emit(lesson.end_note() if result is not None and lesson.done else
                               lesson.stop_note())
+        self._job_stopped()
 
-    def _job_failed(self, lesson, text: str) -> None:
-        if lesson is self.lessons.get(lesson.key):
-            lesson.finish()
+    def _job_failed(self, lesson: Lesson, text: str) -> None:
+        self._job = None
+        if lesson is self.lesson:
+            self.pause()
         self._job_stopped()
         self.error.emit(text)
 
     def _job_stopped(self) -> None:
-        super().pause()
         self.job_changed.emit(False)
-        self.job_progress.emit(getattr(self.lesson, "progress", 0.0))
+        self.job_progress.emit(self.lesson.progress)
         self.stepped.emit()
-
-    def shutdown(self) -> None:
-        """Stop the timer and any search, its last signals delivered while this is alive."""
-        self.pause()
-        self._settle()
-        super().shutdown()
-
-    def _settle(self) -> None:
-        """Cancel a search in the worker and wait for it to stop (within an epoch), its last
-        signals delivered: the sweeps are then the window's alone."""
-        for runner in self.findChildren(JobRunner):
-            job = runner.job
-            if job is not None:
-                job.cancelled = True
-                runner.pool.waitForDone(5000)
-                QCoreApplication.sendPostedEvents(job.signals, 0)

@@ -168,17 +168,9 @@ def explain_html(run: ScaleRun) -> str:
     return "".join(parts)
 
 
-def lesson_html(lesson) -> str:
-    """The readout column for the lesson in front."""
-    from . import explain_search
-
-    if lesson.key == "scale":
-        return explain_html(lesson.run)
-    return {"search": explain_search.search_html, "coarse": explain_search.coarse_html,
-            "caviar": explain_search.caviar_html,
-            "panda": explain_search.panda_html,
-            "halving": explain_search.halving_html,
-            "population": explain_search.population_html}[lesson.key](lesson)
+def scale_html(lesson) -> str:
+    """The Scale lesson's readout column (see ``explain_html``)."""
+    return explain_html(lesson.run)
 
 
 HELP_HTML = (

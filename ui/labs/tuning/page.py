@@ -12,18 +12,16 @@ from ui.framework.plots import Throttle
 from ui.framework.presentation import set_html
 from ui.framework.widgets import blocked
 
-from . import explain
+from . import LESSONS, explain, lesson_entry
 from .controller import TuningController
 from .panel import TuningPanel
-from .views import VIEWS
 
 EXPLAIN_WIDTH = 300
 TEXT_STYLE = "QTextBrowser { font-size: 14px; }"
 
 
 class TuningPage(LabPage):
-    """The tuning lab: a view over ``TuningController``. ``views[key]`` is each lesson's tab
-    (``scale_view`` is the Scale lesson's)."""
+    """The tuning lab: a view over ``TuningController``. ``views[key]`` is each lesson's tab."""
 
     title = "Tuning"
     hint = "Space: play/pause   Right: one step   R: start over   The tabs are the lessons"
@@ -34,10 +32,9 @@ class TuningPage(LabPage):
         self.panel = TuningPanel(lab)
         self.tabs = QTabWidget()
         self.views: dict[str, QWidget] = {}
-        for key, lesson in lab.lessons.items():
-            self.views[key] = VIEWS[key](lab)
-            self.tabs.addTab(self.views[key], lesson.title)
-        self.scale_view = self.views["scale"]
+        for entry in LESSONS:
+            self.views[entry.key] = entry.view(lab, entry.key)
+            self.tabs.addTab(self.views[entry.key], entry.title)
 
         self.explain = QTextBrowser()
         self.explain.setStyleSheet(TEXT_STYLE)
@@ -79,7 +76,7 @@ class TuningPage(LabPage):
         self.view.draw(rich)
         if rich:  # text re-lays out its column: at the throttle's rate, and only when it changed
             self.panel.show_iteration()
-            html = explain.lesson_html(self.lab.lesson)
+            html = lesson_entry(self.lab.lesson_key).explain(self.lab.lesson)
             if html != self.explain_html:
                 self.explain_html = html
                 set_html(self.explain, html)

@@ -1,5 +1,6 @@
 """The tuning lab's controls column: the run box (Play, Step, Reset, speed), then the controls of
-the lesson in front, in a stack that follows the tabs. Each lesson's controls are in ``panels/``."""
+the lesson in front, in a stack that follows the tabs. Each lesson's controls are its
+``LESSONS`` entry's ``panel``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtWidgets import QGroupBox, QStackedWidget, QVBoxLayout, QWidget
 from ui.framework.binder import Binder
 from ui.framework.widgets import RunBox, note_label
 
-from .panels import PANELS
+from . import LESSONS
 
 RUN_HINT = "Space plays or pauses, → steps, R starts over."
 
@@ -24,10 +25,10 @@ class TuningPanel(QWidget):
         self.binder = Binder(lab)  # no view binds a widget, so the panel holds the page's binder
         self.stack = QStackedWidget()
         self.lessons: dict[str, QWidget] = {}
-        for key in lab.lessons:
-            panel = PANELS[key](lab, self.binder)
-            self.lessons[key] = panel
-            setattr(self, key, panel)
+        for entry in LESSONS:
+            panel = entry.panel(lab, self.binder, entry.key)
+            self.lessons[entry.key] = panel
+            setattr(self, entry.key, panel)
             self.stack.addWidget(panel)
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)

@@ -142,9 +142,6 @@ class WorkedExample(QWidget):
             self.label_spin.setValue(max(shown - 1, 0) if zero else shown + 1)
         self.refresh()
 
-    def show_z(self, text: str) -> None:
-        self.z_edit.setText(text)
-
     def refresh(self) -> None:
         html, ok = explain.worked_example_html(self.z_edit.text(), self.typed_combo.currentData(),
                                                self.label, self.base)

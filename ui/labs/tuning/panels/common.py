@@ -81,7 +81,7 @@ def alpha_fields(bind, form: QFormLayout, settings, set_alpha) -> dict[str, Trim
     fields = {}
     for i, end in enumerate(("low", "high")):
         fields[end] = bind(TrimmedField(0.0, 1000.0, 10, 0.0001), lambda i=i: settings().alpha[i],
-                           lambda v, i=i: set_alpha(_with(settings().alpha, i, v)))
+                           lambda v, i=i: set_alpha(with_end(settings().alpha, i, v)))
         form.addRow(f"α {end}", fields[end])
     return fields
 
@@ -96,7 +96,7 @@ def column(panel: QWidget, *parts: QWidget) -> QVBoxLayout:
     return lay
 
 
-def _with(pair: tuple[float, float], i: int, v: float) -> tuple[float, float]:
+def with_end(pair: tuple[float, float], i: int, v: float) -> tuple[float, float]:
     out = list(pair)
     out[i] = v
     return tuple(out)

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.tuning import MAX_SEED
+from simulator.tuning.lessons import RUN_ON
 from simulator.tuning.space import AXES, AXIS_SCALES, LABELS, MAX_BUDGET
 from simulator.tuning.trials import MAX_EPOCHS
 from ui.framework.binder import Binder
 from ui.framework.widgets import note_label, row
 
 from ..explain_search import status_text
-from ..lessons.search_settings import MAX_SEED, RUN_ON
 from .common import TrimmedField, group, spin
 
 SCALE_TITLES = {"linear": "linear", "log": "log", "one_minus_log": "log of 1 − β", "int": "whole numbers",
@@ -86,15 +87,15 @@ class SearchControls(QWidget):
         box, form = group(f"Axis {i + 1}")
         names = combo({n: LABELS[n] for n in AXES})
         self.axis_combos.append(bind(names, lambda: self.settings.axes[i].name,
-                                     lambda v: lab.set_search_axis(key, i, name=v)))
+                                     lambda v: lab.configure(key, axis=i, name=v)))
         scales = combo({s: SCALE_TITLES[s] for s in AXIS_SCALES})
         self.scale_combos.append(bind(scales, lambda: self.settings.axes[i].scale,
-                                      lambda v: lab.set_search_axis(key, i, scale=v)))
+                                      lambda v: lab.configure(key, axis=i, scale=v)))
         form.addRow("hyperparameter", names)
         form.addRow("scale", scales)
         for end in ("low", "high"):
             field = bind(TrimmedField(*FIELD), lambda end=end: getattr(self.settings.axes[i], end),
-                         lambda v, end=end: lab.set_search_axis(key, i, **{end: v}),
+                         lambda v, end=end: lab.configure(key, axis=i, **{end: v}),
                          enabled=lambda: self.settings.axes[i].scale != "choice")
             self.range_fields[(i, end)] = field
             form.addRow(end, field)
@@ -104,11 +105,11 @@ class SearchControls(QWidget):
         lab, key, bind = self.lab, self.key, self.binder.bind
         box, form = group("Budget")
         self.budget_spin = bind(spin(0, MAX_BUDGET), lambda: self.settings.budget,
-                                lambda v: lab.set_search(key, budget=v))
+                                lambda v: lab.configure(key, budget=v))
         self.epochs_spin = bind(spin(0, MAX_EPOCHS), lambda: self.settings.epochs,
-                                lambda v: lab.set_search(key, epochs=v))
+                                lambda v: lab.configure(key, epochs=v))
         self.seed_spin = bind(spin(0, MAX_SEED), lambda: self.settings.seed,
-                              lambda v: lab.set_search(key, seed=v))
+                              lambda v: lab.configure(key, seed=v))
         self.epochs_spin.setToolTip("Epochs each trial trains; its score is its validation accuracy")
         form.addRow(title, self.budget_spin)
         form.addRow("epochs per trial", self.epochs_spin)
@@ -126,10 +127,10 @@ class SearchControls(QWidget):
 class SearchPanel(QWidget):
     """The Search lesson: ``controls`` (a ``SearchControls``) and where the trials run."""
 
-    def __init__(self, lab, binder: Binder) -> None:
+    def __init__(self, lab, binder: Binder, key: str) -> None:
         super().__init__()
-        self.lab = lab
-        self.controls = SearchControls(lab, binder, "search")
+        self.lab, self.key = lab, key
+        self.controls = SearchControls(lab, binder, key)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.controls)
@@ -139,13 +140,13 @@ class SearchPanel(QWidget):
         lay.addStretch(1)
 
     def _run_on_group(self, binder: Binder) -> QGroupBox:
-        lab = self.lab
-        settings = lambda: lab.lessons["search"].settings  # noqa: E731
+        lab, key = self.lab, self.key
+        settings = lambda: lab.lessons[key].settings  # noqa: E731
         box, form = group("Run trials on")
         self.run_on_combo = binder.bind(combo(RUN_ON), lambda: settings().run_on,
-                                        lambda v: lab.set_search("search", run_on=v))
+                                        lambda v: lab.configure(key, run_on=v))
         self.address_edit = binder.bind(QLineEdit(), lambda: settings().address,
-                                        lambda v: lab.set_search("search", address=v),
+                                        lambda v: lab.configure(key, address=v),
                                         enabled=lambda: settings().run_on == "dask")
         self.address_edit.setToolTip("The Dask scheduler's address, e.g. tcp://10.0.0.5:8786")
         form.addRow(self.run_on_combo)
@@ -153,17 +154,17 @@ class SearchPanel(QWidget):
         return box
 
     def show_iteration(self) -> None:
-        self.controls.show_status(status_text(self.lab.lessons["search"]))
+        self.controls.show_status(status_text(self.lab.lessons[self.key]))
 
 
 class CoarsePanel(QWidget):
     """The Coarse-to-fine lesson: ``controls`` (the axes of the whole space, trials per round,
     epochs, seed) and how to go from one round to the next."""
 
-    def __init__(self, lab, binder: Binder) -> None:
+    def __init__(self, lab, binder: Binder, key: str) -> None:
         super().__init__()
-        self.lab = lab
-        self.controls = SearchControls(lab, binder, "coarse", "trials per round")
+        self.lab, self.key = lab, key
+        self.controls = SearchControls(lab, binder, key, "trials per round")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.controls)
@@ -173,4 +174,4 @@ class CoarsePanel(QWidget):
         lay.addStretch(1)
 
     def show_iteration(self) -> None:
-        self.controls.show_status(status_text(self.lab.lessons["coarse"]))
+        self.controls.show_status(status_text(self.lab.lessons[self.key]))

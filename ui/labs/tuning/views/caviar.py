@@ -171,7 +171,16 @@ class Drawn:
         return True
 
     def restart(self) -> None:
-        """Forget what was kept of the last run drawn."""
+        """Forget what was kept of the last run drawn (the curves' store, if it has one)."""
+        if hasattr(self, "curves"):
+            self.curves.clear(0)
+
+    def in_force(self):
+        """The lesson, with the ranges and ticks set for its settings (``configure``)."""
+        lesson = self.lesson
+        if lesson.settings != self._settings:
+            self.configure()
+        return lesson
 
     def set_title(self, plot: pg.PlotItem, rich: bool, text: Callable[[], str]) -> None:
         """The title ``text()``, when ``rich`` and the state drawn changed since the last title."""
@@ -187,11 +196,9 @@ class Drawn:
 class CaviarView(Drawn, pg.GraphicsLayoutWidget):
     """``bands`` (the curves by colour), ``best_curve``, ``scatter`` and ``best_ring``."""
 
-    key = "caviar"
-
-    def __init__(self, lab) -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
-        self.lab = lab
+        self.lab, self.key = lab, key
         self.curves_plot = plot_in(self, 0, 0, "validation accuracy", "epoch")
         self.curves_plot.setYRange(0, 1.02, padding=0)
         self.bands = band_items(self.curves_plot, BANDS)
@@ -212,14 +219,9 @@ class CaviarView(Drawn, pg.GraphicsLayoutWidget):
         on_scale(self.alpha_plot, "bottom", s.axis, "α (log scale)")
         bound(self.bands, 0, s.epochs, 0, 1)
 
-    def restart(self) -> None:
-        self.curves.clear(0)
-
     def draw(self, rich: bool = True) -> None:
         """Only when new epochs came in (or the run or the settings changed)."""
-        lesson = self.lesson
-        if lesson.settings != self._settings:
-            self.configure()
+        lesson = self.in_force()
         if self.fresh((lesson, lesson.generation, lesson.version, lesson.settings)):
             self._draw(lesson)
         self.set_title(self.curves_plot, rich, lambda: self._title(lesson))

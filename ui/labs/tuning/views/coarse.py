@@ -28,9 +28,9 @@ def unit_box(axes, box: dict[str, tuple[float, float]]) -> tuple[float, float, f
 class RoundsPlot(pg.GraphicsLayoutWidget):
     """``scatter[r]`` per round, ``frames[r]`` (the rounds' boxes) and ``roi`` (the next box)."""
 
-    def __init__(self, lab) -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
-        self.lab = lab
+        self.lab, self.key = lab, key
         self.plot = plot_in(self, 0, 0)
         self.plot.addLegend(offset=(5, 5), labelTextSize="10pt")
         self.scatter: list[FixedScatter] = []
@@ -47,7 +47,7 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
 
     @property
     def lesson(self):
-        return self.lab.lessons["coarse"]
+        return self.lab.lessons[self.key]
 
     def configure(self) -> None:
         axes = self._axes = self.lesson.settings.axes
@@ -116,7 +116,7 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
         box = {a.name: tuple(float(z) for z in a.from_unit(u)),
                b.name: tuple(float(z) for z in b.from_unit(v))}
         self._shown_box = None
-        self.lab.set_coarse_box(box)
+        self.lab.configure(self.key, box=box)
 
     def _title(self, lesson) -> None:
         text = f"Round {lesson.rounds}: drag the red box, then Resample"
@@ -128,15 +128,15 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
 class CoarseMain(QWidget):
     """The rounds plot over the two buttons that make the next round."""
 
-    def __init__(self, lab) -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
-        self.rounds = RoundsPlot(lab)
+        self.rounds = RoundsPlot(lab, key)
         self.zoom_button = QPushButton("Zoom on the best")
         self.zoom_button.setToolTip("Put the box around the best trials so far")
         self.resample_button = QPushButton("Resample in the box")
         self.resample_button.setToolTip("A new round of random trials inside the box, trained at once")
-        self.zoom_button.clicked.connect(lab.zoom_on_best)
-        self.resample_button.clicked.connect(lab.resample)
+        self.zoom_button.clicked.connect(lambda: lab.act(key, "zoom_on_best"))
+        self.resample_button.clicked.connect(lambda: lab.act(key, "resample"))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.rounds, 1)

@@ -24,7 +24,7 @@ class Figure1View(pg.GraphicsLayoutWidget):
     """``scatter[method]``, ``curves[(axis index, method)]`` (the marginals),
     ``distinct_bars`` and ``best_bars``; ``titles`` what each plot says."""
 
-    def __init__(self, lab, key: str = "search") -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
         self.lab, self.key = lab, key
         self.titles: dict[str, str] = {}

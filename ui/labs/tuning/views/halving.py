@@ -18,9 +18,9 @@ MAX_ROUNDS = 8
 class HalvingView(pg.GraphicsLayoutWidget):
     """``round_curves[r]`` (the trials whose last round was r), ``budget_bars`` and their texts."""
 
-    def __init__(self, lab) -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
-        self.lab = lab
+        self.lab, self.key = lab, key
         self.curves_plot = plot_in(self, 0, 0, "validation accuracy", "epoch")
         self.curves_plot.setYRange(0, 1.02, padding=0)
         self.round_curves = [self.curves_plot.plot(pen=pg.mkPen(CLASS_COLORS[r % len(CLASS_COLORS)],
@@ -38,7 +38,7 @@ class HalvingView(pg.GraphicsLayoutWidget):
 
     @property
     def lesson(self):
-        return self.lab.lessons["halving"]
+        return self.lab.lessons[self.key]
 
     def draw(self, rich: bool = True) -> None:
         lesson = self.lesson

@@ -26,11 +26,9 @@ class PandaView(Drawn, pg.GraphicsLayoutWidget):
     """``val_acc``, ``val_loss`` and ``train_loss`` curves, ``marks`` (one line per change) and
     the α history (``alpha_curve``)."""
 
-    key = "panda"
-
-    def __init__(self, lab) -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
-        self.lab = lab
+        self.lab, self.key = lab, key
         self.ranges = PlotRanges()
         acc = self.acc_plot = plot_in(self, 0, 0, "validation accuracy")
         acc.setYRange(0, 1.02, padding=0)
@@ -58,14 +56,9 @@ class PandaView(Drawn, pg.GraphicsLayoutWidget):
         self.lr_plot.setYRange(-4.2, 0.2, padding=0)
         self.ranges.clear()
 
-    def restart(self) -> None:
-        self.curves.clear(0)
-
     def draw(self, rich: bool = True) -> None:
         """Only when the model trained or changed (a new epoch, a mark, its status)."""
-        lesson = self.lesson
-        if lesson.settings != self._settings:
-            self.configure()
+        lesson = self.in_force()
         t = lesson.trial
         state = (lesson, lesson.generation, lesson.settings, t is None or (t.epochs, len(t.marks), t.status))
         if self.fresh(state):

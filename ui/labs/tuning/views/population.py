@@ -23,11 +23,9 @@ class PopulationView(Drawn, pg.GraphicsLayoutWidget):
     """``alpha_bands`` (α histories by colour), ``copies`` (the copy events), ``acc_bands``
     (validation accuracy) and ``best_curve``."""
 
-    key = "population"
-
-    def __init__(self, lab) -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
-        self.lab = lab
+        self.lab, self.key = lab, key
         self.alpha_plot = plot_in(self, 0, 0, "α")
         self.alpha_bands = band_items(self.alpha_plot, BANDS)
         self.best_alpha = self.alpha_plot.plot(pen=pg.mkPen(BEST, width=3))
@@ -62,9 +60,7 @@ class PopulationView(Drawn, pg.GraphicsLayoutWidget):
 
     def draw(self, rich: bool = True) -> None:
         """Only when new epochs came in (or the run or the settings changed)."""
-        lesson = self.lesson
-        if lesson.settings != self._settings:
-            self.configure()
+        lesson = self.in_force()
         if self.fresh((lesson, lesson.generation, lesson.version, lesson.settings)):
             self._draw(lesson.pbt, lesson.settings)
         self.set_title(self.alpha_plot, rich, lambda: self._title(lesson))

@@ -33,9 +33,9 @@ class ScaleView(pg.GraphicsLayoutWidget):
     ``setData`` (and, at most ten times a second, ``setTitle``); ranges and ticks change only
     with the settings."""
 
-    def __init__(self, lab) -> None:
+    def __init__(self, lab, key: str) -> None:
         super().__init__()
-        self.lab = lab
+        self.lab, self.key = lab, key
         self.plots: dict[tuple[str, str], pg.PlotItem] = {}
         self.bars: dict[tuple[str, str], pg.PlotCurveItem] = {}
         self.outlines: dict[tuple[str, str], pg.PlotCurveItem] = {}
@@ -47,6 +47,11 @@ class ScaleView(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(2, 2, 22, 2)  # room for the last tick label (0.999)
         self._settings: ScaleSettings | None = None
         self._drawn: tuple = ()
+
+    @property
+    def run(self):
+        """The Scale lesson's draws (``ScaleRun``)."""
+        return self.lab.lessons[self.key].run
 
     def _build(self, kind: tuple[str, str], row: int, col: int) -> None:
         param, scale = kind
@@ -72,7 +77,7 @@ class ScaleView(pg.GraphicsLayoutWidget):
 
     def configure(self) -> None:
         """Ranges, ticks and the top-decade band for the settings in force."""
-        run = self.lab.scale
+        run = self.run
         self._settings = run.settings
         for (param, scale), plot in self.plots.items():
             axis: LogAxis = run.axes[param]
@@ -92,7 +97,7 @@ class ScaleView(pg.GraphicsLayoutWidget):
     def draw(self, rich: bool = True) -> None:
         """The bars and outlines when new draws came in; the titles (with the top decade's share) when
         ``rich``."""
-        run = self.lab.scale
+        run = self.run
         if run.settings != self._settings:
             self.configure()
         state = (run, run.drawn, run.settings)
@@ -115,10 +120,10 @@ class ScaleView(pg.GraphicsLayoutWidget):
 
     def csv_lines(self) -> list[str]:
         """Every draw so far, one per row: which hyperparameter, which scale, its value."""
-        s = self.lab.settings
+        s = self.run.settings
         lines = [f"# α in [{s.alpha[0]:g}, {s.alpha[1]:g}], β in [{s.beta[0]:g}, {s.beta[1]:g}],"
                  f" seed {s.seed}", "kind,scale,value"]
-        run = self.lab.scale
+        run = self.run
         for param, scale in KINDS:
             lines += [f"{param},{scale},{v:.12g}" for v in run.values(param, scale)]
         return lines

@@ -76,7 +76,7 @@ class TrialsTabs(QTabWidget):
 
     def csv_lines(self) -> list[str]:
         s = self.lesson.settings
-        head = (f"# {self.lesson.title}: " + ", ".join(
+        head = (f"# {self.tabText(0)}: " + ", ".join(
             f"{a.label} in [{a.low:g}, {a.high:g}] ({a.scale})" for a in s.axes)
             + f"; {s.budget} trials of {s.epochs} epochs, seed {s.seed}")
         return [head, *trial_csv(self.lesson.groups, s.names)]
@@ -85,14 +85,14 @@ class TrialsTabs(QTabWidget):
 class CoarseView(TrialsTabs):
     """The rounds (with the box and its buttons), the standard views and the table."""
 
-    def __init__(self, lab) -> None:
-        super().__init__(lab, "coarse", CoarseMain(lab), "Rounds")
+    def __init__(self, lab, key: str) -> None:
+        super().__init__(lab, key, CoarseMain(lab, key), "Rounds")
         self.rounds = self.main.rounds
 
 
 class SearchView(TrialsTabs):
     """Grid against random, the standard views and the table."""
 
-    def __init__(self, lab) -> None:
-        super().__init__(lab, "search", Figure1View(lab, "search"), "Grid vs random")
+    def __init__(self, lab, key: str) -> None:
+        super().__init__(lab, key, Figure1View(lab, key), "Grid vs random")
         self.figure = self.main

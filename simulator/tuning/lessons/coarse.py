@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.tuning.space import AXES
-from simulator.tuning.sweep import Sweep, ranked
-
-from .search_settings import SearchSettings
+from ..space import AXES
+from ..sweep import Sweep, ranked
+from .settings import SearchSettings
 from .sweeps import SweepLesson
 
 BEST_SHARE = 0.2  # "Zoom on the best" draws its box around this share of the trials (at least 3)
@@ -26,20 +25,14 @@ class CoarseLesson(SweepLesson):
     """One sweep whose trials come in rounds; ``boxes[r]`` is round r's box (round 0: the whole
     space), ``box`` the box the next round will sample (None until one is chosen)."""
 
-    key = "coarse"
-    title = "Coarse to fine"
-    worker = True
+    Settings = staticmethod(default_settings)
     labels = ("rounds",)
-    interval_ms = 50
     step_tip = "Train every trial of the rounds so far one epoch, here"
     reset_tip = "Back to the first round"
+    actions = ("zoom_on_best", "resample")
 
-    def __init__(self, settings: SearchSettings | None = None) -> None:
-        self.settings = settings or default_settings()
-        super().__init__()
-
-    def reset(self) -> None:
-        super().reset()
+    def _start(self) -> None:
+        super()._start()
         self.boxes: list[dict[str, tuple[float, float]]] = [self.full_box()]
         self.box: dict[str, tuple[float, float]] | None = None
 
@@ -50,11 +43,25 @@ class CoarseLesson(SweepLesson):
         s = self.settings
         return {"rounds": Sweep(s.objective, s.space.random(s.budget, s.seed))}
 
+    def configure(self, **changes: Any) -> None:
+        """As every lesson's; ``box`` (the box the next round samples, {axis name: (low, high)})
+        is checked by the engine."""
+        if "box" in changes:
+            self.set_box(changes.pop("box"))
+        if changes:
+            self.adopt(self.settings.replace(**changes))
+
     def adopt(self, settings: SearchSettings) -> None:
         if settings.replace(run_on="local", address=self.settings.address) != \
                 self.settings.replace(run_on="local"):
             self.settings = settings
             self.reset()
+
+    @classmethod
+    def from_dict(cls, data: Any) -> CoarseLesson:
+        if not isinstance(data, dict):
+            raise TypeError(f"the coarse-to-fine settings must be a JSON object, got {type(data).__name__}")
+        return cls(SearchSettings.from_dict(data, default_settings()))
 
     @property
     def rounds(self) -> int:
@@ -68,22 +75,24 @@ class CoarseLesson(SweepLesson):
             out[f"round {t.round + 1}"].append(t)
         return out
 
-    def zoom_on_best(self) -> dict[str, tuple[float, float]]:
+    def zoom_on_best(self) -> bool:
         """The box around the best trials so far (the top BEST_SHARE, at least 3)."""
         trials = [t for t in self.all_trials() if t.epochs > 0]
         if not trials:
             raise ValueError("train the first round before zooming: press Play")
         k = max(3, round(BEST_SHARE * len(trials)))
         self.box = self.settings.space.box_around([t.params for t in ranked(trials)[:k]], MARGIN)
-        return self.box
+        return False
 
     def set_box(self, box: dict[str, tuple[float, float]]) -> None:
         """A box dragged on the plot; checked by the engine (a range it refuses raises)."""
         self.settings.space.narrowed(box)
         self.box = {name: (float(lo), float(hi)) for name, (lo, hi) in box.items()}
 
-    def resample(self) -> None:
-        """A new round of random trials inside the box (the next seed), trained by Play."""
+    def resample(self) -> bool:
+        """A new round of random trials inside the box (the next seed), which Play trains. It
+        adds to the sweep in place: call it only while no worker trains it (the controller runs
+        a lesson's actions once its worker has stopped)."""
         if self.box is None:
             raise ValueError("choose a box first: drag it on the plot or press Zoom on the best")
         if self.rounds >= MAX_ROUNDS:
@@ -94,18 +103,11 @@ class CoarseLesson(SweepLesson):
         self.sweeps["rounds"].add(params, round=self.rounds)
         self.boxes.append(self.box)
         self.box = None
-        self.finish()
+        self.generation += 1  # what an older run sends no longer holds
+        self.receive(self.training().partial())
+        return True
 
     def end_note(self) -> str:
         best = ranked(self.all_trials())[0]
         return (f"Round {self.rounds} is trained: the best so far reaches {best.score:.1%}. Zoom on "
                 "the best (or drag the box) and resample inside it.")
-
-    def settings_dict(self) -> dict[str, Any]:
-        return self.settings.to_dict()
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CoarseLesson:
-        if not isinstance(data, dict):
-            raise TypeError(f"the coarse-to-fine settings must be a JSON object, got {type(data).__name__}")
-        return cls(SearchSettings.from_dict(data, default_settings()))

@@ -1,21 +1,23 @@
 """The Population lesson ("many pandas", population-based training): a population trains at once;
 every few epochs the weakest copy the weights of the strongest and perturb their α. Each
 member's α over the epochs is the learning-rate schedule the population found
-(``simulator.tuning.PopulationTraining``). Play trains it in the worker, at most ``speed``
-epochs a frame; the views draw a copy (``pbt``) that the worker's changes keep up to date."""
+(``PopulationTraining``). Play trains it in the worker; the views draw a copy (``pbt``) that the
+worker's changes keep up to date."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.tuning.population import PopulationRecord, PopulationTraining
-from simulator.tuning.space import Axis, SearchSpace
-from simulator.tuning.trials import MAX_EPOCHS, Objective
-from simulator.validation import check_int
-
-from .base import Background, Feed, Lesson, apply_tails, apply_trials, check_keys
-from .search_settings import MAX_SEED
+from ...validation import check_int
+from ...work import Cancelled, Training, never
+from ..experiment import MAX_SEED
+from ..population import PopulationRecord, PopulationTraining
+from ..space import Axis, SearchSpace
+from ..trials import MAX_EPOCHS, Objective
+from .base import Lesson, check_keys, check_whole
+from .caviar import check_alpha
+from .copies import Feed, apply_tails, apply_trials
 
 KEYS = ("size", "interval", "alpha", "epochs", "seed")
 
@@ -32,9 +34,7 @@ class PopulationSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "alpha", tuple(self.alpha))
-        if len(self.alpha) != 2:
-            raise ValueError(f"α's range must be [low, high], got {list(self.alpha)}")
+        object.__setattr__(self, "alpha", check_alpha(self.alpha))
         check_int("epochs", self.epochs, 1, MAX_EPOCHS)
         check_int("seed", self.seed, 0, MAX_SEED)
         self.build()  # the engine checks the size, the interval and α's range
@@ -56,48 +56,41 @@ class PopulationSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PopulationSettings:
-        d = dict(check_keys("population", data, KEYS))
-        for key in ("size", "interval", "epochs", "seed"):
-            if key in d and (isinstance(d[key], bool) or not isinstance(d[key], int)):
-                raise TypeError(f"{key} must be a whole number, got {d[key]!r}")
-        return cls(**d)
+        return cls(**check_whole(dict(check_keys("population", data, KEYS)),
+                                 ("size", "interval", "epochs", "seed")))
 
 
-class PopulationLesson(Background, Lesson):
-    """The population (``training``, trained in the worker), the window's copy of what it has
+class PopulationLesson(Lesson):
+    """The population (``population``, trained in the worker), the window's copy of what it has
     trained (``pbt``, a ``PopulationRecord``) and the settings."""
 
-    key = "population"
-    title = "Population"
-    unit = "epochs"
+    Settings = PopulationSettings
+    worker = True
     step_tip = "Train every member one epoch (and exploit and explore when it is time)"
     reset_tip = "A new population from the seed"
 
-    def __init__(self, settings: PopulationSettings | None = None) -> None:
-        self.settings = settings or PopulationSettings()
-        self.generation = 0
-        self.reset()
-
-    def reset(self) -> None:
-        self.generation += 1
-        self.training = self.settings.build()
-        self.pbt: PopulationRecord = self.training.copy()
+    def _start(self) -> None:
+        self.population = self.settings.build()
+        self.pbt: PopulationRecord = self.population.copy()
         self.feed = Feed()
-        self.progress = 0.0
+        self.feed.trial_changes(self.population.members)
+        self.feed.tails("history", self.population.history)
+        self.feed.tails("events", [self.population.events])
 
-    def ensure(self) -> None:
-        """Made with the settings: nothing to make before the worker starts."""
+    def training(self, cancelled: Cancelled = never) -> Training:
+        population, feed = self.population, self.feed
 
-    def _trained(self) -> bool:
-        return self.training.done
+        def units():
+            while not population.done:
+                population.step()
+                yield
 
-    def _train_epoch(self) -> None:
-        self.training.step()
+        def changes() -> tuple:
+            return (population.epoch, feed.trial_changes(population.members),
+                    feed.tails("history", population.history), feed.tails("events", [population.events]))
 
-    def _changes(self) -> tuple:
-        t, feed = self.training, self.feed
-        return (t.epoch, feed.trial_changes(t.members), feed.tails("history", t.history),
-                feed.tails("events", [t.events]))
+        return Training(self.generation, units(), changes,
+                        lambda: population.epoch / max(population.epochs, 1))
 
     def _apply(self, changes: tuple) -> None:
         epoch, members, history, events = changes
@@ -105,14 +98,6 @@ class PopulationLesson(Background, Lesson):
         apply_tails(self.pbt.history, history)
         apply_tails([self.pbt.events], events)
         self.pbt.epoch = epoch
-
-    def _fraction(self) -> float:
-        return self.training.epoch / max(self.training.epochs, 1)
-
-    def adopt(self, settings: PopulationSettings) -> None:
-        if settings != self.settings:
-            self.settings = settings
-            self.reset()
 
     @property
     def iteration(self) -> int:
@@ -129,10 +114,3 @@ class PopulationLesson(Background, Lesson):
         best = self.pbt.best()
         return (f"The population trained {self.pbt.epoch} epochs with {len(self.pbt.events)} copies: "
                 f"the best member reached {best.score:.1%}. Play starts over.")
-
-    def settings_dict(self) -> dict[str, Any]:
-        return self.settings.to_dict()
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PopulationLesson:
-        return cls(PopulationSettings.from_dict(data))

@@ -1,19 +1,20 @@
 """The Panda lesson: one model trains live, and the user changes its α (or β, β2, ε, decay
 rate) while it trains (``Sweep.set_params``): its weights and optimizer state stay, its curves go
-on, and a mark records each change. The notes' "babysitting one model"."""
+on, and a mark records each change. The notes' "babysitting one model". It trains on the timer,
+one epoch per unit, and the views draw its trial itself."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.tuning.sweep import Sweep
-from simulator.tuning.trials import MAX_EPOCHS, Objective
-from simulator.validation import check_choice, check_int
-
-from .base import check_keys
-from .search_settings import MAX_SEED
-from .sweeps import SweepLesson
+from ...validation import check_choice, check_int
+from ...work import Cancelled, Training, never
+from ..experiment import MAX_SEED
+from ..sweep import Sweep
+from ..trials import MAX_EPOCHS, Objective
+from .base import Lesson, check_keys, check_whole
+from .sweeps import fraction_of
 
 TUNABLE = ("lr", "beta", "beta2", "eps", "decay_rate")  # what may change while it trains
 KEYS = ("params", "epochs", "seed")
@@ -54,70 +55,76 @@ class PandaSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PandaSettings:
-        d = dict(check_keys("panda", data, KEYS))
+        d = check_whole(dict(check_keys("panda", data, KEYS)), ("epochs", "seed"))
         if "params" in d:
             if not isinstance(d["params"], dict):
                 raise TypeError(f"params must be a JSON object, got {d['params']!r}")
             d["params"] = tuple({**dict(cls().params), **d["params"]}.items())
-        for key in ("epochs", "seed"):
-            if key in d and (isinstance(d[key], bool) or not isinstance(d[key], int)):
-                raise TypeError(f"{key} must be a whole number, got {d[key]!r}")
         return cls(**d)
 
 
-class PandaLesson(SweepLesson):
-    """One trial ("panda") whose hyperparameters change while it trains."""
+class PandaLesson(Lesson):
+    """One trial (``trial``) whose hyperparameters change while it trains."""
 
-    key = "panda"
-    title = "Panda"
-    labels = ("panda",)
-    copies = False
+    Settings = PandaSettings
     step_tip = "Train the model one epoch"
     reset_tip = "Start the model over, with its starting hyperparameters"
 
-    def __init__(self, settings: PandaSettings | None = None) -> None:
-        self.settings = settings or PandaSettings()
-        super().__init__()
+    def _start(self) -> None:
+        """No model until the first unit: loading settings stays cheap."""
+        self.sweep: Sweep | None = None
 
-    def build(self) -> dict[str, Sweep]:
-        s = self.settings
-        return {"panda": Sweep(s.objective, [dict(s.params)], seed=s.seed)}
+    def training(self, cancelled: Cancelled = never) -> Training:
+        if self.sweep is None:
+            s = self.settings
+            self.sweep = Sweep(s.objective, [dict(s.params)], seed=s.seed)
+        sweep = self.sweep
+
+        def units():
+            while not sweep.done:
+                sweep.step()
+                yield
+
+        return Training(self.generation, units(), lambda: None, lambda: fraction_of(sweep.trials))
 
     @property
     def trial(self):
         """The model (None before the first step)."""
-        trials = self.all_trials()
-        return trials[0] if trials else None
+        return self.sweep.trials[0] if self.sweep is not None else None
+
+    def all_trials(self) -> list:
+        return [] if self.sweep is None else self.sweep.trials
+
+    @property
+    def iteration(self) -> int:
+        return 0 if self.trial is None else self.trial.epochs
+
+    @property
+    def done(self) -> bool:
+        return self.trial is not None and not self.trial.live
 
     def current(self, name: str) -> float:
         """The value in force: the model's own once it trains, else the starting one."""
         t = self.trial
         return t.params[name] if t is not None and name in t.params else self.settings.value(name)
 
-    def change(self, name: str, value: float) -> None:
-        """A change while it trains (marked on its curve); before it starts or after it ends, a
-        new starting value (the model starts over). ValueError from the engine changes nothing."""
-        check_choice("hyperparameter", name, TUNABLE)
+    def configure(self, **changes: Any) -> None:
+        """A hyperparameter (``lr=0.02``) while it trains changes from the next mini-batch on (a
+        mark on its curve); before it starts or after it ends, it is a new starting value (the
+        model starts over); ``epochs`` and ``seed`` start it over. ValueError changes nothing."""
+        tunable = {k: v for k, v in changes.items() if k in TUNABLE}
+        rest = {k: v for k, v in changes.items() if k not in TUNABLE}
         t = self.trial
-        if t is not None and t.live and t.epochs > 0:
-            self.sweeps["panda"].set_params(0, **{name: float(value)})
+        if tunable and t is not None and t.live and t.epochs > 0 and not rest:
+            self.sweep.set_params(0, **{k: float(v) for k, v in tunable.items()})
             return
-        self.adopt(self.settings.with_param(name, float(value)))
-
-    def adopt(self, settings: PandaSettings) -> None:
-        if settings != self.settings:
-            self.settings = settings
-            self.reset()
+        settings = self.settings.replace(**rest)
+        for name, value in tunable.items():
+            settings = settings.with_param(name, float(value))
+        self.adopt(settings)
 
     def end_note(self) -> str:
         t = self.trial
         why = f" It diverged: {t.reason}." if t.status == "diverged" else ""
         return (f"The model trained {t.epochs} epochs: validation accuracy {t.score:.1%}, "
                 f"{len(t.marks)} change(s) on the way.{why} Play starts over.")
-
-    def settings_dict(self) -> dict[str, Any]:
-        return self.settings.to_dict()
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PandaLesson:
-        return cls(PandaSettings.from_dict(data))

@@ -9,15 +9,15 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.tuning.space import AXES, Axis, SearchSpace
-from simulator.tuning.trials import Objective
-from simulator.validation import check_choice, check_int
+from ...validation import check_choice, check_int
+from ..experiment import MAX_SEED
+from ..space import AXES, Axis, SearchSpace
+from ..trials import Objective
 
 RUN_ON = {"local": "this computer (vectorized)", "pool": "a local process pool",
           "dask": "a Dask cluster"}
 DEFAULT_ADDRESS = "tcp://127.0.0.1:8786"
 ADDRESS = re.compile(r"^(tcp://|tls://)?[A-Za-z0-9_.\-]+:\d{1,5}$")
-MAX_SEED = 999_999
 KEYS = ("axes", "budget", "epochs", "seed", "run_on", "address")
 
 
@@ -73,6 +73,10 @@ class SearchSettings:
         return tuple(a.name for a in self.axes)
 
     def replace(self, **changes: Any) -> SearchSettings:
+        """These settings with ``changes``; ``axis=i`` with ``name``, ``scale``, ``low`` or
+        ``high`` changes that axis (``with_axis``)."""
+        if "axis" in changes:
+            return self.with_axis(changes.pop("axis"), **changes)
         return replace(self, **changes)
 
     def with_axis(self, i: int, name: str | None = None, scale: str | None = None,
