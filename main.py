@@ -26,6 +26,7 @@ T0 = time.perf_counter()
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
+ICON = Path(__file__).resolve().parent / "ui" / "icons" / "descent.svg"
 MAX_STEPS = 10_000_000
 MAX_FRAMES = 1000
 
@@ -67,6 +68,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         epilog="The window saves its session every few seconds and when it closes (SIGTERM "
         "included); a session file that cannot be fully read is kept as session.json.bak. "
         "Exit status: 0 done, 2 bad argument, 1 a file or the session could not be written.")
+    from ui.version import version
+
+    ap.add_argument("--version", action="version", version=f"Descent {version()}")
     ap.add_argument("--page", choices=LAB_KEYS, help="open on this lab's page")
     for entry in LABS:
         for opt in entry.options:
@@ -220,17 +224,37 @@ def dispose(win, app) -> None:
     app.processEvents()
 
 
+def offscreen_if_no_display(environ=os.environ, platform: str = sys.platform) -> bool:
+    """Rendering to a file shows no window, so it needs no display: where there is none (a
+    server, CI) and no Qt platform is asked for, use the offscreen one. True if it did."""
+    if environ.get("QT_QPA_PLATFORM") or not platform.startswith("linux"):
+        return False
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return False
+    environ["QT_QPA_PLATFORM"] = "offscreen"
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    headless = bool(args.screenshot or args.gif or args.export_csv)
+    if headless:
+        offscreen_if_no_display()
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from ui.version import version
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Descent")
     app.setOrganizationName("Descent")
+    app.setApplicationVersion(version())
+    app.setDesktopFileName("descent")  # the dock and the launcher match it to descent.desktop
+    app.setWindowIcon(QIcon(str(ICON)))
 
-    from ui.main_window import MainWindow, default_session_path
+    from ui.autosave import default_session_path
+    from ui.main_window import MainWindow
 
-    headless = bool(args.screenshot or args.gif or args.export_csv)
     win = MainWindow(session_path=None if args.fresh or headless else default_session_path())
     try:
         errors: list[str] = []

@@ -236,3 +236,21 @@ def test_preset_bar_shows_the_preset_and_leaves_the_run_buttons_in_place(qtbot, 
         assert after == before, preset["name"]
     page.preset_bar.close_button.click()
     assert page.preset is None and not page.preset_bar.isVisible()
+
+
+@pytest.mark.parametrize("key", LAB_KEYS)
+def test_every_preset_opens_the_tab_it_describes(make_page, key):
+    """A page whose main view has tabs names, in each preset, the tab its caption describes; the
+    preset opens it, whichever tab was in front."""
+    page = make_page(key)
+    tabs = page.view_tabs
+    if tabs is None:  # the tuning lab: its tabs are lessons, which the settings choose
+        assert all("view" not in p for p in entry_for(key).presets())
+        return
+    names = [tabs.tabText(i) for i in range(tabs.count())]
+    for preset in entry_for(key).presets():
+        assert preset.get("view") in names, (preset["name"], preset.get("view"), names)
+        tabs.setCurrentIndex((names.index(preset["view"]) + 1) % len(names))  # another tab in front
+        assert page.lab.load(preset["settings"])
+        page.show_preset(preset)
+        assert tabs.tabText(tabs.currentIndex()) == preset["view"], preset["name"]

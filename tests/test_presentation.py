@@ -285,9 +285,10 @@ def test_themes_change_palette_and_plot_background(qtbot, shown):
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
     assert plot.backgroundBrush().color().lightness() < 80
     assert [a.text() for a in _theme_actions(shown) if a.isChecked()] == ["Dark"]
-    pres.set_theme("high contrast")
-    assert QApplication.palette().color(QPalette.ColorRole.WindowText).name() == "#000000"
-    assert plot.backgroundBrush().color().name() == "#ffffff"
+    pres.set_theme("high contrast")  # white on black, one bright accent
+    assert QApplication.palette().color(QPalette.ColorRole.WindowText).name() == "#ffffff"
+    assert QApplication.palette().color(QPalette.ColorRole.Window).name() == "#000000"
+    assert plot.backgroundBrush().color().name() == "#000000"
     with pytest.raises(ValueError, match="theme must be one of"):
         pres.set_theme("neon")
 

@@ -143,3 +143,19 @@ def test_a_long_run_is_drawn_strided_with_its_last_point(rows, epochs):
     assert stride == 1 or per_curve >= 250  # still a smooth curve
     if epochs <= 300:
         assert per_curve == epochs + 1  # short runs: every epoch
+
+
+def test_a_controller_shut_down_while_its_worker_trains_is_deleted_cleanly(qtbot):
+    """Closing a page mid-run: the worker stops and its last signals reach the controller while
+    it is alive, not a deleted one later (pytest-qt fails the test on an error in a slot)."""
+    from ui.labs.tuning.controller import TuningController
+
+    lab = TuningController()
+    assert lab.set_lesson("caviar") and lab.configure("caviar", models=8, epochs=5000)
+    lab.set_speed(lab.MAX_SPEED)
+    lab.play()
+    qtbot.waitUntil(lambda: lab.lessons["caviar"].iteration >= 2, timeout=30000)
+    lab.shutdown()
+    assert not lab.busy and not lab.running
+    lab.deleteLater()
+    qtbot.wait(100)

@@ -11,12 +11,42 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 
 from . import session
 
 AUTOSAVE_MS = 3000  # a crash or a kill loses at most the last few seconds
 MAX_INSTANCES = 20
+CONFIG_ENV = "DESCENT_CONFIG_DIR"  # where the session and the view settings live, if set
+
+
+def config_dir() -> Path:
+    """The folder of the session (``session.json``) and the view settings (``view.ini``):
+    ``$DESCENT_CONFIG_DIR`` if set, else the platform's configuration folder's ``descent``
+    (``~/.config/descent`` on Linux)."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    return Path(base or Path.home() / ".config") / "descent"
+
+
+def default_session_path() -> Path:
+    """``config_dir()/session.json``. A session saved where earlier versions kept it (Qt's
+    application folder, ``~/.config/Descent/Descent``) is copied there the first time."""
+    path = config_dir() / "session.json"
+    old = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
+    if old and not os.environ.get(CONFIG_ENV) and not path.exists():
+        for name in ("session.json", "view.ini"):
+            source = Path(old) / name
+            if (source.is_file() and source.stat().st_size <= session.MAX_BYTES
+                    and source.resolve() != (path.parent / name).resolve()):
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    (path.parent / name).write_bytes(source.read_bytes())
+                except OSError:
+                    break  # the old session stays where it was; this one starts afresh
+    return path
 
 
 class SessionKeeper(QObject):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,16 +18,11 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from . import session
+from . import about, session
 from .autosave import SessionKeeper
 from .framework import export
 from .framework.presentation import install_view_menu
 from .labs import LABS, entry_for
-
-
-def default_session_path() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-    return Path(base or Path.home() / ".config" / "descent") / "session.json"
 
 
 def load_presets() -> list[dict]:
@@ -52,12 +47,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.presets = load_presets()
         self._run_state = QLabel("paused")
+        self._run_state.setContentsMargins(12, 0, 6, 0)  # a gap after the message, however long
         self.statusBar().addPermanentWidget(self._run_state)
         for page in self.pages.values():
             page.lab.running_changed.connect(
                 lambda on: self._run_state.setText("running" if on else "paused"))
         self._build_menus()
-        self.statusBar().showMessage(self.current_page.hint, 10000)
+        self._say(self.current_page.hint, 10000)
         self.resize(1280, 800)
         self.keeper: SessionKeeper | None = None
         self.recording: export.GifRecording | None = None
@@ -112,6 +108,10 @@ class MainWindow(QMainWindow):
             for p in mine:
                 act = self._action(self.presets_menu, p["name"], lambda p=p: self.apply_preset(p))
                 act.setStatusTip(p.get("claim", ""))
+        self.presets_menu.addSeparator()
+        # What a presentation clicker sends: the next or the previous preset of the page in front.
+        self._action(self.presets_menu, "&Next preset of this page", lambda: self.step_preset(1), "PgDown")
+        self._action(self.presets_menu, "P&revious preset of this page", lambda: self.step_preset(-1), "PgUp")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "This &lab…", self.show_lab_help)
@@ -138,10 +138,16 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             if page is not self.current_page:
                 page.lab.pause()
-        self.statusBar().showMessage(self.current_page.hint, 10000)
+        self._say(self.current_page.hint, 10000)
 
     def _say(self, text: str, ms: int = 6000) -> None:
-        self.statusBar().showMessage(text, ms)
+        """A note in the status bar for ``ms``, cut with "…" where it would run into the run
+        state ("paused"); the whole of it in the bar's tooltip."""
+        bar = self.statusBar()
+        room = bar.width() - self._run_state.sizeHint().width() - 24
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) if room > 80 else text
+        bar.setToolTip(text if shown != text else "")
+        bar.showMessage(shown, ms)
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -180,6 +186,19 @@ class MainWindow(QMainWindow):
         if ok:  # the page's preset bar shows its title, claim and caption while it is in force
             page.show_preset(preset)
         return ok
+
+    def step_preset(self, delta: int) -> bool:
+        """The page in front's next (``delta`` 1) or previous (-1) preset, after the one in force
+        (the first or the last if none is); False if the page has none."""
+        mine = [p for p in self.presets if p["page"] == self.current_key]
+        if not mine:
+            self._say(f"The {self.current_page.title} page has no presets")
+            return False
+        names = [p["name"] for p in mine]
+        now = self.current_page.preset
+        i = names.index(now["name"]) + delta if now is not None and now.get("name") in names else \
+            (0 if delta > 0 else -1)
+        return self.apply_preset(mine[i % len(mine)])
 
     def _ask_path(self, save: bool, title: str, default: str, kind: str) -> str:
         dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
@@ -304,24 +323,11 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
 
     def shortcuts_text(self) -> str:
-        """Every key: the run keys, each menu command's (read from the menus, so none is left
-        out), then each page's mouse and key hints."""
-        lines = ["Space: play / pause", "Right arrow: one step", "R: reset"]
-        for act in _menu_actions(self.menuBar().actions()):
-            keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts()]
-            keys = [k for k in keys if " " not in k]  # not a keyboard's own "Zoom In" key
-            if keys:
-                name = act.text().split("\t")[0].replace("&", "").rstrip("…")
-                lines.append(f"{' / '.join(keys)}: {name}")
-        hints = [f"{entry.title}: {self.pages[entry.key].hint}" for entry in LABS]
-        return "\n".join(lines) + "\n\n" + "\n".join(hints)
+        """Every key the window answers (what F1 shows; see ``about.shortcuts_text``)."""
+        return about.shortcuts_text(self)
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self, "About Descent",
-            "<b>Descent</b> shows how deep networks are made to train well: optimizers racing "
-            "across loss surfaces, softmax classifiers and batch norm, with the formulas of the "
-            "course notes and every number computed by a NumPy engine.")
+    def show_about(self) -> QMessageBox:
+        return about.show_about(self)
 
     # -- session --------------------------------------------------------------------------------
 
@@ -378,10 +384,3 @@ class MainWindow(QMainWindow):
             return self.save_setup()
         return answer == QMessageBox.StandardButton.Discard
 
-
-def _menu_actions(actions) -> list[QAction]:
-    """``actions`` and those of their sub-menus, in menu order."""
-    out: list[QAction] = []
-    for act in actions:
-        out += _menu_actions(act.menu().actions()) if act.menu() is not None else [act]
-    return out

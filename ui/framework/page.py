@@ -6,10 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .controller import LabController
-from .style import ERROR_COLOR, HIGHLIGHT_BACKGROUND, themed
+from .preset_bar import PresetBar, escape
+from .style import ERROR_COLOR, themed
 from .widgets import run_shortcuts, three_columns
 
 
@@ -25,6 +32,7 @@ class LabPage(QWidget):
     title = "Lab"
     hint = ""
     help_html = ""
+    view_tabs: QTabWidget | None = None  # the main view's tabs, which a preset's "view" names
 
     def __init__(self, lab: LabController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,16 +60,37 @@ class LabPage(QWidget):
         for text in texts:  # the explanations wrap to their column: never scroll sideways
             text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         middle = QWidget()
-        col = QVBoxLayout(middle)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(2)
-        col.addWidget(self.preset_bar)
-        col.addWidget(centre, 1)
+        self.middle = QVBoxLayout(middle)
+        self.middle.setContentsMargins(0, 0, 0, 0)
+        self.middle.setSpacing(2)
+        self.middle.addWidget(self.preset_bar)
+        self.middle.addWidget(centre, 1)
+        self.main_view = centre
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(three_columns(controls, middle, right, sizes, pinned=self.run_box), 1)
+        self.columns = three_columns(controls, middle, right, sizes, pinned=self.run_box)
+        lay.addWidget(self.columns, 1)
         lay.addWidget(self.message_line)
-        run_shortcuts(self, self.lab)
+        self.run_keys = run_shortcuts(self, self.lab)
+        self.staged = False
+
+    def set_stage(self, on: bool) -> None:
+        """Stage view (View > Stage): the main view alone, under its Play/Step/Reset row and a
+        one-line preset caption; the controls and the explanation fold away, and come back as
+        they were. For a projector: the picture gets the room."""
+        on = bool(on)
+        if on == self.staged or self.run_box is None:
+            return
+        self.staged = on
+        home = self.columns.widget(0).layout()
+        (home if on else self.middle).removeWidget(self.run_box)
+        if on:  # at its own width, on the left: a row of buttons, not a bar across the picture
+            self.middle.insertWidget(0, self.run_box, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            home.insertWidget(0, self.run_box)
+        self.run_box.show()
+        self.columns.set_stage(on)
+        self.preset_bar.set_compact(on)
 
     # Play, Step, Reset and the speed slider, wherever the panel put its run box.
     play_button = property(lambda self: self.run_box.play_button)
@@ -78,9 +107,9 @@ class LabPage(QWidget):
         """Show ``text`` in the page's own line, where it stays until the next message."""
         self.message_line.setProperty("plain", text)
         if error and text:
-            self.message_line.setText(f"<span style='color:{themed(ERROR_COLOR)}'>{_escape(text)}</span>")
+            self.message_line.setText(f"<span style='color:{themed(ERROR_COLOR)}'>{escape(text)}</span>")
         else:
-            self.message_line.setText(_escape(text))
+            self.message_line.setText(escape(text))
 
     @property
     def preset(self) -> dict | None:
@@ -89,8 +118,13 @@ class LabPage(QWidget):
 
     def show_preset(self, preset: dict) -> None:
         """Show a just-loaded preset's title, claim and caption above the views, until the user
-        dismisses it, changes a setting by hand or loads another preset."""
+        dismisses it, changes a setting by hand or loads another preset; and open the tab of the
+        main view it describes (its "view", e.g. "Twins")."""
         self.preset_bar.show_preset(preset)
+        tabs = self.view_tabs
+        for i in range(tabs.count() if tabs is not None else 0):
+            if tabs.tabText(i) == preset.get("view"):
+                tabs.setCurrentIndex(i)
 
     def csv_lines(self) -> list[str]:
         """A header line and the page's rows, for File > Export as CSV."""
@@ -114,48 +148,3 @@ class LabPage(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.shutdown()
         super().closeEvent(event)
-
-
-class PresetBar(QFrame):
-    """The preset in force: its title and claim in bold, its caption below, and a × to dismiss."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("preset_bar")
-        self.setStyleSheet(f"#preset_bar {{ background: {HIGHLIGHT_BACKGROUND}; border: 1px solid #d8c070;"
-                           " border-radius: 3px; }")
-        self.preset: dict | None = None
-        self.title_label = QLabel()
-        self.title_label.setWordWrap(True)
-        self.caption_label = QLabel()
-        self.caption_label.setWordWrap(True)
-        self.close_button = QToolButton()
-        self.close_button.setText("×")
-        self.close_button.setToolTip("Hide the preset's note")
-        self.close_button.setAutoRaise(True)
-        self.close_button.clicked.connect(self.dismiss)
-        text = QVBoxLayout()
-        text.setSpacing(1)
-        text.addWidget(self.title_label)
-        text.addWidget(self.caption_label)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 3, 2, 3)
-        lay.addLayout(text, 1)
-        lay.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_preset(self, preset: dict) -> None:
-        self.preset = preset
-        name, claim = _escape(str(preset.get("name", ""))), _escape(str(preset.get("claim", "")))
-        self.title_label.setText(f"<b>Preset: {name}.</b> {claim}" if claim else f"<b>Preset: {name}</b>")
-        self.caption_label.setText(_escape(str(preset.get("caption", ""))))
-        self.caption_label.setVisible(bool(preset.get("caption")))
-        self.show()
-
-    def dismiss(self) -> None:
-        self.preset = None
-        self.hide()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

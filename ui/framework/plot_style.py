@@ -170,10 +170,10 @@ def set_zoom(factor: float, widgets: Iterable = ()) -> None:
     style_scenes(_scenes(widgets))
 
 
-def set_theme(background: str, foreground: str, widgets: Iterable = ()) -> None:
+def set_theme(background: str, foreground: str, widgets: Iterable = (), weight: float = 1.0) -> None:
     """Background and foreground of the registered plots and those among ``widgets``, and of the
-    plots made from now on."""
-    STATE["background"], STATE["foreground"] = background, foreground
+    plots made from now on; their lines ``weight`` times as thick (the high-contrast theme)."""
+    STATE["background"], STATE["foreground"], STATE["weight"] = background, foreground, float(weight)
     pg.setConfigOptions(background=background, foreground=foreground)
     scenes = _scenes(widgets)
     for scene in scenes:
@@ -322,6 +322,7 @@ def _shown(item, key: str, current, display: Callable):
 
 def _pen(pen, z: float, colour: Callable) -> QPen:
     out = QPen(pg.mkPen(pen))
+    z *= STATE.get("weight", 1.0)
     if z != 1.0:
         out.setWidthF(max(out.widthF(), 1.0) * z)
     out.setColor(colour(out.color()))

@@ -9,7 +9,10 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
+from shiboken6 import isValid
 
 from .plot_style import register
 from .plot_style import set_pen as set_pen  # for the views: a pen set at draw time, zoomed
@@ -201,3 +204,78 @@ def view_point(plot: pg.PlotWidget, ev) -> tuple[float, float] | None:
         return None
     pt = vb.mapSceneToView(pos)
     return float(pt.x()), float(pt.y())
+
+
+class SideLegend(pg.LegendItem):
+    """A legend in its plot's own layout, under the data (``side_legend``): it never covers a
+    curve and is never cut, at any zoom. Its entries sit side by side in as many columns as the
+    plot's width holds, so it takes a line or two of height. (pyqtgraph's legend floats over the
+    view and places itself at (0, 0) when it resizes; this one lets the layout place it.)"""
+
+    GAP = 12  # px between two entries side by side
+    DATA_MIN = 48  # px of data the plot keeps above its legend, however small its view
+
+    def updateSize(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        self._fit_columns()
+        self.layout.invalidate()
+        self.updateGeometry()
+
+    _pending = False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_columns()
+        if not self._pending:  # after the layout pass, not inside it
+            self._pending = True
+            QTimer.singleShot(0, self._hold_room)
+
+    def _hold_room(self) -> None:
+        """The view's minimum height: room for the legends, the axes and titles of its plots and
+        some data, for each row of plots in the view. Below it, the page's column scrolls rather
+        than squeezing a legend out of its plot."""
+        if not isValid(self):
+            return
+        self._pending = False
+        views = self.scene().views() if self.scene() is not None else []
+        if not views or not isValid(views[0]):
+            return
+        view = views[0]
+        frames = [item.parentItem().height() - item.parentItem().vb.height() for item in view.items()
+                  if isinstance(item, SideLegend) and hasattr(item.parentItem(), "vb")]
+        rows = view.ci.layout.rowCount() if isinstance(view, pg.GraphicsLayoutWidget) else 1
+        need = int(rows * (max(frames, default=0) + self.DATA_MIN))
+        if need != view.minimumHeight():
+            view.setMinimumHeight(need)
+
+    def _fit_columns(self) -> None:
+        if not self.items:
+            return
+        texts = [label.item.toPlainText() for _, label in self.items]
+        natural = [QFontMetricsF(label.item.font()).horizontalAdvance(t) + 4
+                   for (_, label), t in zip(self.items, texts, strict=True)]
+        widths = [sample.boundingRect().width() + w + self.GAP
+                  for (sample, _), w in zip(self.items, natural, strict=True)]
+        fit = 1
+        for n in range(2, len(widths) + 1):  # the most columns whose widest entries fit side by side
+            if sum(max(widths[c::n]) for c in range(n)) <= self.width():
+                fit = n
+        if fit != self.columnCount:
+            self.setColumnCount(fit)
+        # One column and a label still too long: it wraps rather than running out of the plot.
+        room = self.width() - max(sample.boundingRect().width() for sample, _ in self.items) - self.GAP
+        for (_, label), w in zip(self.items, natural, strict=True):
+            wrap = room if fit == 1 and w > room > 40 else -1
+            if label.item.textWidth() != wrap:
+                label.item.setTextWidth(wrap)
+                label.updateMin()
+
+
+def side_legend(plot: pg.PlotItem, text_size: str = "9pt") -> pg.LegendItem:
+    """The plot's legend, under its data (below the bottom axis); the items added to the plot
+    with a ``name`` join it, as with ``addLegend``."""
+    legend = SideLegend(labelTextSize=text_size, brush=None, verSpacing=-4)
+    legend.setMinimumWidth(0)  # it asks no width: its columns follow the plot's
+    legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    plot.legend = legend
+    plot.layout.addItem(legend, 4, 1)
+    return legend

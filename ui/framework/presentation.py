@@ -23,7 +23,22 @@ DEFAULT_STEP = ZOOM_STEPS.index(1.0)
 MIN_TOP_PX = 20  # text at the largest step is at least this high
 THEMES = ("light", "dark", "high contrast")
 # Plot background and foreground per theme.
-PLOT_COLORS = {"light": ("w", "k"), "dark": ("#1e1e1e", "#e0e0e0"), "high contrast": ("w", "k")}
+PLOT_COLORS = {"light": ("w", "k"), "dark": ("#1e1e1e", "#e0e0e0"), "high contrast": ("k", "w")}
+LINE_WEIGHT = {"high contrast": 1.6}  # plot lines this much thicker (else 1)
+# High contrast draws what the style leaves black on black: the fields' frames and the boxes of
+# checkboxes and radio buttons (sized in em, so they grow with the zoom; a ticked one is filled).
+HIGH_CONTRAST_SHEET = """
+QAbstractSpinBox, QLineEdit, QComboBox, QPushButton, QToolButton { border: 1px solid #ffffff; }
+QPushButton, QToolButton { padding: 0.15em 0.6em; }
+QAbstractSpinBox:disabled, QLineEdit:disabled, QComboBox:disabled,
+QPushButton:disabled { border-color: #9a9a9a; }
+QCheckBox::indicator, QRadioButton::indicator { width: 0.8em; height: 0.8em; border: 2px solid #ffffff; }
+QRadioButton::indicator { border-radius: 0.5em; }
+QCheckBox::indicator:checked, QRadioButton::indicator:checked { background: #ffd700; }
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled { border-color: #9a9a9a; }
+"""
+# Text of a disabled control, per theme: dimmer than the enabled text, still readable.
+DISABLED_TEXT = {"dark": "#808080", "high contrast": "#9a9a9a"}
 DEFAULT_SIZE = (1280, 800)
 NEXT_THEME_KEY = "Ctrl+Shift+T"
 
@@ -37,23 +52,32 @@ def theme_palette(theme: str) -> QPalette:
                        "AlternateBase": "#2f2f2f", "Text": "#e8e8e8", "Button": "#3a3a3a",
                        "ButtonText": "#e8e8e8", "Highlight": "#3d7ab8", "HighlightedText": "#ffffff",
                        "ToolTipBase": "#3a3a3a", "ToolTipText": "#e8e8e8", "PlaceholderText": "#a0a0a0"},
-              "high contrast": {"Window": "#ffffff", "WindowText": "#000000", "Base": "#ffffff",
-                                "AlternateBase": "#f0f0f0", "Text": "#000000", "Button": "#ffffff",
-                                "ButtonText": "#000000", "Highlight": "#0000c0",
-                                "HighlightedText": "#ffffff", "ToolTipBase": "#ffffe0",
-                                "ToolTipText": "#000000", "PlaceholderText": "#333333"}}[theme]
+              "high contrast": {"Window": "#000000", "WindowText": "#ffffff", "Base": "#000000",
+                                "AlternateBase": "#1a1a1a", "Text": "#ffffff", "Button": "#000000",
+                                "ButtonText": "#ffffff", "Highlight": "#ffd700",
+                                "HighlightedText": "#000000", "ToolTipBase": "#000000",
+                                "ToolTipText": "#ffffff", "PlaceholderText": "#c8c8c8",
+                                "Link": "#ffd700", "Mid": "#ffffff", "Dark": "#ffffff",
+                                "Light": "#ffffff", "Midlight": "#ffffff", "Shadow": "#ffffff"}}[theme]
     for role, color in colors.items():
         pal.setColor(getattr(QPalette.ColorRole, role), QColor(color))
+    # A disabled control must look disabled: its text dimmer than the enabled text (setColor
+    # above set every group, the disabled one too).
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(DISABLED_TEXT[theme]))
     return pal
 
 
 class Presentation(QObject):
-    """The zoom, the theme and fullscreen of one main window, and what it remembers.
+    """The zoom, the theme, fullscreen and Stage of one main window, and what it remembers.
 
-    ``zoom_changed(factor)`` and ``theme_changed(name)`` say when they change."""
+    ``zoom_changed(factor)``, ``theme_changed(name)`` and ``stage_changed(on)`` say when they
+    change."""
 
     zoom_changed = Signal(float)
     theme_changed = Signal(str)
+    stage_changed = Signal(bool)
+    stage = False
 
     def __init__(self, window: QMainWindow, store: QSettings | None = None) -> None:
         super().__init__(window)
@@ -118,7 +142,8 @@ class Presentation(QObject):
         self.theme = style.THEME["name"] = theme
         app = QApplication.instance()
         app.setPalette(theme_palette(theme))
-        plot_style.set_theme(*PLOT_COLORS[theme], self.widgets())
+        app.setStyleSheet(HIGH_CONTRAST_SHEET if theme == "high contrast" else "")
+        plot_style.set_theme(*PLOT_COLORS[theme], self.widgets(), LINE_WEIGHT.get(theme, 1.0))
         self.restyle()
         self._remember("theme", theme)
         self.theme_changed.emit(theme)
@@ -148,6 +173,16 @@ class Presentation(QObject):
     def toggle_fullscreen(self) -> None:
         w = self.window
         w.showNormal() if w.isFullScreen() else w.showFullScreen()
+
+    def toggle_stage(self) -> None:
+        self.set_stage(not self.stage)
+
+    def set_stage(self, on: bool) -> None:
+        """Stage view on every page (``LabPage.set_stage``): the main view and its run row."""
+        self.stage = bool(on)
+        for page in getattr(self.window, "pages", {}).values():
+            page.set_stage(self.stage)
+        self.stage_changed.emit(self.stage)
 
     def fit_to_screen(self) -> None:
         """The remembered geometry if there is one, else the default size; either way no larger
@@ -239,7 +274,8 @@ def install_view_menu(window: QMainWindow) -> Presentation:
     items = (("&Fullscreen", pres.toggle_fullscreen, (Qt.Key.Key_F11,)),
              ("Zoom &in", pres.zoom_in, (QKeySequence.StandardKey.ZoomIn, "Ctrl+=", "Ctrl++")),
              ("Zoom &out", pres.zoom_out, (QKeySequence.StandardKey.ZoomOut, "Ctrl+-")),
-             ("&Reset zoom", pres.zoom_reset, ("Ctrl+0",)))
+             ("&Reset zoom", pres.zoom_reset, ("Ctrl+0",)),
+             ("&Stage: the main view only", pres.toggle_stage, (Qt.Key.Key_F10,)))
     window.view_actions = {}
     for text, slot, keys in items:
         act = QAction(text, window)
@@ -249,6 +285,9 @@ def install_view_menu(window: QMainWindow) -> Presentation:
         menu.addAction(act)
         window.addAction(act)  # works in fullscreen, where the menu bar may be hidden
         window.view_actions[text.replace("&", "")] = act
+    stage = window.view_actions["Stage: the main view only"]
+    stage.setCheckable(True)
+    pres.stage_changed.connect(stage.setChecked)
     _theme_menu(menu.addMenu("&Theme"), pres)
     pres.restore()
     if store is not None:

@@ -69,7 +69,9 @@ THEME_COLORS: dict[str, dict[str, str]] = {
     "dark": {"#444": "#d0d0d0", "#666": "#b0b0b0", "#333": "#e0e0e0", "#000": "#ffffff",
              "#555": "#c0c0c0", "#777": "#a8a8a8", ERROR_COLOR: "#ff8080",
              INVALID_BACKGROUND: "#7a2020", HIGHLIGHT_BACKGROUND: "#4d4400", "#d8c070": "#8a7a30"},
-    "high contrast": {"#444": "#000", "#666": "#000", "#333": "#000", "#d8c070": "#000"},
+    "high contrast": {"#444": "#ffffff", "#666": "#ffffff", "#333": "#ffffff", "#000": "#ffffff",
+                      "#555": "#ffffff", "#777": "#e0e0e0", ERROR_COLOR: "#ff6b6b",
+                      INVALID_BACKGROUND: "#6a0000", HIGHLIGHT_BACKGROUND: "#000000", "#d8c070": "#ffd700"},
 }
 
 

@@ -136,6 +136,10 @@ class ScheduleEditor(QWidget):
 
 
 LEFT_MIN, CENTRE_MIN, RIGHT_MIN = 300, 280, 220  # the narrowest each column gets (px, at zoom 1)
+# When the text grows (a zoom, a small screen) the side columns give way first: the main view
+# keeps at least CENTRE_SHARE of the page's width; the controls take what is left beside the
+# readouts' minimum (and scroll beyond it).
+CENTRE_SHARE = 0.34
 
 
 def three_columns(controls: QWidget, centre: QWidget, right: QWidget,
@@ -168,6 +172,7 @@ class Columns(QSplitter):
         self.setStretchFactor(2, 2)
         self.setSizes([self.controls_width(), *sizes[1:]])
         self.fitted_at = QApplication.font().pointSizeF()  # the font the sizes were fitted to
+        self.fitted_once = False  # refitted to the window it is first shown in
 
     def controls_width(self) -> int:
         """The controls as wide as they ask, so the run buttons show whole when there is room."""
@@ -179,7 +184,15 @@ class Columns(QSplitter):
         """A page shown after a zoom takes the zoom's widths (a hidden page's fonts change only
         when it shows)."""
         super().showEvent(event)
-        if self.fitted_at != QApplication.font().pointSizeF():
+        if self.fitted_at != QApplication.font().pointSizeF() or not self.fitted_once:
+            QTimer.singleShot(0, self, self.refit)
+
+    def set_stage(self, on: bool) -> None:
+        """Fold the controls and the readouts away (Stage view), or bring them back as they
+        were (their widths refitted to the font in force)."""
+        self.widget(0).setVisible(not on)
+        self.widget(2).setVisible(not on)
+        if not on:
             QTimer.singleShot(0, self, self.refit)
 
     def refit(self) -> None:
@@ -189,10 +202,12 @@ class Columns(QSplitter):
         total = sum(self.sizes())
         if total <= 0:
             return
-        self.fitted_at = QApplication.font().pointSizeF()
-        left = min(self.controls_width(), max(total - CENTRE_MIN - RIGHT_MIN, 0))
+        self.fitted_at, self.fitted_once = QApplication.font().pointSizeF(), True
+        centre_least = max(CENTRE_MIN, round(CENTRE_SHARE * total))
+        left = min(self.controls_width(), max(total - centre_least - RIGHT_MIN, 0))
         centre, right = self.first_sizes[1:]
         middle = round((total - left) * centre / max(centre + right, 1))
+        middle = max(middle, min(centre_least, total - left - RIGHT_MIN))
         self.setSizes([left, middle, total - left - middle])
 
 
@@ -261,13 +276,23 @@ class FittingScroll(QScrollArea):
         return super().eventFilter(watched, event)
 
 
-def run_shortcuts(page: QWidget, lab) -> None:
-    """Space plays or pauses, Right steps, R resets: the same keys on every page."""
-    for key, slot in ((Qt.Key.Key_Space, lab.toggle), (Qt.Key.Key_Right, lab.step),
-                      (Qt.Key.Key_R, lab.reset)):
+RUN_KEYS = (("Space", "play / pause", "toggle"), ("Right", "one step", "step"), ("R", "reset", "reset"))
+
+
+def run_shortcuts(page: QWidget, lab) -> list[QShortcut]:
+    """Space plays or pauses, Right steps, R resets: the same keys on every page, from the first
+    second. They belong to the window (not to the focus inside the page), so they act on the
+    page in front right after launch, after a tab is clicked and after a button or a slider is
+    used. A page that is not in front is hidden, and its keys with it. A text field or a spin
+    box that wants the key keeps it (Qt asks the focus first): Space types a space there, and
+    Right moves the cursor."""
+    out = []
+    for key, _, name in RUN_KEYS:
         sc = QShortcut(QKeySequence(key), page)
-        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        sc.activated.connect(slot)
+        sc.setContext(Qt.ShortcutContext.WindowShortcut)
+        sc.activated.connect(getattr(lab, name))
+        out.append(sc)
+    return out
 
 
 class RunBox(QWidget):

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from simulator.work import Training
 
@@ -176,6 +176,11 @@ class JobRunner(QObject):
                 fn()
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Cancel and wait for the job (the page is closing), and deliver its last signals now,
+        while the controller they call is alive, not later to a deleted one."""
         self._idle.clear()
+        job = self.job
         self.cancel()
         self.pool.waitForDone(timeout_ms)
+        if job is not None:
+            QCoreApplication.sendPostedEvents(job.signals, 0)

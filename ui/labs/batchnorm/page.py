@@ -45,6 +45,7 @@ class BatchNormPage(LabPage):
         self.tabs.addTab(self.test_time, "Test time")
         self.tabs.addTab(self.twins, "Twins")
         self.tabs.currentChanged.connect(lambda _: self.redraw(force=True))
+        self.view_tabs = self.tabs
 
         self.explain = QTextBrowser()
         self.explain.setMinimumWidth(200)  # its text wraps; at 1024 px the column is narrow

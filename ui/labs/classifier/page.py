@@ -54,6 +54,7 @@ class ClassifierPage(LabPage):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.regions, "Decision regions")
         self.tabs.addTab(self.network, "Network")
+        self.view_tabs = self.tabs
 
         self.curves = CurvesView()
         self.probe = ProbeView()

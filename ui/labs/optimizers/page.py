@@ -56,6 +56,7 @@ class OptimizerPage(LabPage):
                            (self.momentum_view, "Momentum map"), (self.critical_view, "Critical points")):
             self.views.addTab(view, text)
         self.views.currentChanged.connect(self._view_changed)
+        self.view_tabs = self.views
 
         self.losses = LossView(lab)
         self.alpha_view = AlphaView(lab)
@@ -74,13 +75,6 @@ class OptimizerPage(LabPage):
         self._settings_changed()
         self.basin_view.draw()
         self.draw()
-
-    def show_preset(self, preset: dict) -> None:
-        """The preset's bar, and the tab it names under "view" (e.g. "Sections"), if any."""
-        super().show_preset(preset)
-        for i in range(self.views.count()):
-            if self.views.tabText(i) == preset.get("view"):
-                self.views.setCurrentIndex(i)
 
     def _settings_changed(self) -> None:
         self.surface_view.show_surface()

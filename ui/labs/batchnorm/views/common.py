@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from ui.framework.plots import side_legend
 from ui.framework.style import OKABE_ITO
 
 WINDOW = 400  # iterations shown in the statistics plots (the x range moves by 100 at a time)
@@ -29,10 +30,8 @@ def iteration_window(n: int) -> tuple[int, int, int]:
 
 
 def legend(plot: pg.PlotItem) -> pg.LegendItem:
-    """A small legend in the top right corner, over the curves."""
-    item = plot.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210))
-    item.setZValue(10)
-    return item
+    """A small legend beside the plot's data (never over the histograms or the dots)."""
+    return side_legend(plot, "8pt")
 
 
 def dots(color: str, size: int = 4, antialias: bool = True) -> dict:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from simulator.classifier.history import CostTrace, History
-from ui.framework.plots import SteppedRange, fixed_plot, power_of_two_span
+from ui.framework.plots import SteppedRange, fixed_plot, power_of_two_span, side_legend
 from ui.framework.style import OKABE_ITO
 
 TRAIN, TEST = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
@@ -48,7 +48,7 @@ class CurvesView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.loss_plot = _plot("loss J")
         lp = self.loss_plot.getPlotItem()
-        lp.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210))
+        side_legend(lp, "8pt")
         self.train_loss, self.test_loss = _curves(lp, ("train", "test"))
         lay.addWidget(self.loss_plot, 3)
         self.iter_plot = _plot("mini-batch J", "iteration")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from simulator.critical_points import NOTES_CAPTION, minimum_shares
-from ui.framework.plots import fixed_plot
+from ui.framework.plots import fixed_plot, side_legend
 
 from ..explain import critical_summary
 
@@ -32,7 +32,7 @@ class CriticalPointsView(QWidget):
         p.setLabel("bottom", "dimension n (number of weights)")
         p.setLabel("left", "share of critical points that are minima")
         p.setTitle("Random critical points: how many are local minima?", size="10pt")
-        p.addLegend(offset=(-5, 5), labelTextSize="9pt", brush=pg.mkBrush(255, 255, 255, 210))
+        side_legend(p, "9pt")
         self.measured = pg.PlotDataItem(pen=pg.mkPen("#0072B2", width=2.5), symbol="o",
                                         symbolBrush="#0072B2", name="measured: random symmetric Hessians")
         hollow = pg.mkPen("#0072B2", width=1.5)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from simulator.race_settings import RACER_NAMES, TWIN_SUFFIX, alpha_curve
 from simulator.racing import DIVERGED
-from ui.framework.plots import fixed_plot, power_of_two_span, set_pen
+from ui.framework.plots import fixed_plot, power_of_two_span, set_pen, side_legend
 from ui.framework.style import LABELS, num
 
 from ..explain import legend_label
@@ -30,8 +30,7 @@ class LossView(pg.PlotWidget):
         lp.showGrid(x=True, y=True, alpha=0.25)
         fixed_plot(lp)
         lp.disableAutoRange()
-        self.legend = lp.addLegend(offset=(-5, 5), labelTextSize="9pt",
-                                   brush=pg.mkBrush(255, 255, 255, 210))
+        self.legend = side_legend(lp, "9pt")
         # Each curve stroked only at its newest points (``GrowingCurve``); in the legend once it runs.
         self.curves = {name: GrowingCurve(lp, racer_pen(name, 2), segmented=not is_twin(name),
                                           chunk=128, max_chunks=4) for name in RACER_NAMES}
@@ -78,6 +77,7 @@ class LossView(pg.PlotWidget):
             text = legend_label(r)
             if label.text != text:
                 label.setText(text)
+                self.legend.updateSize()  # a longer label may need a row of its own
             if r.status == DIVERGED:
                 marks_x.append(float(steps[-1]))
                 marks_y.append(np.log10(gap[-1]))

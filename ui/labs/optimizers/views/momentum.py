@@ -15,7 +15,8 @@ from ui.framework.style import OPTIMIZER_COLORS, num
 from ..controller import MomentumMap
 
 NOTE = ("Each pixel runs the notes' momentum (v = βv + (1-β)dW, W -= αv) for 200 steps from the "
-        "start on this surface. Dark: fast; yellow: slow; white: does not converge. The cross is "
+        "start on this surface. Dark: fast; yellow: slow; left blank (the plot's background, in any "
+        "theme): does not converge. The cross is "
         "the Momentum racer's (α, β), the star the fastest pair; click to move the racer.")
 LOG_TICKS = [(0.0, "0"), (1.0, "0.9"), (2.0, "0.99"), (3.0, "0.999")]
 
@@ -93,7 +94,8 @@ class MomentumView(QWidget):
 
     def _show_map(self, m: MomentumMap) -> None:
         self.shown = m
-        # Pairs that do not converge are NaN: drawn transparent, so the white background shows.
+        # Pairs that do not converge are NaN: drawn transparent, so the background shows (the note
+        # says "left blank", true in every theme).
         self.image.setImage(np.where(m.rates < 1.0, m.rates, np.nan).astype(np.float32))
         self.bar.setLevels((0.8, 1.0))
         la, yb = np.log10(m.alphas), beta_to_y(m.betas, m.log_beta)

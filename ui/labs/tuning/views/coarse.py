@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
+from ui.framework.plots import side_legend
 from ui.framework.style import OKABE_ITO
 from ui.framework.widgets import row
 
@@ -32,7 +33,7 @@ class RoundsPlot(pg.GraphicsLayoutWidget):
         super().__init__()
         self.lab, self.key = lab, key
         self.plot = plot_in(self, 0, 0)
-        self.plot.addLegend(offset=(5, 5), labelTextSize="10pt")
+        side_legend(self.plot, "10pt")
         self.scatter: list[FixedScatter] = []
         self.frames: list[pg.PlotDataItem] = []
         self.roi = pg.RectROI((0.25, 0.25), (0.5, 0.5), pen=pg.mkPen(BOX, width=3),

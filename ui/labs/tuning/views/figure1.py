@@ -11,6 +11,7 @@ import pyqtgraph as pg
 
 from simulator.tuning.analysis import marginal
 from simulator.tuning.space import distinct_counts
+from ui.framework.plots import side_legend
 from ui.framework.style import OKABE_ITO
 
 from .axes import PAD, TITLE_SIZE, on_scale, plot_in, score_brushes
@@ -61,7 +62,7 @@ class Figure1View(pg.GraphicsLayoutWidget):
     def _marginal_plot(self, i: int) -> None:
         p = plot_in(self, 1, i, "val. accuracy" if i == 0 else "")
         p.setYRange(0.0, 1.02, padding=0)
-        p.addLegend(offset=(5, 5), labelTextSize="10pt")
+        side_legend(p, "10pt")
         self.plots[f"marginal{i}"] = p
         for m, color in METHOD_COLORS.items():
             self.points[(i, m)] = FixedScatter(size=6, symbol=METHOD_SYMBOLS[m], antialias=False,

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from simulator.tuning.space import LABELS
-from ui.framework.plots import PlotRanges
+from ui.framework.plots import PlotRanges, side_legend
 from ui.framework.style import OKABE_ITO
 
 from ..explain import short_value
@@ -34,7 +34,7 @@ class PandaView(Drawn, pg.GraphicsLayoutWidget):
         acc.setYRange(0, 1.02, padding=0)
         self.val_acc = acc.plot(pen=pg.mkPen(OKABE_ITO["blue"], width=3))
         loss = self.loss_plot = plot_in(self, 1, 0, "loss")
-        loss.addLegend(offset=(-5, 5), labelTextSize="10pt")
+        side_legend(loss, "10pt")
         self.train_loss = loss.plot(pen=pg.mkPen(OKABE_ITO["orange"], width=2), name="training")
         self.val_loss = loss.plot(pen=pg.mkPen(OKABE_ITO["blue"], width=2.5), name="validation")
         lr = self.lr_plot = plot_in(self, 2, 0, "α", "epoch")

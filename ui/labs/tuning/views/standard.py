@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from simulator.tuning.analysis import history, importance, notes_rank, parallel_coordinates
-from ui.framework.plots import power_of_two_span
+from ui.framework.plots import power_of_two_span, side_legend
 from ui.framework.style import CLASS_COLORS, OKABE_ITO
 
 from .axes import PAD, PENS, TITLE_SIZE, colour_index, on_scale, plot_in, score_brushes
@@ -47,7 +47,7 @@ class StandardViews(pg.GraphicsLayoutWidget):
     def _build(self) -> None:
         h = self.plots["history"] = plot_in(self, 0, 0, "best val. accuracy so far", "trial")
         h.addItem(self.history_points)
-        h.addLegend(offset=(-5, -5), labelTextSize="10pt")
+        side_legend(h, "10pt")
         h.setYRange(0, 1.02, padding=0)
         self.slices = []
         for i in range(2):
