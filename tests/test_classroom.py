@@ -265,3 +265,32 @@ def test_high_contrast_is_white_on_black_at_seven_to_one_and_disabled_looks_disa
             enabled = pal.color(QPalette.ColorGroup.Active, role)
             disabled = pal.color(QPalette.ColorGroup.Disabled, role)
             assert abs(luminance(enabled) - luminance(disabled)) > 0.05, (theme, role)
+
+
+def test_checkboxes_grow_with_the_zoom(qtbot, shown):
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    box = next(w for w in shown.current_page.findChildren(QCheckBox) if w.isVisible())
+
+    def indicator() -> int:
+        opt = QStyleOptionButton()
+        box.initStyleOption(opt) if hasattr(box, "initStyleOption") else opt.initFrom(box)
+        return box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box).width()
+
+    small = indicator()
+    shown.presentation.set_step(len(ZOOM_STEPS) - 1)
+    qtbot.wait(20)
+    assert indicator() >= 1.6 * small, (small, indicator())
+
+
+def test_no_tab_is_out_of_reach(qtbot, shown):
+    """A tab bar that overflows (a large zoom on a small screen) scrolls: every tab stays reachable."""
+    from PySide6.QtWidgets import QTabBar
+
+    shown.resize(1024, 768)
+    shown.presentation.set_step(len(ZOOM_STEPS) - 1)
+    qtbot.wait(30)
+    bars = shown.findChildren(QTabBar)
+    assert len(bars) >= 6
+    for bar in bars:
+        assert bar.usesScrollButtons(), [bar.tabText(i) for i in range(bar.count())]

@@ -463,3 +463,14 @@ def test_3d_tab_whose_opengl_fails_as_it_shows_says_so_and_the_race_goes_on(qtbo
     page.lab.play()
     qtbot.waitUntil(lambda: page.lab.race.iteration >= 3, timeout=5000)
     page.lab.pause()
+
+
+def test_a_software_renderer_is_recognized_for_the_light_3d_budget():
+    from ui.labs.optimizers.views.view3d import is_software
+
+    for name in ("llvmpipe (LLVM 15.0.6, 256 bits)", "softpipe", "Mesa SwiftShader",
+                 "GDI Generic", "Microsoft Basic Render Driver"):
+        assert is_software(name), name
+    for name in ("NVIDIA GeForce RTX 3060/PCIe/SSE2", "Mesa Intel(R) UHD Graphics 620 (KBL GT2)",
+                 "AMD Radeon RX 6600", "Apple M2", ""):
+        assert not is_software(name), name

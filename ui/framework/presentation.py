@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QLayout, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QLayout, QMainWindow, QRadioButton, QWidget
 
 from . import plot_style, style
 from .style import restyle
@@ -25,6 +25,10 @@ THEMES = ("light", "dark", "high contrast")
 # Plot background and foreground per theme.
 PLOT_COLORS = {"light": ("w", "k"), "dark": ("#1e1e1e", "#e0e0e0"), "high contrast": ("k", "w")}
 LINE_WEIGHT = {"high contrast": 1.6}  # plot lines this much thicker (else 1)
+# Checkboxes and radio buttons sized in em: their boxes grow with the zoom, as their text does (the
+# style draws them as usual, at that size). Set on each of them, not on the application: an
+# application style sheet changes every widget's size hints.
+INDICATOR_SHEET = "::indicator { width: 0.8em; height: 0.8em; }"
 # High contrast draws what the style leaves black on black: the fields' frames and the boxes of
 # checkboxes and radio buttons (sized in em, so they grow with the zoom; a ticked one is filled).
 HIGH_CONTRAST_SHEET = """
@@ -86,6 +90,9 @@ class Presentation(QObject):
         if app.property("descent_base_pt") is None:  # the font at zoom 1, read once per app
             app.setProperty("descent_base_pt", app.font().pointSizeF())
         self.step, self.theme = DEFAULT_STEP, "light"
+        for box in [*window.findChildren(QCheckBox), *window.findChildren(QRadioButton)]:
+            if not box.styleSheet():
+                box.setStyleSheet(INDICATOR_SHEET)
         window.installEventFilter(self)
 
     def widgets(self) -> list[QWidget]:
@@ -115,7 +122,7 @@ class Presentation(QObject):
         font = app.font()
         font.setPointSizeF(app.property("descent_base_pt") * self.zoom)
         app.setFont(font)
-        self.restyle()
+        self.restyle()  # every widget's own sheet again: sizes in em (the checkboxes') follow the font
         plot_style.set_zoom(self.zoom, self.widgets())
         # the columns take the new font's widths once it has reached the widgets
         QTimer.singleShot(0, self.window, self.refit_columns)
