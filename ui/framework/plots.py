@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
 from shiboken6 import isValid
 
@@ -250,9 +250,7 @@ class SideLegend(pg.LegendItem):
     def _fit_columns(self) -> None:
         if not self.items:
             return
-        texts = [label.item.toPlainText() for _, label in self.items]
-        natural = [QFontMetricsF(label.item.font()).horizontalAdvance(t) + 4
-                   for (_, label), t in zip(self.items, texts, strict=True)]
+        natural = [_natural_width(label.item.document()) for _, label in self.items]
         widths = [sample.boundingRect().width() + w + self.GAP
                   for (sample, _), w in zip(self.items, natural, strict=True)]
         fit = 1
@@ -266,8 +264,20 @@ class SideLegend(pg.LegendItem):
         for (_, label), w in zip(self.items, natural, strict=True):
             wrap = room if fit == 1 and w > room > 40 else -1
             if label.item.textWidth() != wrap:
+                document = label.item.document()
+                option = document.defaultTextOption()
+                option.setWrapMode(QTextOption.WrapMode.WordWrap)  # between words, never inside one
+                document.setDefaultTextOption(option)
                 label.item.setTextWidth(wrap)
                 label.updateMin()
+
+
+def _natural_width(document) -> float:
+    """A label's width on one line, at the size its text is drawn (its HTML's), however it is
+    wrapped now."""
+    copy = document.clone()
+    copy.setTextWidth(-1)
+    return copy.idealWidth() + 2
 
 
 def side_legend(plot: pg.PlotItem, text_size: str = "9pt") -> pg.LegendItem:

@@ -122,6 +122,8 @@ class Presentation(QObject):
         font = app.font()
         font.setPointSizeF(app.property("descent_base_pt") * self.zoom)
         app.setFont(font)
+        if app.styleSheet():  # high contrast's: widgets it styles take the new font only so
+            app.setStyleSheet(app.styleSheet())
         self.restyle()  # every widget's own sheet again: sizes in em (the checkboxes') follow the font
         plot_style.set_zoom(self.zoom, self.widgets())
         # the columns take the new font's widths once it has reached the widgets
