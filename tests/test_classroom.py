@@ -19,6 +19,15 @@ from ui.labs import LAB_KEYS, LABS, entry_for
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture
+def shown(qtbot, shown):
+    """The main window on screen and active, as a teacher's is: keys reach the active window
+    (offscreen it always is; under Xvfb with no window manager it must be asked for)."""
+    shown.activateWindow()
+    qtbot.waitUntil(shown.isActiveWindow, timeout=5000)
+    return shown
+
+
 def click_tab(qtbot, win, key: str) -> None:
     bar = win.tabs.tabBar()
     i = LAB_KEYS.index(key)
