@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QPushButton, QTabWidget, QVBoxLayout,
 
 from ui.framework.plots import Throttle
 
+from .. import lesson_entry
 from .coarse import CoarseMain
 from .figure1 import Figure1View
 from .standard import StandardViews
@@ -76,7 +77,7 @@ class TrialsTabs(QTabWidget):
 
     def csv_lines(self) -> list[str]:
         s = self.lesson.settings
-        head = (f"# {self.tabText(0)}: " + ", ".join(
+        head = (f"# {lesson_entry(self.key).title}: " + ", ".join(
             f"{a.label} in [{a.low:g}, {a.high:g}] ({a.scale})" for a in s.axes)
             + f"; {s.budget} trials of {s.epochs} epochs, seed {s.seed}")
         return [head, *trial_csv(self.lesson.groups, s.names)]
