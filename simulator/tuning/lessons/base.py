@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...validation import check_whole
 from ...work import Partial, Training, never
 
 
@@ -146,9 +147,10 @@ def check_keys(what: str, data: Any, known: tuple[str, ...]) -> dict[str, Any]:
     return data
 
 
-def check_whole(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """``data`` if each of ``keys`` it holds is a whole number (JSON's 3, not 3.0 or true)."""
+def whole_fields(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """``data`` if each of ``keys`` it holds is a whole number (JSON's 3, not 3.0 or true), by
+    ``simulator.validation.check_whole``."""
     for key in keys:
-        if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
-            raise TypeError(f"{key} must be a whole number, got {data[key]!r}")
+        if key in data:
+            check_whole(key, data[key])
     return data

@@ -15,7 +15,7 @@ from ..experiment import MAX_SEED
 from ..space import Axis, SearchSpace
 from ..sweep import Sweep, ranked
 from ..trials import MAX_EPOCHS, Objective
-from .base import Lesson, check_keys, check_whole
+from .base import Lesson, check_keys, whole_fields
 from .copies import Feed, apply_trials, copy_trial
 from .sweeps import fraction_of
 
@@ -59,7 +59,7 @@ class CaviarSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CaviarSettings:
-        return cls(**check_whole(dict(check_keys("caviar", data, KEYS)), ("models", "epochs", "seed")))
+        return cls(**whole_fields(dict(check_keys("caviar", data, KEYS)), ("models", "epochs", "seed")))
 
 
 class CaviarLesson(Lesson):

@@ -14,7 +14,7 @@ from ..experiment import MAX_SEED
 from ..halving import Halving, SuccessiveHalving
 from ..space import AXES, SearchSpace
 from ..trials import Objective
-from .base import Lesson, check_keys, check_whole
+from .base import Lesson, check_keys, whole_fields
 from .copies import copy_trial
 
 KEYS = ("trials", "min_epochs", "seed")
@@ -47,7 +47,7 @@ class HalvingSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HalvingSettings:
-        return cls(**check_whole(dict(check_keys("halving", data, KEYS)), KEYS))
+        return cls(**whole_fields(dict(check_keys("halving", data, KEYS)), KEYS))
 
 
 class HalvingLesson(Lesson):

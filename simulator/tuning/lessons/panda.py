@@ -13,7 +13,7 @@ from ...work import Cancelled, Training, never
 from ..experiment import MAX_SEED
 from ..sweep import Sweep
 from ..trials import MAX_EPOCHS, Objective
-from .base import Lesson, check_keys, check_whole
+from .base import Lesson, check_keys, whole_fields
 from .sweeps import fraction_of
 
 TUNABLE = ("lr", "beta", "beta2", "eps", "decay_rate")  # what may change while it trains
@@ -55,7 +55,7 @@ class PandaSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PandaSettings:
-        d = check_whole(dict(check_keys("panda", data, KEYS)), ("epochs", "seed"))
+        d = whole_fields(dict(check_keys("panda", data, KEYS)), ("epochs", "seed"))
         if "params" in d:
             if not isinstance(d["params"], dict):
                 raise TypeError(f"params must be a JSON object, got {d['params']!r}")

@@ -15,7 +15,7 @@ from ..experiment import MAX_SEED
 from ..population import PopulationRecord, PopulationTraining
 from ..space import Axis, SearchSpace
 from ..trials import MAX_EPOCHS, Objective
-from .base import Lesson, check_keys, check_whole
+from .base import Lesson, check_keys, whole_fields
 from .caviar import check_alpha
 from .copies import Feed, apply_tails, apply_trials
 
@@ -56,7 +56,7 @@ class PopulationSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PopulationSettings:
-        return cls(**check_whole(dict(check_keys("population", data, KEYS)),
+        return cls(**whole_fields(dict(check_keys("population", data, KEYS)),
                                  ("size", "interval", "epochs", "seed")))
 
 

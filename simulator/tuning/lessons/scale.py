@@ -27,9 +27,10 @@ class ScaleLesson(Lesson):
         settings = self.settings
         for param in PARAMS:
             if param in changes:
-                pair = tuple(changes.pop(param))
+                pair = changes.pop(param)
+                pair = tuple(pair) if isinstance(pair, (list, tuple)) else pair  # else refused below
                 for i, end in enumerate(("low", "high")):
-                    if len(pair) == 2 and pair[i] != getattr(settings, param)[i]:
+                    if isinstance(pair, tuple) and len(pair) == 2 and pair[i] != getattr(settings, param)[i]:
                         settings = settings.with_end(param, end, pair[i])
                 settings = settings.replace(**{param: pair})
         self.adopt(settings.replace(**changes))

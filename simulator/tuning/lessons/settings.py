@@ -13,6 +13,7 @@ from ...validation import check_choice, check_int
 from ..experiment import MAX_SEED
 from ..space import AXES, Axis, SearchSpace
 from ..trials import Objective
+from .base import whole_fields
 
 RUN_ON = {"local": "this computer (vectorized)", "pool": "a local process pool",
           "dask": "a Dask cluster"}
@@ -112,7 +113,5 @@ class SearchSettings:
             if not isinstance(d["axes"], list) or len(d["axes"]) != 2:
                 raise ValueError(f"a search has two axes, got {d['axes']!r}")
             d["axes"] = tuple(Axis.from_dict(a) for a in d["axes"])
-        for key in ("budget", "epochs", "seed"):
-            if key in d and (isinstance(d[key], bool) or not isinstance(d[key], int)):
-                raise TypeError(f"{key} must be a whole number, got {d[key]!r}")
+        whole_fields(d, ("budget", "epochs", "seed"))
         return replace(default or cls(), **d)
