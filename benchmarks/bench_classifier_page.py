@@ -39,7 +39,7 @@ def frame_times(app: QApplication, settings: dict, speed: int, frames: int = 250
     win.show()
     app.processEvents()
     lab = page.lab
-    lab.set_config(**settings)
+    lab.configure(**settings)
     lab.set_speed(speed)
     out = time_ticks(app, lab, frames)
     win.close()

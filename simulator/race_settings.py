@@ -9,7 +9,7 @@ so a bad value raises ValueError there, naming the value and its range, before a
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -86,9 +86,12 @@ def check_optimizer(name: Any) -> str:
     return name
 
 
-@dataclass
+@dataclass(frozen=True)
 class RaceSettings:
-    """Everything the user sets in the optimizer lab but the speed (the controller's)."""
+    """Everything the user sets in the optimizer lab but the speed (the controller's): frozen,
+    checked when made (ValueError naming the bad value, and nothing changes), changed with
+    ``replace`` or the ``with_*`` helpers. The start's place on the surface is checked by
+    ``build_race``, which builds the surface."""
 
     surface: SurfaceSpec = field(default_factory=SurfaceSpec)
     start: tuple[float, float] | None = None  # None: the surface's own start
@@ -102,30 +105,45 @@ class RaceSettings:
     twins: list[dict[str, Any]] = field(default_factory=list)  # A/B twins, see ``check_twin``
 
     def __post_init__(self) -> None:
-        if not self.hyper:
-            self.hyper = default_hyper(self.surface.build())
+        own = object.__setattr__  # own copies: settings never change when a dict they came from does
+        if not isinstance(self.surface, SurfaceSpec):
+            raise ValueError(f"the surface must be a SurfaceSpec, got {self.surface!r}")
+        hyper = self.hyper or default_hyper(self.surface.build())
+        own(self, "hyper", {check_optimizer(n): dict(check_mapping(f"hyper {n}", h))
+                            for n, h in check_mapping("hyper", hyper).items()})
+        missing = [n for n in OPTIMIZER_NAMES if "lr" not in self.hyper.get(n, {})]
+        if missing:
+            raise ValueError(f"hyper needs α ('lr') for every optimizer; {missing[0]!r} has none")
+        own(self, "enabled", {check_optimizer(n): check_bool(f"enabled {n}", on)
+                              for n, on in check_mapping("enabled", self.enabled).items()})
+        if self.start is not None:
+            own(self, "start", check_point("start", self.start, finite=False))
+        own(self, "schedule", check_choice("schedule", self.schedule, SCHEDULES))
+        own(self, "schedule_params", dict(check_mapping("schedule_params", self.schedule_params)))
+        own(self, "noise", check_range("noise", self.noise, low=0.0))
+        own(self, "seed", check_int("seed", self.seed, 0, 2**31 - 1))  # one the spin boxes can show
+        own(self, "selected", check_optimizer(self.selected))
+        check_twins(self.twins)
+        own(self, "twins", [check_twin(t) for t in self.twins])
+        for name in (*OPTIMIZER_NAMES, *(t["of"] + TWIN_SUFFIX for t in self.twins)):
+            self.optimizer_spec(name).build()  # every α, β, ε and the decay, as the racers get them
 
-    def changed(self, **changes: Any) -> RaceSettings:
-        """A copy with ``changes`` (checked when ``build_race`` builds it)."""
-        new = copy.deepcopy(self)
-        for key, value in changes.items():
-            if not hasattr(new, key):
-                raise ValueError(f"no race setting {key!r}")
-            setattr(new, key, value)
-        return new
+    def replace(self, **changes: Any) -> RaceSettings:
+        """A copy with ``changes``, checked: ValueError naming a bad value or an unknown setting."""
+        unknown = set(changes) - set(self.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"no race setting {sorted(unknown)[0]!r}")
+        return dataclasses.replace(self, **changes)
 
     def with_surface(self, spec: SurfaceSpec) -> RaceSettings:
         """On a new surface: its own start and its suggested learning rates, the rest kept."""
         surface = spec.build()
-        hyper = copy.deepcopy(self.hyper)
-        for name in OPTIMIZER_NAMES:
-            hyper[name]["lr"] = surface.suggested_lr[name]
-        return self.changed(surface=spec, start=None, hyper=hyper)
+        hyper = {n: {**h, "lr": surface.suggested_lr[n]} for n, h in self.hyper.items()}
+        return self.replace(surface=spec, start=None, hyper=hyper)
 
     def with_hyper(self, name: str, key: str, value: Any) -> RaceSettings:
-        hyper = copy.deepcopy(self.hyper)
-        hyper[check_optimizer(name)][key] = value
-        return self.changed(hyper=hyper)
+        name = check_optimizer(name)
+        return self.replace(hyper={**self.hyper, name: {**self.hyper[name], key: value}})
 
     def with_enabled(self, name: str, on: bool) -> RaceSettings:
         """One racer on or off; the explained racer moves to the first one left if it went off."""
@@ -134,7 +152,7 @@ class RaceSettings:
         selected = self.selected
         if not enabled.get(selected):
             selected = next((n for n in OPTIMIZER_NAMES if enabled[n]), selected)
-        return self.changed(enabled=enabled, selected=selected)
+        return self.replace(enabled=enabled, selected=selected)
 
     def with_twin(self, slot: int, twin: dict[str, Any] | None) -> RaceSettings:
         """Twin number ``slot`` (0 or 1) set, or removed (None)."""
@@ -146,7 +164,7 @@ class RaceSettings:
             twins[slot] = dict(twin)
         else:
             twins.append(dict(twin))
-        return self.changed(twins=twins)
+        return self.replace(twins=twins)
 
     def twin(self, racer: str) -> dict[str, Any] | None:
         """The twin that racer ``racer`` ("adam_b") is, or None for a plain racer."""
@@ -194,35 +212,28 @@ class RaceSettings:
         if not isinstance(data, dict):
             raise ValueError("expected a JSON object with the race settings")
         spec = SurfaceSpec(*surface_fields(data))  # a typed formula is read (and checked) here
-        s = cls(surface=spec, hyper=default_hyper(spec.build()))
-        start = data.get("start")
-        if start is not None:
-            s.start = check_point("start", start, finite=False)  # build_race says where it may be
-        for name, on in check_mapping("enabled", data.get("enabled", {})).items():
-            s.enabled[check_optimizer(name)] = check_bool(f"enabled {name}", on)
+        hyper = default_hyper(spec.build())
         for name, h in check_mapping("hyper", data.get("hyper", {})).items():
-            s.hyper[check_optimizer(name)].update(check_mapping(f"hyper {name}", h))
-        s.schedule = check_choice("schedule", str(data.get("schedule", s.schedule)), SCHEDULES)
+            hyper[check_optimizer(name)].update(check_mapping(f"hyper {name}", h))
+        enabled = dict.fromkeys(OPTIMIZER_NAMES, True)
+        enabled.update(check_mapping("enabled", data.get("enabled", {})))
         params = check_mapping("schedule_params", data.get("schedule_params", {}))
-        s.schedule_params = {k: check_number(k, v) for k, v in params.items()}
-        s.noise = check_number("noise", data.get("noise", s.noise), low=0.0)
-        s.seed = check_int("seed", data.get("seed", s.seed), 0, None)
-        s.selected = str(data.get("selected", s.selected))
-        s.twins = [check_twin(t) for t in list(data.get("twins", []))]
-        if s.selected not in OPTIMIZER_NAMES:
-            raise ValueError(f"unknown optimizer {s.selected!r}")
-        return s
+        twins = data.get("twins", [])
+        return cls(surface=spec, start=data.get("start"), enabled=enabled, hyper=hyper,
+                   schedule=str(data.get("schedule", "constant")),
+                   schedule_params={k: check_number(k, v) for k, v in params.items()},
+                   noise=check_number("noise", data.get("noise", 0.0), low=0.0),
+                   seed=check_int("seed", data.get("seed", 0), 0, None),
+                   selected=str(data.get("selected", "adam")),
+                   twins=list(twins) if isinstance(twins, list) else twins)
 
 
 def build_race(settings: RaceSettings, surface: Surface | None = None) -> Race:
     """The enabled racers on the settings' surface (built here unless given), each with its own
-    noise stream; ValueError naming a bad value and its range."""
-    check_choice("schedule", settings.schedule, SCHEDULES)  # here too when no racer is enabled
-    check_range("noise", settings.noise, low=0.0)
-    check_int("seed", settings.seed, 0, 2**31 - 1)  # a seed the UI's spin boxes can show
+    noise stream; ValueError if the start lies off the surface (the rest was checked when the
+    settings were made)."""
     surface = settings.surface.build() if surface is None else surface
     start = check_start(surface, *settings.start_point(surface))
-    check_twins(settings.twins)
     racers = {}
     for name in settings.racer_names():
         opt = settings.optimizer_spec(name).build()

@@ -45,7 +45,7 @@ FEATURES: dict[str, Any] = {
 }
 MAX_HIDDEN_LAYERS = 4
 # The type of every setting, checked before its range (see ``check_fields``).
-CONFIG_KINDS = {"dataset": "text", "n": "int", "classes": "int", "noise": "number",
+SETTING_KINDS = {"dataset": "text", "n": "int", "classes": "int", "noise": "number",
                 "test_fraction": "number", "data_seed": "int", "hidden": "ints", "activation": "text",
                 "features": "texts", "l2": "number", "l1": "number", "optimizer": "text",
                 "lr": "number", "hyper": "mapping", "schedule": "text", "schedule_params": "mapping",
@@ -69,9 +69,11 @@ def featurize(X: np.ndarray, names: tuple[str, ...] | list[str]) -> np.ndarray:
     return np.stack([FEATURES[n](x1, x2) for n in names], axis=1).astype(X.dtype, copy=False)
 
 
-@dataclass
-class ClassifierConfig:
-    """Everything that defines a training run; saved with the page's state."""
+@dataclass(frozen=True)
+class ClassifierSettings:
+    """Everything that defines a training run; saved with the page's state. Frozen and checked
+    when made (ValueError naming the first bad setting); changed with ``replace``. The lists and
+    dicts are the settings' own copies."""
 
     dataset: str = "blobs"
     n: int = 300
@@ -96,20 +98,32 @@ class ClassifierConfig:
     turns: float = DEFAULT_TURNS  # the spiral's arms, in turns (other sets ignore it)
     points: list[list[float]] = field(default_factory=list)  # own data ("csv"): [x1, x2, label]
 
+    def __post_init__(self) -> None:
+        check_fields(self, SETTING_KINDS)  # the types first: "16" is not [16]
+        own = object.__setattr__
+        for name in ("hidden", "features"):
+            own(self, name, list(getattr(self, name)))
+        for name in ("hyper", "schedule_params"):
+            own(self, name, copy.deepcopy(getattr(self, name)))
+        if not isinstance(self.points, (list, tuple)):
+            raise ValueError(f"points must be a list of [x1, x2, class] rows, got {self.points!r:.60}")
+        own(self, "points", copy.deepcopy(list(self.points)))
+        self._check()
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def replace(self, **changes: Any) -> ClassifierConfig:
-        """A copy with ``changes`` (not validated: ``ClassifierTrainer.apply`` does that). A new
+    def replace(self, **changes: Any) -> ClassifierSettings:
+        """A copy with ``changes``, checked (ValueError naming a bad or unknown setting). A new
         data set keeps the number of classes where it allows it, else the nearest it allows
-        (moons has 2, blobs 2 to 8). An unknown setting raises ValueError."""
+        (moons has 2, blobs 2 to 8)."""
         unknown = set(changes) - set(self.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown classifier setting {sorted(unknown)[0]!r}")
         if "dataset" in changes and "classes" not in changes:
             lo, hi = CLASS_RANGE.get(changes["dataset"], (1, 64))
             changes["classes"] = min(max(int(self.classes), lo), hi)
-        return dataclasses.replace(copy.deepcopy(self), **changes)
+        return dataclasses.replace(self, **changes)
 
     # -- the specs it is made of: which one changed says what must be rebuilt ----------------------
 
@@ -128,23 +142,22 @@ class ClassifierConfig:
     def optimizer_spec(self) -> OptimizerSpec:
         return OptimizerSpec(self.optimizer, self.lr, self.hyper, self.schedule, self.schedule_params)
 
-    def needs_rebuild(self, other: ClassifierConfig) -> bool:
+    def needs_rebuild(self, other: ClassifierSettings) -> bool:
         """True if going from ``other`` to these settings needs new data or a new network."""
         return self.data_spec != other.data_spec or self.model_spec != other.model_spec
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ClassifierConfig:
+    def from_dict(cls, data: dict[str, Any]) -> ClassifierSettings:
         if not isinstance(data, dict):
             raise ValueError("expected a JSON object with the classifier settings")
         known = {f for f in cls.__dataclass_fields__}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown classifier setting {sorted(unknown)[0]!r}")
-        return cls(**copy.deepcopy(data))
+        return cls(**data)
 
-    def validate(self) -> None:
-        """Raise ValueError naming the first setting of the wrong type or out of range."""
-        check_fields(self, CONFIG_KINDS)
+    def _check(self) -> None:
+        """ValueError naming the first setting out of range (the types are checked before)."""
         check_range("bn_momentum", self.bn_momentum, low=0.0, high=MAX_EWA_MOMENTUM)
         check_choice("data set", self.dataset, DATASETS)
         lo, hi = CLASS_RANGE[self.dataset]
@@ -172,63 +185,58 @@ class ClassifierTrainer:
     added points and forgets the removals (they named points of the old set).
     """
 
-    def __init__(self, config: ClassifierConfig | None = None,
+    def __init__(self, settings: ClassifierSettings | None = None,
                  added: list[tuple[float, float, int]] | None = None) -> None:
-        self.config = config or ClassifierConfig()
+        self.settings = settings or ClassifierSettings()
         self.added: list[tuple[float, float, int]] = [check_added_point(p) for p in (added or [])]
         self.removed: set[int] = set()
-        self.rebuild(self.config)
+        self.rebuild(self.settings)
 
     # -- building ---------------------------------------------------------------------------------
 
-    def rebuild(self, config: ClassifierConfig, keep_removed: bool = True) -> None:
+    def rebuild(self, settings: ClassifierSettings, keep_removed: bool = True) -> None:
         """Adopt new settings: new data (if its settings changed), a fresh model and optimizer.
 
         Validates everything first, so a ValueError leaves the trainer as it was.
         """
-        config = copy.deepcopy(config)
-        config.validate()
-        old = getattr(self, "config", None)
-        same_data = hasattr(self, "data") and old is not None and old.data_spec == config.data_spec
-        data = self.data if same_data else config.data_spec.build()
+        old = getattr(self, "settings", None)
+        same_data = hasattr(self, "data") and old is not None and old.data_spec == settings.data_spec
+        data = self.data if same_data else settings.data_spec.build()
         added = [p for p in self.added if p[2] < data.n_classes]
-        sizes = [len(config.features), *map(int, config.hidden), data.n_classes]
-        model = MLP(sizes, activation=config.activation, batchnorm=config.batchnorm,
-                    seed=config.seed, l2=config.l2, l1=config.l1, bn_momentum=config.bn_momentum)
-        optimizer = self._make_optimizer(config)
-        self.config, self.data, self.model, self.optimizer = config, data, model, optimizer
+        sizes = [len(settings.features), *map(int, settings.hidden), data.n_classes]
+        model = MLP(sizes, activation=settings.activation, batchnorm=settings.batchnorm,
+                    seed=settings.seed, l2=settings.l2, l1=settings.l1, bn_momentum=settings.bn_momentum)
+        optimizer = self._make_optimizer(settings)
+        self.settings, self.data, self.model, self.optimizer = settings, data, model, optimizer
         self.added = added
         if not (same_data and keep_removed):
             self.removed = set()
         self._refresh_training_set()
         self.reset()
 
-    def apply(self, config: ClassifierConfig) -> bool:
+    def apply(self, settings: ClassifierSettings) -> bool:
         """Adopt new settings. Returns True if the network was rebuilt (training starts over);
         optimizer, learning rate, decay, regularization, batch size and BN momentum changes keep
         the weights, so a teacher can lower alpha in the middle of a run."""
-        config.validate()
-        if config.needs_rebuild(self.config):
-            self.rebuild(config)
+        if settings.needs_rebuild(self.settings):
+            self.rebuild(settings)
             return True
-        config = copy.deepcopy(config)
-        config.validate()
-        optimizer = self._make_optimizer(config)
-        check_range("bn_momentum", config.bn_momentum, low=0.0, high=1.0, high_open=True)
-        old = self.config
-        self.config = config
-        if config.optimizer_spec != old.optimizer_spec:
+        optimizer = self._make_optimizer(settings)
+        check_range("bn_momentum", settings.bn_momentum, low=0.0, high=1.0, high_open=True)
+        old = self.settings
+        self.settings = settings
+        if settings.optimizer_spec != old.optimizer_spec:
             self.optimizer = optimizer
-        self.model.l1, self.model.l2 = float(config.l1), float(config.l2)
+        self.model.l1, self.model.l2 = float(settings.l1), float(settings.l2)
         if self.model.bn_layers:
-            self.model.set_bn_momentum(config.bn_momentum)
+            self.model.set_bn_momentum(settings.bn_momentum)
         if self.status == DIVERGED:  # new settings: try again from the last good weights
             self.status, self.reason = RUNNING, ""
         return False
 
     @staticmethod
-    def _make_optimizer(config: ClassifierConfig):
-        return config.optimizer_spec.build()
+    def _make_optimizer(settings: ClassifierSettings):
+        return settings.optimizer_spec.build()
 
     def _refresh_training_set(self) -> None:
         keep = np.array([i not in self.removed for i in range(len(self.data.y_train))], dtype=bool)
@@ -238,14 +246,14 @@ class ClassifierTrainer:
             X = np.concatenate([X, a[:, :2]])
             y = np.concatenate([y, a[:, 2].astype(np.int64)])
         self.X_train, self.y_train = X, y
-        self.F_train = featurize(X, self.config.features)
-        self.F_test = featurize(self.data.X_test, self.config.features)
+        self.F_train = featurize(X, self.settings.features)
+        self.F_test = featurize(self.data.X_test, self.settings.features)
 
     def reset(self) -> None:
         """Fresh weights from the seed, fresh optimizer state, epoch 0."""
-        self.model.initialize(self.config.seed)
+        self.model.initialize(self.settings.seed)
         self.optimizer.reset()
-        self.rng = np.random.default_rng(self.config.seed)
+        self.rng = np.random.default_rng(self.settings.seed)
         self.epoch = 0
         self.iteration = 0
         self._order = np.empty(0, dtype=np.intp)
@@ -288,7 +296,7 @@ class ClassifierTrainer:
     @property
     def batches_per_epoch(self) -> int:
         m = len(self.y_train)
-        return max(1, -(-m // min(self.config.batch_size, max(m, 1))))
+        return max(1, -(-m // min(self.settings.batch_size, max(m, 1))))
 
     def step(self) -> None:
         """Train on one mini-batch; at the end of an epoch, evaluate and record.
@@ -304,7 +312,7 @@ class ClassifierTrainer:
         if self._cursor >= len(self._order):
             self._order = self.rng.permutation(m)
             self._cursor = 0
-        bs = min(int(self.config.batch_size), m)
+        bs = min(int(self.settings.batch_size), m)
         idx = self._order[self._cursor:self._cursor + bs]
         self._cursor += bs
         with np.errstate(all="ignore"):
@@ -364,7 +372,7 @@ class ClassifierTrainer:
 
     def proba_grid(self, n: int = 200) -> np.ndarray:
         """Class probabilities over an n x n grid of the plane, (n, n, C) float32, [iy, ix]."""
-        key = (n, tuple(self.data.domain), tuple(self.config.features))
+        key = (n, tuple(self.data.domain), tuple(self.settings.features))
         if getattr(self, "_grid", (None,))[0] != key:  # the grid's features: once per plane
             self._grid = (key, featurize(self.data.grid(n, dtype=np.float32)[2], key[2]))
         return self.model.predict_proba(self._grid[1]).reshape(n, n, -1)
@@ -372,7 +380,7 @@ class ClassifierTrainer:
     def probe(self, x: float, y: float, label: int | None = None) -> dict[str, Any]:
         """The notes' softmax computation at one point (see ``softmax_steps``)."""
         x, y = check_point("the probed point", (x, y))
-        F = featurize(np.array([[x, y]], dtype=float), self.config.features)
+        F = featurize(np.array([[x, y]], dtype=float), self.settings.features)
         return softmax_steps(self._logits(F)[0], label)
 
     def _logits(self, F: np.ndarray) -> np.ndarray:
@@ -384,5 +392,5 @@ def _point(x: float, y: float, label: int) -> tuple[float, float, int]:
     return check_added_point((x, y, label))
 
 
-__all__ = ["FEATURES", "featurize", "ClassifierConfig", "ClassifierTrainer", "History",
+__all__ = ["FEATURES", "featurize", "ClassifierSettings", "ClassifierTrainer", "History",
            "CostTrace", "softmax_steps", "Dataset"]

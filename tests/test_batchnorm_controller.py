@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from simulator.batchnorm import default_config
+from simulator.batchnorm import default_settings
 from ui.labs import entry_for
 
 
@@ -25,7 +25,7 @@ def messages(lab) -> tuple[list[str], list[str]]:
 
 def test_defaults_and_speed(lab):
     assert lab.key == "batchnorm" and lab.MAX_SPEED == 50 and lab.speed == lab.DEFAULT_SPEED == 2
-    assert lab.config == default_config() and lab.momentum == 0.9
+    assert lab.settings == default_settings() and lab.momentum == 0.9
     assert (lab.layer, lab.unit, lab.corrected) == (0, 0, True)
     lab.set_speed(500)
     assert lab.speed == 50
@@ -63,14 +63,14 @@ def test_mini_batch_notes(lab):
     assert lab.set_batch_size(512) and "batch gradient descent" in notes[-1]
     assert lab.set_batch_size(32) and notes[-1] == ""
     assert not lab.set_batch_size(1024) and "mini-batch size must be in [1, 512]" in errors[-1]
-    assert lab.config.batch_size == 32
+    assert lab.settings.batch_size == 32
 
 
 def test_hidden_layers_as_text(lab):
     errors, _ = messages(lab)
     lab.watch(1, 12)
     assert not lab.set_hidden("16, x") and "whole numbers" in errors[-1]
-    assert lab.config.hidden == [16, 16]
+    assert lab.settings.hidden == [16, 16]
     assert lab.set_hidden("8, 8, 8") and lab.experiment.units == [8, 8, 8]
     assert (lab.layer, lab.unit) == (1, 7)  # the watched unit clipped to what exists
     assert not lab.set_hidden("") and "at least one hidden layer" in errors[-1]
@@ -96,13 +96,13 @@ def test_settings_are_the_old_state_and_old_states_load(lab, make_controller):
     lab.set_corrected(False)
     lab.watch(1, 2)
     s = lab.settings_dict()
-    assert s == {**lab.config.to_dict(), "corrected": False, "watch": [1, 2]}
+    assert s == {**lab.settings.to_dict(), "corrected": False, "watch": [1, 2]}
     other = make_controller("batchnorm")
     assert other.load(json.loads(json.dumps(s)))  # as saved before states had versions
     assert other.settings_dict() == s and other.momentum == 0.95
     # A setup naming only a few settings: the rest are the lab's defaults.
     assert other.load({"hidden": [8, 8], "bn_momentum": 0.9, "watch": [1, 7]})
-    assert other.config.dataset == "spiral" and other.config.hidden == [8, 8]
+    assert other.settings.dataset == "spiral" and other.settings.hidden == [8, 8]
     assert (other.layer, other.unit) == (1, 7)
 
 
@@ -123,7 +123,7 @@ def test_a_bad_state_changes_nothing(lab, bad, words):
 
 def test_a_diverged_run_is_reported_once_and_both_diverged_refuses_to_play(lab):
     errors, _ = messages(lab)
-    lab.set_config(activation="relu", lr=50.0)
+    lab.configure(activation="relu", lr=50.0)
     lab.run(100)
     assert sum("The run with BN diverged" in e for e in errors) == 1
     assert lab.experiment.bn.status == "diverged"
@@ -170,7 +170,7 @@ def test_preset_small_against_large_mini_batch(lab):
     for name in ("Small mini-batch: noisy statistics", "Large mini-batch: smooth statistics"):
         assert lab.load(preset(name)["settings"])
         lab.run(60)
-        spread[lab.config.batch_size] = np.std(lab.experiment.series("batch_mean", lab.layer, lab.unit))
+        spread[lab.settings.batch_size] = np.std(lab.experiment.series("batch_mean", lab.layer, lab.unit))
     small, large = sorted(spread)
     assert small <= 4 and large >= 128
     assert spread[large] < 0.3 * spread[small]

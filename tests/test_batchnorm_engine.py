@@ -10,7 +10,7 @@ from simulator.batchnorm import (
     MODES,
     BNExperiment,
     Recorder,
-    default_config,
+    default_settings,
     ewa_stats,
     forward_with_stats,
     histogram,
@@ -19,7 +19,7 @@ from simulator.batchnorm import (
 
 @pytest.fixture
 def exp() -> BNExperiment:
-    return BNExperiment(default_config())
+    return BNExperiment(default_settings())
 
 
 def test_recorder_grows_and_keeps_rows():
@@ -32,7 +32,7 @@ def test_recorder_grows_and_keeps_rows():
 
 def test_ewa_matches_the_notes_formula_exactly(exp):
     """v := beta v + (1 - beta) mu, started at 0, and v / (1 - beta^t), by a hand loop."""
-    cfg = default_config().replace(bn_momentum=0.8)
+    cfg = default_settings().replace(bn_momentum=0.8)
     exp.apply(cfg)
     exp.reset()
     beta = 0.8
@@ -69,8 +69,8 @@ def test_recorded_batch_stats_are_the_mini_batch_mean_and_var(exp):
     """Replay the trainer's data order by hand: mu and sigma^2 of z over each mini-batch."""
     model = exp.model.copy()
     exp.step()
-    bs = exp.config.batch_size
-    idx = np.random.default_rng(exp.config.seed).permutation(len(exp.bn.y_train))[:bs]
+    bs = exp.settings.batch_size
+    idx = np.random.default_rng(exp.settings.seed).permutation(len(exp.bn.y_train))[:bs]
     z = exp.bn.F_train[idx] @ model.hidden_layers[0][0].W
     np.testing.assert_allclose(exp.records["batch_mean"].data[0, :exp.units[0]], z.mean(axis=0),
                                rtol=1e-12, atol=1e-14)
@@ -149,7 +149,7 @@ def test_ewa_and_population_modes_agree_after_training(exp):
 
 
 def test_training_with_a_batch_of_one_stays_finite():
-    cfg = default_config().replace(batch_size=1)
+    cfg = default_settings().replace(batch_size=1)
     exp = BNExperiment(cfg)
     for _ in range(30):
         exp.step()
@@ -177,24 +177,24 @@ def test_apply_keeps_weights_for_momentum_and_batch_size(exp):
     for _ in range(5):
         exp.step()
     theta = exp.model.theta.copy()
-    assert exp.apply(exp.config.replace(bn_momentum=0.99, batch_size=64)) is False
+    assert exp.apply(exp.settings.replace(bn_momentum=0.99, batch_size=64)) is False
     assert np.array_equal(exp.model.theta, theta)
     assert all(bn.momentum == 0.99 for bn in exp.model.bn_layers)
     assert exp.records["batch_mean"].n == 5
-    assert exp.apply(exp.config.replace(hidden=[8, 8, 8])) is True
+    assert exp.apply(exp.settings.replace(hidden=[8, 8, 8])) is True
     assert exp.units == [8, 8, 8] and exp.records["batch_mean"].n == 0
 
 
 def test_bad_settings_raise_and_change_nothing(exp):
     with pytest.raises(ValueError, match="momentum"):
-        exp.apply(exp.config.replace(bn_momentum=1.0))
+        exp.apply(exp.settings.replace(bn_momentum=1.0))
     with pytest.raises(ValueError, match="hidden layer"):
-        exp.apply(exp.config.replace(hidden=[]))
+        exp.apply(exp.settings.replace(hidden=[]))
     with pytest.raises(ValueError, match="unit"):
         exp.series("batch_mean", 0, 99)
     with pytest.raises(ValueError, match="mode"):
         forward_with_stats(exp.model, exp.bn.F_test, "median")
-    assert exp.config.bn_momentum == 0.9
+    assert exp.settings.bn_momentum == 0.9
 
 
 def test_uncorrected_ewa_starts_at_zero(exp):
@@ -207,7 +207,7 @@ def test_uncorrected_ewa_starts_at_zero(exp):
 
 
 def test_a_diverged_twin_stops_and_records_stay_finite():
-    exp = BNExperiment(default_config().replace(activation="relu", lr=50.0))
+    exp = BNExperiment(default_settings().replace(activation="relu", lr=50.0))
     for _ in range(100):
         exp.step()
     # At this alpha the BN twin blows up and stops; the plain one goes on.
@@ -355,7 +355,7 @@ def test_a_long_run_keeps_every_record_bounded_and_its_recent_window_whole(monke
     from simulator.batchnorm import experiment
 
     monkeypatch.setattr(experiment, "HISTORY_LIMIT", 64)  # a small bound, reached quickly
-    cfg = default_config().replace(n=60, test_fraction=0.25)
+    cfg = default_settings().replace(n=60, test_fraction=0.25)
     exp = BNExperiment(cfg, pop_every=2)
     for _ in range(600):
         exp.step()

@@ -27,7 +27,7 @@ def test_larger_mini_batch_gives_less_noisy_batch_means(qtbot, page):
     spreads = {}
     for power in (1, 7):  # m = 2, then m = 128
         page.panel.batch_slider.setValue(power)
-        assert page.lab.config.batch_size == 2**power
+        assert page.lab.settings.batch_size == 2**power
         page.lab.reset()
         page.lab.run(60)
         y = y_of(page.stats.batch_mu)
@@ -153,7 +153,7 @@ def test_bad_input_gives_messages_not_nan(qtbot, page):
     assert "EWA momentum" in page.message and page.lab.momentum == 0.9
     assert panel.momentum_slider.value() == slider_from_momentum(0.9)
     panel.batch_slider.setValue(0)  # a mini-batch of one
-    assert page.lab.config.batch_size == 1
+    assert page.lab.settings.batch_size == 1
     assert "z̃ = β" in page.message
     page.lab.run(20)
     assert np.all(np.isfinite(y_of(page.stats.batch_mu))) and np.all(y_of(page.stats.batch_var) == 0)

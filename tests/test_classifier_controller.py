@@ -33,7 +33,7 @@ def test_speed_is_mini_batches_per_frame(lab):
 def test_every_preset_loads_and_trains_an_epoch(lab):
     for p in entry_for("classifier").presets():
         assert lab.load(p["settings"]), p["name"]
-        assert lab.config.dataset == p["settings"]["dataset"]
+        assert lab.settings.dataset == p["settings"]["dataset"]
         lab.step_epoch()
         assert lab.trainer.epoch == 1 and lab.trainer.status == "running"
 
@@ -50,23 +50,23 @@ def test_classifier_presets_teach_what_they_say(lab):
 
 def test_added_points_survive_retraining_and_are_saved(make_controller, lab):
     assert lab.add_point(-1.2, 1.2)
-    lab.set_config(hidden=[8])  # a new network: training starts over
+    lab.configure(hidden=[8])  # a new network: training starts over
     assert lab.trainer.added == [(-1.2, 1.2, 0)]
     saved = json.loads(json.dumps(lab.state()))
     assert lab.load({"dataset": "moons", "classes": 2})
     assert not lab.trainer.added
     assert lab.load(saved)
-    assert len(lab.trainer.added) == 1 and lab.config.hidden == [8]
+    assert len(lab.trainer.added) == 1 and lab.settings.hidden == [8]
 
 
 def test_session_state_round_trips_into_a_new_controller(make_controller, lab):
-    lab.set_config(dataset="xor", hidden=[6])
+    lab.configure(dataset="xor", hidden=[6])
     lab.add_point(0.5, 0.5)
     saved = json.loads(json.dumps(lab.state()))
     assert saved["settings"]["added"] == [[0.5, 0.5, 0]]
     c = make_controller("classifier")
     assert c.load(saved)
-    assert c.config.dataset == "xor" and c.config.hidden == [6]
+    assert c.settings.dataset == "xor" and c.settings.hidden == [6]
     assert c.trainer.added == [(0.5, 0.5, 0)]
 
 
@@ -102,44 +102,44 @@ def test_a_malformed_state_changes_nothing(lab, bad, words):
 
 def test_bad_value_gives_message_and_keeps_settings(lab):
     said = messages(lab)
-    assert not lab.set_config(lr=0.0)
-    assert lab.config.lr == 0.03
+    assert not lab.configure(lr=0.0)
+    assert lab.settings.lr == 0.03
     assert "lr must be in (0, inf), got 0" in said[-1]
 
 
 def test_a_new_data_set_keeps_the_classes_it_allows(lab):
-    lab.set_config(classes=5)
-    lab.set_config(dataset="spiral")
-    assert lab.config.classes == 5
+    lab.configure(classes=5)
+    lab.configure(dataset="spiral")
+    assert lab.settings.classes == 5
     lab.add_class = 4
-    lab.set_config(dataset="moons")
-    assert lab.config.classes == 2 and lab.add_class == 1
+    lab.configure(dataset="moons")
+    assert lab.settings.classes == 2 and lab.add_class == 1
 
 
 def test_features_regularization_and_optimizer_setters(lab):
     assert lab.set_feature("x1^2", True)
     assert lab.set_feature("x1*x2", True)
-    assert lab.config.features == ["x1", "x2", "x1^2", "x1*x2"]
+    assert lab.settings.features == ["x1", "x2", "x1^2", "x1*x2"]
     assert lab.set_feature("x1", False)
-    assert lab.config.features == ["x2", "x1^2", "x1*x2"]
+    assert lab.settings.features == ["x2", "x1^2", "x1*x2"]
     said = messages(lab)
     assert not lab.set_feature("x3", True) and "unknown feature 'x3'" in said[-1]
     assert lab.set_regularization("L2", 0.01)
-    assert (lab.config.l2, lab.config.l1) == (0.01, 0.0) and lab.regularization == ("L2", 0.01)
+    assert (lab.settings.l2, lab.settings.l1) == (0.01, 0.0) and lab.regularization == ("L2", 0.01)
     assert lab.set_regularization("L1", 0.02) and lab.regularization == ("L1", 0.02)
-    assert lab.config.l2 == 0.0
+    assert lab.settings.l2 == 0.0
     assert not lab.set_regularization("L3", 1.0) and "unknown regularization" in said[-1]
-    assert lab.set_hyper("beta1", 0.8) and lab.config.hyper == {"beta1": 0.8}
-    assert lab.set_optimizer("momentum") and lab.config.hyper == {}  # its own defaults
+    assert lab.set_hyper("beta1", 0.8) and lab.settings.hyper == {"beta1": 0.8}
+    assert lab.set_optimizer("momentum") and lab.settings.hyper == {}  # its own defaults
 
 
 def test_learning_rate_that_blows_up_keeps_last_good_weights(lab):
     said = messages(lab)
-    lab.set_config(hidden=[8, 8], optimizer="sgd")
+    lab.configure(hidden=[8, 8], optimizer="sgd")
     lab.step_epoch()
     lab.step_epoch()
     good = lab.trainer.proba_grid(50)
-    lab.set_config(lr=999.0)
+    lab.configure(lr=999.0)
     for _ in range(3):
         lab.step_epoch()
     assert lab.trainer.status == "diverged"
@@ -150,7 +150,7 @@ def test_learning_rate_that_blows_up_keeps_last_good_weights(lab):
 
 
 def test_removing_every_point_says_why(lab):
-    lab.set_config(n=20, test_fraction=0.0)
+    lab.configure(n=20, test_fraction=0.0)
     said = messages(lab)
     t = lab.trainer
     while len(t.y_train):
@@ -168,7 +168,7 @@ def test_regenerate_draws_the_next_seed_and_keeps_added_points(lab):
     changed = []
     lab.data_changed.connect(lambda: changed.append(1))
     lab.regenerate()
-    assert lab.config.data_seed == 1 and changed
+    assert lab.settings.data_seed == 1 and changed
     assert not np.array_equal(lab.trainer.data.X_train, before)
     assert lab.trainer.added == [(0.1, 0.1, 0)]
 
@@ -183,18 +183,18 @@ def test_step_epoch_and_reset(lab):
 def test_logistic_comparison_is_a_saved_setting_that_shows_only_where_it_applies(lab):
     assert lab.load({"dataset": "moons", "classes": 2, "compare_logistic": True})
     assert lab.compare_logistic and lab.comparing
-    assert lab.set_config(hidden=[4])
+    assert lab.configure(hidden=[4])
     assert lab.compare_logistic and not lab.comparing  # the wish stays, the lines go
     errors = []
     lab.error.connect(errors.append)
     assert not lab.load({"dataset": "moons", "classes": 2, "compare_logistic": "yes"})
-    assert "compare_logistic must be true or false" in errors[-1] and lab.config.hidden == [4]
+    assert "compare_logistic must be true or false" in errors[-1] and lab.settings.hidden == [4]
 
 
 def test_spiral_turns_are_a_data_setting(lab):
-    assert lab.set_config(dataset="spiral", turns=1.75)
-    assert lab.trainer.data.name == "spiral" and lab.config.turns == 1.75
+    assert lab.configure(dataset="spiral", turns=1.75)
+    assert lab.trainer.data.name == "spiral" and lab.settings.turns == 1.75
     errors = []
     lab.error.connect(errors.append)
-    assert not lab.set_config(turns=5.0)
-    assert "turns must be in [0.25, 3]" in errors[-1] and lab.config.turns == 1.75
+    assert not lab.configure(turns=5.0)
+    assert "turns must be in [0.25, 3]" in errors[-1] and lab.settings.turns == 1.75

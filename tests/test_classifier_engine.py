@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -9,11 +11,11 @@ from simulator.classifier.network import MAX_UNIT_MAPS, unit_maps, warp
 from simulator.classifier.plane import LogisticComparison, label_under, misclassified, point_rows
 from simulator.classifier.softmax import parse_z, probability_steps, sigmoid, softmax_steps
 from simulator.nn import softmax
-from simulator.training import ClassifierConfig, ClassifierTrainer, featurize
+from simulator.training import ClassifierSettings, ClassifierTrainer, featurize
 
 
 def trainer(**kw) -> ClassifierTrainer:
-    return ClassifierTrainer(ClassifierConfig(**kw))
+    return ClassifierTrainer(ClassifierSettings(**kw))
 
 
 # -- softmax -----------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ def test_misclassified_points_are_the_wrong_predictions():
     t.run_epochs(3)
     X = np.concatenate([t.X_train, t.data.X_test])
     y = np.concatenate([t.y_train, t.data.y_test])
-    pred = t.model.predict(featurize(X, t.config.features))
+    pred = t.model.predict(featurize(X, t.settings.features))
     np.testing.assert_array_equal(misclassified(t), X[pred != y])
     train_only = misclassified(t, include_test=False)
     assert len(train_only) == int(np.sum(pred[: len(t.y_train)] != t.y_train))
@@ -127,7 +129,7 @@ def test_logistic_comparison_is_fitted_once_per_training_set():
     t.add_point(0.0, 0.0, 1)
     assert cmp.fit(t) is not first  # new points do
     again = cmp.fit(t)
-    t.apply(t.config.replace(l2=0.01))
+    t.apply(t.settings.replace(l2=0.01))
     assert cmp.fit(t) is not again  # and so does L2
     assert not cmp.applies(trainer(dataset="moons", classes=2, hidden=[4]))
     assert not cmp.applies(trainer())  # three classes
@@ -151,7 +153,7 @@ def test_unit_maps_are_the_hidden_activations_over_the_plane():
     maps = unit_maps(t, n=16)
     assert [m.values.shape for m in maps] == [(5, 16, 16), (MAX_UNIT_MAPS, 16, 16)]
     _, _, pts = t.data.grid(16, dtype=np.float32)
-    a = t.model.hidden_values(featurize(pts, t.config.features))[0].a
+    a = t.model.hidden_values(featurize(pts, t.settings.features))[0].a
     np.testing.assert_allclose(maps[0].values[2], a[:, 2].reshape(16, 16))
     assert np.all(maps[0].levels[:, 0] == 0)
     np.testing.assert_allclose(maps[0].levels[:, 1],
@@ -169,7 +171,7 @@ def test_warp_maps_the_grid_into_two_hidden_units():
     assert np.isfinite(w.grid_x).sum() == 100
     x0, x1, y0, y1 = t.data.domain
     first_line = np.column_stack([np.linspace(x0, x1, 10), np.full(10, y0)])
-    a = t.model.hidden_values(featurize(first_line, t.config.features))[1].a
+    a = t.model.hidden_values(featurize(first_line, t.settings.features))[1].a
     np.testing.assert_allclose(w.grid_x[:10], a[:, 0])
     np.testing.assert_allclose(w.grid_y[:10], a[:, 2])
     assert w.points.shape == (len(t.y_train), 2)
@@ -181,17 +183,28 @@ def test_warp_maps_the_grid_into_two_hidden_units():
 # -- settings ----------------------------------------------------------------------------------
 
 
-def test_config_replace_keeps_the_classes_a_data_set_allows():
-    c = ClassifierConfig(classes=5)
+def test_settings_replace_keeps_the_classes_a_data_set_allows():
+    c = ClassifierSettings(classes=5)
     assert c.replace(dataset="spiral").classes == 5
     assert c.replace(dataset="moons").classes == 2
-    assert c.replace(dataset="moons", classes=3).classes == 3  # asked for: validated later
+    with pytest.raises(ValueError, match=r"moons takes classes in \[2, 2\], got 3"):
+        c.replace(dataset="moons", classes=3)  # asked for, and checked at once
     d = c.replace(lr=0.1, hidden=[4])
     assert (d.lr, d.hidden, c.lr, c.hidden) == (0.1, [4], 0.03, [])
-    d.features.append("x1^2")
-    assert c.features == ["x1", "x2"]  # a deep copy
     with pytest.raises(ValueError, match="unknown classifier setting 'colour'"):
         c.replace(colour="red")
+
+
+def test_settings_are_frozen_and_own_their_lists():
+    hidden, hyper = [8, 8], {"beta1": 0.8}
+    s = ClassifierSettings(hidden=hidden, hyper=hyper)
+    hidden.append(4)
+    hyper["beta1"] = 0.1
+    assert s.hidden == [8, 8] and s.hyper == {"beta1": 0.8}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.lr = 1.0  # type: ignore[misc]
+    with pytest.raises(ValueError, match="lr must be a finite number"):
+        ClassifierSettings(lr=float("nan"))  # refused when made, not later
 
 
 @pytest.mark.parametrize("point, words", [
@@ -200,7 +213,7 @@ def test_config_replace_keeps_the_classes_a_data_set_allows():
 ])
 def test_added_points_are_validated(point, words):
     with pytest.raises(ValueError, match=words):
-        ClassifierTrainer(ClassifierConfig(), added=[point])
+        ClassifierTrainer(ClassifierSettings(), added=[point])
 
 
 # -- the cost per iteration -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.classifier.softmax import parse_z, softmax_steps
-from simulator.training import ClassifierConfig, ClassifierTrainer
+from simulator.training import ClassifierSettings, ClassifierTrainer
 from ui.labs.classifier import explain
 
 
@@ -63,7 +63,7 @@ def test_worked_example_text_and_its_errors():
 
 
 def test_probe_text_says_where_and_what():
-    t = ClassifierTrainer(ClassifierConfig())
+    t = ClassifierTrainer(ClassifierSettings())
     t.run_epochs(2)
     r = t.probe(0.3, -0.2, label=1)
     html = explain.probe_html(0.3, -0.2, r)
@@ -72,7 +72,7 @@ def test_probe_text_says_where_and_what():
 
 
 def test_epoch_line():
-    t = ClassifierTrainer(ClassifierConfig(test_fraction=0.0))
+    t = ClassifierTrainer(ClassifierSettings(test_fraction=0.0))
     t.run_epochs(3)
     text = explain.epoch_html(t)
     assert text.startswith(f"Epoch 3 (iteration {t.iteration}): train loss "
@@ -84,7 +84,7 @@ def test_epoch_line():
 
 
 def test_a_loss_that_is_not_a_number_is_never_shown():
-    t = ClassifierTrainer(ClassifierConfig())
+    t = ClassifierTrainer(ClassifierSettings())
     t.history.train_loss[-1] = float("nan")
     t.history.train_acc[-1] = float("nan")
     text = explain.epoch_html(t)

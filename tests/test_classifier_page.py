@@ -49,7 +49,7 @@ def test_added_points_survive_retraining_and_are_saved(qtbot, make_page, page):
     assert not page.lab.trainer.added
     assert page.panel.dataset_combo.currentData() == "moons"
     assert page.lab.load(saved)
-    assert len(page.lab.trainer.added) == 1 and page.lab.config.hidden == [8]
+    assert len(page.lab.trainer.added) == 1 and page.lab.settings.hidden == [8]
     other = make_page("classifier")
     assert other.lab.load(saved)
     assert other.panel.dataset_combo.currentData() == "blobs"
@@ -88,7 +88,7 @@ def test_hidden_layers_reach_90_percent_on_a_spiral(qtbot, page):
     for sp in panel.unit_spins[:2]:
         sp.setValue(32)
     panel.lr_field.setValue(0.01)
-    assert page.lab.config.hidden == [32, 32] and page.lab.config.lr == 0.01
+    assert page.lab.settings.hidden == [32, 32] and page.lab.settings.lr == 0.01
     page.speed_slider.setValue(50)
     assert page.lab.speed == 50
     page.lab.play()
@@ -158,7 +158,7 @@ def test_learning_rate_that_blows_up_keeps_last_good_regions(qtbot, page):
 
 def test_bad_value_gives_message_and_keeps_settings(qtbot, page):
     page.panel.lr_field.setValue(0.0)
-    assert page.lab.config.lr == 0.03
+    assert page.lab.settings.lr == 0.03
     assert "lr must be in (0, inf), got 0" in page.message
     assert page.panel.lr_field.value() == 0.03  # the value in force, marked with the message
     assert "lr must be" in page.panel.lr_field.toolTip()
@@ -193,26 +193,26 @@ def test_regularization_can_be_switched_on(qtbot, page):
     panel = page.panel
     assert not panel.reg_field.isEnabled()
     panel.reg_combo.setCurrentIndex(panel.reg_combo.findData("L2"))
-    assert page.lab.config.l2 == pytest.approx(0.001) and panel.reg_field.isEnabled()
+    assert page.lab.settings.l2 == pytest.approx(0.001) and panel.reg_field.isEnabled()
     panel.reg_field.setValue(0.05)
-    assert page.lab.config.l2 == 0.05
+    assert page.lab.settings.l2 == 0.05
     panel.reg_combo.setCurrentIndex(panel.reg_combo.findData("L1"))
-    assert (page.lab.config.l1, page.lab.config.l2) == (0.05, 0.0)
+    assert (page.lab.settings.l1, page.lab.settings.l2) == (0.05, 0.0)
 
 
 def test_optimizer_fields_follow_the_optimizer(qtbot, page):
     panel = page.panel
     assert panel.beta_label.text() == "β1" and panel.beta_field.value() == 0.9
     panel.beta2_field.setValue(0.99)
-    assert page.lab.config.hyper == {"beta2": 0.99}
+    assert page.lab.settings.hyper == {"beta2": 0.99}
     panel.opt_combo.setCurrentIndex(panel.opt_combo.findData("sgd"))
     assert panel.beta_field.isHidden() and panel.beta2_field.isHidden()
     panel.opt_combo.setCurrentIndex(panel.opt_combo.findData("momentum"))
     assert panel.beta_label.text() == "β" and not panel.beta_field.isHidden()
     panel.beta_field.setValue(0.5)
-    assert page.lab.config.hyper == {"beta": 0.5}
+    assert page.lab.settings.hyper == {"beta": 0.5}
     qtbot.mouseClick(panel.full_batch_button, Qt.MouseButton.LeftButton)
-    assert page.lab.config.batch_size == len(page.lab.trainer.y_train) == panel.batch_spin.value()
+    assert page.lab.settings.batch_size == len(page.lab.trainer.y_train) == panel.batch_spin.value()
 
 
 def test_network_view_shows_hidden_units(qtbot, page):
@@ -233,7 +233,7 @@ def test_network_view_shows_hidden_units(qtbot, page):
 def test_features_and_discretize(qtbot, page):
     panel = page.panel
     panel.feature_boxes["x1^2"].click()
-    assert page.lab.config.features == ["x1", "x2", "x1^2"]
+    assert page.lab.settings.features == ["x1", "x2", "x1^2"]
     assert page.lab.trainer.model.sizes[0] == 3
     panel.discretize_box.click()
     img = page.regions.image.image
@@ -297,8 +297,8 @@ def test_regions_cover_exactly_the_data_domain(qtbot, page):
 def test_schedule_and_keys(qtbot, page):
     ed = page.panel.schedule
     ed.combo.setCurrentIndex(ed.combo.findData("staircase"))
-    assert page.lab.config.schedule == "staircase"
-    assert set(page.lab.config.schedule_params) == {"factor", "every"}
+    assert page.lab.settings.schedule == "staircase"
+    assert set(page.lab.settings.schedule_params) == {"factor", "every"}
     press(qtbot, page.regions, Qt.Key.Key_Right)
     assert page.lab.iteration == 1 and not page.lab.running
     press(qtbot, page.regions, Qt.Key.Key_R)
@@ -307,7 +307,7 @@ def test_schedule_and_keys(qtbot, page):
 
 def test_controls_that_do_nothing_are_greyed_out(qtbot, page):
     panel = page.panel
-    assert page.lab.config.hidden == [] and not panel.activation_combo.isEnabled()
+    assert page.lab.settings.hidden == [] and not panel.activation_combo.isEnabled()
     assert not any(sp.isEnabled() for sp in panel.unit_spins) and not panel.reg_field.isEnabled()
     panel.layers_spin.setValue(1)
     assert panel.activation_combo.isEnabled() and panel.unit_spins[0].isEnabled()
@@ -328,14 +328,14 @@ def test_the_logistic_box_is_never_ticked_while_greyed_out(qtbot, page):
 
 
 def test_cost_per_mini_batch_is_plotted_beside_the_epochs_and_alpha_t_is_shown(qtbot, page):
-    page.lab.set_config(batch_size=1, hidden=[4])
+    page.lab.configure(batch_size=1, hidden=[4])
     page.lab.run(300)  # not even two epochs of 210 examples
     x, y = page.curves.iter_curve.getData()
     assert len(x) == 300 and x[-1] == 300 and np.all(np.isfinite(y))
     assert len(page.curves.train_loss.getData()[0]) == page.lab.trainer.epoch + 1
     text = page.panel.epoch_label.text()
     assert "α<sub>t</sub> = α = 0.03" in text and "stochastic descent" in text
-    page.lab.set_config(schedule="inverse_time", schedule_params={"decay_rate": 1.0})
+    page.lab.configure(schedule="inverse_time", schedule_params={"decay_rate": 1.0})
     assert f"α<sub>t</sub> = {0.03 / 3:.4g} (decayed, epoch_num = 2)" in page.panel.epoch_label.text()
 
 

@@ -20,7 +20,7 @@ from simulator.records import Recorder
 from simulator.schedules import make_schedule
 from simulator.specs import DataSpec, OptimizerSpec, SurfaceSpec
 from simulator.surfaces import get_surface
-from simulator.training import ClassifierConfig, ClassifierTrainer, featurize
+from simulator.training import ClassifierSettings, ClassifierTrainer, featurize
 from simulator.tuning import scale
 from simulator.validation import MAX_EWA_MOMENTUM
 
@@ -33,7 +33,7 @@ def sgd():
 
 
 def trainer(**changes):
-    return ClassifierTrainer(ClassifierConfig(n=60, **changes))
+    return ClassifierTrainer(ClassifierSettings(n=60, **changes))
 
 
 def rng():
@@ -41,7 +41,7 @@ def rng():
 
 
 def bn_experiment():
-    return BNExperiment(ClassifierConfig(n=60, hidden=[4], batchnorm=True))
+    return BNExperiment(ClassifierSettings(n=60, hidden=[4], batchnorm=True))
 
 
 HOSTILE = {
@@ -87,14 +87,14 @@ HOSTILE = {
     "batch True": (lambda: trainer(batch_size=True), "batch_size must be an integer, got True"),
     "batch 0": (lambda: trainer(batch_size=0), "batch_size must be in [1, inf)"),
     "classes '3'": (lambda: trainer(classes="3"), "classes must be an integer, got '3'"),
-    "lr NaN (config)": (lambda: trainer(lr=NAN), "lr must be a finite number"),
+    "lr NaN (settings)": (lambda: trainer(lr=NAN), "lr must be a finite number"),
     "batchnorm 'false'": (lambda: trainer(batchnorm="false"), "batchnorm must be true or false"),
     "hyper None": (lambda: trainer(hyper=None), "hyper must be a JSON object"),
     "features 'x1'": (lambda: trainer(features="x1"), "features must be a list of names"),
-    "data set None (config)": (lambda: trainer(dataset=None), "dataset must be text"),
+    "data set None (settings)": (lambda: trainer(dataset=None), "dataset must be text"),
     "BN momentum 1 - 1e-16": (lambda: trainer(hidden=[4], batchnorm=True, bn_momentum=1 - 1e-16),
                               "bn_momentum must be in [0, 0.9999]"),
-    "unknown setting": (lambda: ClassifierConfig().replace(colour="red"),
+    "unknown setting": (lambda: ClassifierSettings().replace(colour="red"),
                         "unknown classifier setting 'colour'"),
     "add NaN point": (lambda: trainer().add_point(NAN, 0.0, 0), "finite coordinates"),
     "add point class None": (lambda: trainer().add_point(0.0, 0.0, None), "class must be an integer"),
@@ -218,7 +218,7 @@ def test_softmax_of_an_infinite_logit_is_its_limit_not_nan():
 def test_twenty_points_eight_classes_and_a_90_percent_test_share_still_train():
     data = make_dataset("blobs", n=20, classes=8, test_fraction=0.9)
     assert sorted(set(data.y_train.tolist())) == list(range(8))  # every class keeps a point
-    t = ClassifierTrainer(ClassifierConfig(n=20, classes=8, test_fraction=0.9))
+    t = ClassifierTrainer(ClassifierSettings(n=20, classes=8, test_fraction=0.9))
     t.run_epochs(3)
     assert np.all(np.isfinite(t.history.train_loss)) and np.all(np.isfinite(t.history.test_loss))
 
@@ -239,12 +239,12 @@ def test_a_refused_removal_removes_nothing():
     assert len(t.y_train) == before
 
 
-def test_a_refused_config_leaves_the_trainer_as_it_was():
+def test_a_refused_settings_leaves_the_trainer_as_it_was():
     t = trainer()
-    before = t.config
+    before = t.settings
     with pytest.raises(ValueError, match="hidden must be a list of integers"):
         t.apply(before.replace(hidden=None))
-    assert t.config == before and t.model.sizes == [2, 3]
+    assert t.settings == before and t.model.sizes == [2, 3]
 
 
 def test_accepted_values_are_the_values_in_force():

@@ -86,8 +86,8 @@ def test_load_csv_makes_the_points_the_data_set_and_says_so(make_page, tmp_path)
         f"{0.1 * i - 1:.2f},{(0.3 if i % 2 else -0.3):.2f},{i % 2 * 2 - 1}\n" for i in range(20)))
     assert button.load(str(path))
     lab = page.lab
-    assert lab.config.dataset == "csv" and lab.trainer.data.n_classes == 2
-    assert len(lab.config.points) == 20
+    assert lab.settings.dataset == "csv" and lab.trainer.data.n_classes == 2
+    assert len(lab.settings.points) == 20
     assert "loaded 20 points in 2 classes from mine.csv (labels -1, 1 read as classes 0, 1)" in page.message
     assert lab.settings_dict()["points"][0] == [-1.0, -0.3, 0]  # saved with the setup
 

@@ -50,7 +50,7 @@ def test_save_and_open_setup_round_trip(qtbot, win, tmp_path):
     opt.set_surface("beale")
     opt.set_hyper("adam", "beta1", 0.8)
     opt.set_schedule("staircase", factor=0.5, every=50)
-    win.pages["classifier"].lab.set_config(dataset="moons", hidden=[5])
+    win.pages["classifier"].lab.configure(dataset="moons", hidden=[5])
     win.show_page("classifier")
     path = tmp_path / "setup.json"
     assert win.save_setup(str(path))
@@ -58,14 +58,14 @@ def test_save_and_open_setup_round_trip(qtbot, win, tmp_path):
     assert saved["format"] == "descent" and saved["current"] == "classifier"
     assert set(saved["labs"]) == set(LAB_KEYS)
     opt.set_surface("bowl")
-    win.pages["classifier"].lab.set_config(dataset="xor")
+    win.pages["classifier"].lab.configure(dataset="xor")
     win.show_page("optimizers")
     assert win.open_setup(str(path))
     s = opt.settings_dict()
     assert s["surface"] == "beale" and s["hyper"]["adam"]["beta1"] == 0.8
     assert s["schedule"] == "staircase" and s["schedule_params"] == {"factor": 0.5, "every": 50}
     assert win.pages["optimizers"].surface_combo.currentData() == "beale"
-    assert win.pages["classifier"].lab.config.dataset == "moons"
+    assert win.pages["classifier"].lab.settings.dataset == "moons"
     assert win.current_page is win.pages["classifier"]
 
 
@@ -156,7 +156,7 @@ def test_session_is_saved_and_restored(qtbot, tmp_path):
     w.pages["optimizers"].lab.set_surface("plateau")
     w.pages["optimizers"].lab.set_noise(0.25)
     c = w.pages["classifier"].lab
-    c.set_config(dataset="xor", hidden=[6])
+    c.configure(dataset="xor", hidden=[6])
     c.add_point(0.5, 0.5)
     b = w.pages["batchnorm"].lab
     b.set_momentum(0.99)
@@ -169,11 +169,11 @@ def test_session_is_saved_and_restored(qtbot, tmp_path):
     s = w2.pages["optimizers"].lab.settings_dict()
     assert s["surface"] == "plateau" and s["noise"] == 0.25
     c = w2.pages["classifier"].lab
-    assert c.config.dataset == "xor" and c.config.hidden == [6]
+    assert c.settings.dataset == "xor" and c.settings.hidden == [6]
     assert c.trainer.added == [(0.5, 0.5, 0)]
     assert w2.pages["classifier"].dataset_combo.currentData() == "xor"
     b = w2.pages["batchnorm"].lab
-    assert b.config.bn_momentum == 0.99 and (b.layer, b.unit) == (1, 3)
+    assert b.settings.bn_momentum == 0.99 and (b.layer, b.unit) == (1, 3)
     assert all(bn.momentum == 0.99 for bn in b.experiment.model.bn_layers)
     w2.close()
 
@@ -199,11 +199,11 @@ def test_copy_and_paste_a_setup_as_text(qtbot, win):
 
     assert QApplication.clipboard().text() == text
     lab.set_surface("bowl")
-    win.pages["classifier"].lab.set_config(dataset="xor")
+    win.pages["classifier"].lab.configure(dataset="xor")
     assert win.paste_setup()
     s = lab.settings_dict()
     assert s["surface"] == "himmelblau" and s["hyper"]["adam"]["beta1"] == 0.8
-    assert win.pages["classifier"].lab.config.dataset == "xor"  # only the copied page changes
+    assert win.pages["classifier"].lab.settings.dataset == "xor"  # only the copied page changes
     for garbage, words in (("hello", "should start with 'descent:1:'"),
                            (text[:-10], "damaged"), ("descent:1:" + "A" * 40, "damaged")):
         assert not win.paste_setup(garbage)
@@ -218,7 +218,7 @@ def test_a_page_setup_holds_that_page_only(qtbot, win, tmp_path):
     assert win.save_setup(str(path), only_page=True)
     assert list(json.loads(path.read_text())["labs"]) == ["batchnorm"]
     win.pages["batchnorm"].lab.set_momentum(0.9)
-    assert win.open_setup(str(path)) and win.pages["batchnorm"].lab.config.bn_momentum == 0.99
+    assert win.open_setup(str(path)) and win.pages["batchnorm"].lab.settings.bn_momentum == 0.99
 
 
 def test_pictures_for_slides_one_plot_and_svg(qtbot, win, tmp_path):
@@ -285,7 +285,7 @@ def test_every_widget_shows_the_value_in_force(qtbot, win, tmp_path):
     assert 1000.0 not in [f.value() for f in o.findChildren(NumberField)]
     win.show_page("classifier")
     c.lab.regenerate()
-    assert c.lab.config.data_seed == 2**31 - 1
+    assert c.lab.settings.data_seed == 2**31 - 1
     assert "seed must be in [0, 2147483647], got 2147483648" in c.message
     c.lab.step()
     assert c.lab.iteration == 1

@@ -29,7 +29,7 @@ NAN = re.compile(r"\b(nan|inf)\b")
 
 
 def race(steps: int = 1, **changes):
-    settings = RaceSettings().changed(**changes) if changes else RaceSettings()
+    settings = RaceSettings().replace(**changes) if changes else RaceSettings()
     r = build_race(settings)
     r.step(steps)
     return settings, r

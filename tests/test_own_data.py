@@ -16,7 +16,7 @@ from simulator.own_data import (
     load_points_csv,
     points_from_settings,
 )
-from simulator.training import ClassifierConfig, ClassifierTrainer
+from simulator.training import ClassifierSettings, ClassifierTrainer
 
 GOOD = """# a teacher's points
 x1, x2, label
@@ -112,11 +112,11 @@ def test_binary_missing_and_odd_sources_are_refused(tmp_path):
 
 def test_the_points_travel_inline_in_the_settings_and_train():
     own = load_points_csv(EXAMPLE_CSV)
-    config = ClassifierConfig(dataset="csv", classes=own.classes, points=own.rows(), hidden=[8],
-                              test_fraction=0.25)
-    saved = json.loads(json.dumps(config.to_dict()))
-    again = ClassifierConfig.from_dict(saved)
-    a, b = ClassifierTrainer(config), ClassifierTrainer(again)
+    settings = ClassifierSettings(dataset="csv", classes=own.classes, points=own.rows(), hidden=[8],
+                                test_fraction=0.25)
+    saved = json.loads(json.dumps(settings.to_dict()))
+    again = ClassifierSettings.from_dict(saved)
+    a, b = ClassifierTrainer(settings), ClassifierTrainer(again)
     np.testing.assert_array_equal(a.data.X_train, b.data.X_train)
     assert a.data.n_classes == 2 and len(a.data.y_test) == 10  # a quarter of each class's 20
     a.run_epochs(200)
@@ -135,10 +135,10 @@ def test_the_points_travel_inline_in_the_settings_and_train():
     ([[0, 0, i % 2] for i in range(MAX_ROWS + 1)], f"at most {MAX_ROWS:,}"),
 ])
 def test_bad_inline_points_are_refused_on_load_and_the_trainer_keeps_its_data(points, message):
-    t = ClassifierTrainer(ClassifierConfig(n=60))
+    t = ClassifierTrainer(ClassifierSettings(n=60))
     before = t.data
     with pytest.raises(ValueError) as err:
-        t.apply(t.config.replace(dataset="csv", points=points))
+        t.apply(t.settings.replace(dataset="csv", points=points))
     assert message in str(err.value)
     assert t.data is before
 

@@ -83,7 +83,7 @@ def test_small_mini_batch_noisy_statistics(load):
 
 def test_large_mini_batch_smooth_statistics(load):
     lab = load("Large mini-batch: smooth statistics")
-    assert lab.config.batch_size == 128
+    assert lab.settings.batch_size == 128
     assert scatter("Large mini-batch: smooth statistics", load)["batch"] < 0.2 * scatter(
         "Small mini-batch: noisy statistics", load)["batch"]
 

@@ -21,7 +21,7 @@ def load(make_controller):
         lab = make_controller("classifier")
         assert lab.load(PRESETS[name]["settings"]), name
         if changes:
-            assert lab.set_config(**changes)
+            assert lab.configure(**changes)
         return lab
 
     return make
@@ -29,14 +29,14 @@ def load(make_controller):
 
 def test_softmax_regression_four_blobs(load):
     t = load("Softmax regression: four blobs").trainer
-    assert t.config.hidden == [] and t.data.n_classes == 4
+    assert t.settings.hidden == [] and t.data.n_classes == 4
     t.run_epochs(50)
     assert t.history.test_acc[-1] > 0.95
 
 
 def test_spiral_straight_lines_are_not_enough(load):
     t = load("Spiral: straight lines are not enough").trainer
-    assert t.config.turns == 1.75
+    assert t.settings.turns == 1.75
     t.run_epochs(200)
     assert t.history.test_acc[-1] < 0.7
 
@@ -100,7 +100,7 @@ def test_mini_batch_of_one_stochastic_descent(load):
 
 def test_learning_rate_decay_alpha_t_shrinks(load):
     decayed = load("Learning-rate decay: α_t shrinks").trainer
-    alpha0 = decayed.config.lr
+    alpha0 = decayed.settings.lr
     assert decayed.alpha == pytest.approx(alpha0 / 1.5)  # epoch_num 1
     decayed.run_epochs(9)  # the tenth epoch is next
     assert decayed.alpha == pytest.approx(alpha0 / 6) and decayed.alpha < alpha0 / 5

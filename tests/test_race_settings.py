@@ -3,6 +3,7 @@ they become racers."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -31,7 +32,7 @@ def test_defaults_follow_the_surface():
 
 
 def test_to_dict_is_the_saved_format_and_round_trips():
-    s = RaceSettings().with_surface(SurfaceSpec("beale")).changed(
+    s = RaceSettings().with_surface(SurfaceSpec("beale")).replace(
         start=(1.0, 2.0), schedule="staircase", schedule_params={"factor": 0.5, "every": 50.0},
         noise=0.2, seed=3, selected="sgd")
     d = json.loads(json.dumps(s.to_dict()))
@@ -70,13 +71,13 @@ def test_changes_make_copies():
     t = s.with_hyper("momentum", "beta", 0.5)
     assert t.hyper["momentum"]["beta"] == 0.5 and s.hyper["momentum"]["beta"] == 0.9
     with pytest.raises(ValueError, match="no race setting"):
-        s.changed(speed=3)
+        s.replace(speed=3)
     with pytest.raises(ValueError, match="unknown optimizer"):
         s.with_hyper("lion", "lr", 0.1)
 
 
 def test_with_surface_resets_start_and_rates_and_keeps_the_rest():
-    s = RaceSettings().changed(start=(1.0, 1.0), noise=0.3).with_hyper("adam", "beta1", 0.8)
+    s = RaceSettings().replace(start=(1.0, 1.0), noise=0.3).with_hyper("adam", "beta1", 0.8)
     t = s.with_surface(SurfaceSpec("himmelblau"))
     assert t.start is None and t.noise == 0.3 and t.hyper["adam"]["beta1"] == 0.8
     assert all(t.hyper[n]["lr"] == SURFACES["himmelblau"].suggested_lr[n] for n in OPTIMIZER_NAMES)
@@ -91,7 +92,7 @@ def test_with_enabled_moves_the_explained_racer():
 
 
 def test_optimizer_spec_is_the_racers_optimizer():
-    s = RaceSettings().changed(schedule="inverse_time", schedule_params={"decay_rate": 1.0})
+    s = RaceSettings().replace(schedule="inverse_time", schedule_params={"decay_rate": 1.0})
     spec = s.optimizer_spec("momentum")
     assert spec == OptimizerSpec("momentum", s.hyper["momentum"]["lr"], {"beta": 0.9},
                                  "inverse_time", {"decay_rate": 1.0})
@@ -100,7 +101,7 @@ def test_optimizer_spec_is_the_racers_optimizer():
 
 
 def test_build_race_builds_the_enabled_racers_on_one_surface():
-    s = RaceSettings().with_enabled("rmsprop", False).changed(noise=0.1, seed=5, start=(1.0, -1.0))
+    s = RaceSettings().with_enabled("rmsprop", False).replace(noise=0.1, seed=5, start=(1.0, -1.0))
     race = build_race(s)
     assert list(race.racers) == ["sgd", "momentum", "adam"]
     surfaces = {id(r.surface) for r in race.racers.values()} | {id(race.surface)}
@@ -118,7 +119,7 @@ def test_build_race_builds_the_enabled_racers_on_one_surface():
 def test_build_race_refuses_bad_settings_even_with_no_racer(changes, words):
     for s in (RaceSettings(), RaceSettings(enabled=dict.fromkeys(OPTIMIZER_NAMES, False))):
         with pytest.raises(ValueError) as exc:
-            build_race(s.changed(**changes))
+            build_race(s.replace(**changes))
         assert words in str(exc.value)
 
 
@@ -126,7 +127,7 @@ def test_build_race_refuses_a_bad_hyperparameter_or_decay():
     with pytest.raises(ValueError, match=r"lr must be in \(0, inf\), got -1"):
         build_race(RaceSettings().with_hyper("adam", "lr", -1))
     with pytest.raises(ValueError, match=r"base must be in \(0, 1\]"):
-        build_race(RaceSettings().changed(schedule="exponential", schedule_params={"base": 0.0}))
+        build_race(RaceSettings().replace(schedule="exponential", schedule_params={"base": 0.0}))
 
 
 def test_build_race_refuses_a_start_off_the_surface():
@@ -198,3 +199,17 @@ def test_a_decay_twin_runs_at_constant_alpha_with_the_same_noise():
 def test_bad_twins_are_refused_naming_the_problem(twins, match):
     with pytest.raises(ValueError, match=match):
         build_race(RaceSettings(twins=twins))
+
+
+def test_settings_are_frozen_checked_when_made_and_own_their_dicts():
+    hyper = default_hyper(SURFACES["ravine"])
+    s = RaceSettings(hyper=hyper)
+    hyper["adam"]["lr"] = 99.0
+    assert s.hyper["adam"]["lr"] == SURFACES["ravine"].suggested_lr["adam"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.noise = 1.0  # type: ignore[misc]
+    with pytest.raises(ValueError, match=r"noise must be in \[0, inf\), got -1"):
+        RaceSettings(noise=-1.0)  # refused when made, not when the race is built
+    with pytest.raises(ValueError, match="beta1"):
+        s.with_hyper("adam", "beta1", 1.5)
+    assert s.hyper["adam"]["beta1"] == 0.9  # the refused change left the settings as they were

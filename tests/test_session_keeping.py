@@ -37,9 +37,9 @@ def test_a_hostile_session_keeps_every_valid_field_and_the_file(qtbot, tmp_path)
     o, c, b = (w.pages[k].lab for k in ("optimizers", "classifier", "batchnorm"))
     assert o.settings_dict()["surface"] == "beale" and o.settings_dict()["noise"] == 0.2
     assert o.settings_dict()["enabled"]["rmsprop"] is True
-    assert c.config.dataset == "xor" and c.config.hidden == [6] and c.config.n == 300
+    assert c.settings.dataset == "xor" and c.settings.hidden == [6] and c.settings.n == 300
     assert c.trainer.added == [(0.5, 0.5, 0), (-0.5, 0.25, 1)]
-    assert b.config.bn_momentum == 0.95 and b.config.hidden == [16, 16]
+    assert b.settings.bn_momentum == 0.95 and b.settings.hidden == [16, 16]
     for words in ("enabled.rmsprop must be true or false, got 'false'",
                   "n must be a whole number, got inf", "added[1]",
                   "hidden must be a list, got '16'", "expected 'settings' to be a JSON object",

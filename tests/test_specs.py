@@ -12,7 +12,7 @@ from simulator.optimizers import OPTIMIZERS, STAGE_KEYS, STAGE_NOTES, make_optim
 from simulator.schedules import Schedule
 from simulator.specs import DataSpec, ModelSpec, OptimizerSpec, SurfaceSpec
 from simulator.surfaces import SURFACES
-from simulator.training import ClassifierConfig
+from simulator.training import ClassifierSettings
 
 
 def test_optimizer_spec_builds_a_number_or_a_schedule():
@@ -59,7 +59,7 @@ def test_data_and_surface_specs_build_what_the_engine_builds():
 
 
 def test_which_spec_changed_says_what_to_rebuild():
-    base = ClassifierConfig()
+    base = ClassifierSettings()
     assert not dataclasses.replace(base, lr=0.5, l2=0.1, batch_size=8).needs_rebuild(base)
     assert dataclasses.replace(base, noise=0.3).needs_rebuild(base)
     assert dataclasses.replace(base, hidden=[3]).needs_rebuild(base)

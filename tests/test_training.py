@@ -9,11 +9,11 @@ import pytest
 
 from simulator.classifier.plane import fit_logistic
 from simulator.nn import softmax
-from simulator.training import ClassifierConfig, ClassifierTrainer, featurize
+from simulator.training import ClassifierSettings, ClassifierTrainer, featurize
 
 
 def trainer(**kw) -> ClassifierTrainer:
-    return ClassifierTrainer(ClassifierConfig(**kw))
+    return ClassifierTrainer(ClassifierSettings(**kw))
 
 
 def test_featurize_columns():
@@ -66,10 +66,10 @@ def test_learning_rate_change_keeps_weights_architecture_change_restarts():
     t = trainer()
     t.run_epochs(2)
     w = t.model.theta.copy()
-    assert t.apply(dataclasses.replace(t.config, lr=0.001)) is False
+    assert t.apply(dataclasses.replace(t.settings, lr=0.001)) is False
     np.testing.assert_array_equal(t.model.theta, w)
     assert t.epoch == 2 and t.optimizer.lr == 0.001
-    assert t.apply(dataclasses.replace(t.config, hidden=[4])) is True
+    assert t.apply(dataclasses.replace(t.settings, hidden=[4])) is True
     assert t.epoch == 0 and t.model.sizes == [2, 4, 3]
 
 
@@ -84,11 +84,11 @@ def test_learning_rate_change_keeps_weights_architecture_change_restarts():
 def test_bad_settings_raise_and_keep_the_run(change, words):
     t = trainer()
     t.run_epochs(1)
-    before = (t.config, t.model.theta.copy(), t.epoch)
+    before = (t.settings, t.model.theta.copy(), t.epoch)
     with pytest.raises(ValueError) as err:
-        t.apply(dataclasses.replace(t.config, **change))
+        t.apply(dataclasses.replace(t.settings, **change))
     assert words in str(err.value)
-    assert t.config == before[0] and t.epoch == before[2]
+    assert t.settings == before[0] and t.epoch == before[2]
     np.testing.assert_array_equal(t.model.theta, before[1])
 
 
@@ -108,7 +108,7 @@ def test_added_points_survive_a_rebuild_and_removal_works():
     m = len(t.y_train)
     t.add_point(1.2, -1.2, 2)
     assert len(t.y_train) == m + 1 and t.y_train[-1] == 2
-    t.apply(dataclasses.replace(t.config, hidden=[5]))
+    t.apply(dataclasses.replace(t.settings, hidden=[5]))
     assert (1.2, -1.2, 2) in t.added and len(t.y_train) == m + 1
     assert t.remove_nearest(1.19, -1.21)
     assert len(t.y_train) == m and not t.added

@@ -33,8 +33,8 @@ def objective(epochs: int = 4, **changes) -> Objective:
     return Objective(default_base().replace(**changes), epochs)
 
 
-def trainer_curves(config, epochs: int) -> ClassifierTrainer:
-    trainer = ClassifierTrainer(config)
+def trainer_curves(settings, epochs: int) -> ClassifierTrainer:
+    trainer = ClassifierTrainer(settings)
     trainer.run_epochs(epochs)
     return trainer
 
@@ -61,15 +61,15 @@ def assert_same_training(x, y) -> None:
 # -- the objective ---------------------------------------------------------------------------------
 
 
-def test_config_for_maps_each_hyperparameter_onto_the_classifier_settings():
+def test_settings_for_maps_each_hyperparameter_onto_the_classifier_settings():
     obj = objective()
-    c = obj.config_for({"lr": 0.05, "beta": 0.95, "beta2": 0.99, "eps": 1e-7, "hidden_units": 8,
-                        "layers": 3, "batch_size": 64, "decay_rate": 0.5})
+    c = obj.settings_for({"lr": 0.05, "beta": 0.95, "beta2": 0.99, "eps": 1e-7, "hidden_units": 8,
+                          "layers": 3, "batch_size": 64, "decay_rate": 0.5})
     assert (c.lr, c.hidden, c.batch_size) == (0.05, [8, 8, 8], 64)
     assert c.hyper == {"beta1": 0.95, "beta2": 0.99, "eps": 1e-7}  # Adam's β is β1
     assert (c.schedule, c.schedule_params) == ("inverse_time", {"decay_rate": 0.5})
-    assert objective(optimizer="momentum").config_for({"beta": 0.8}).hyper == {"beta": 0.8}
-    assert obj.config_for({"layers": 1}).hidden == [16]
+    assert objective(optimizer="momentum").settings_for({"beta": 0.8}).hyper == {"beta": 0.8}
+    assert obj.settings_for({"layers": 1}).hidden == [16]
 
 
 @pytest.mark.parametrize("optimizer, params, words", [
@@ -101,7 +101,7 @@ def test_a_one_trial_sweep_follows_the_classifier_trainer(changes, params):
         steps += 1
     trial = sweep.trials[0]
     assert (steps + 1, trial.status, trial.epochs) == (5, "done", 5)
-    assert_same_curves(trial, trainer_curves(obj.config_for(params), 5).history)
+    assert_same_curves(trial, trainer_curves(obj.settings_for(params), 5).history)
     assert trial.score == trial.val_acc[-1]
 
 
@@ -123,7 +123,7 @@ def test_trials_of_different_architectures_and_batch_sizes_train_in_separate_sta
     assert [len(g) for g in sweep.groups] == [2, 1, 1]
     sweep.run()
     obj = objective(epochs=2)
-    assert_same_curves(sweep.trials[3], trainer_curves(obj.config_for(params[3]), 2).history)
+    assert_same_curves(sweep.trials[3], trainer_curves(obj.settings_for(params[3]), 2).history)
 
 
 def test_a_diverged_trial_is_recorded_with_its_reason_and_the_others_go_on():
@@ -131,11 +131,11 @@ def test_a_diverged_trial_is_recorded_with_its_reason_and_the_others_go_on():
     sweep = Sweep(obj, [{"lr": 0.1}, {"lr": 50.0}, {"lr": 0.3}])
     sweep.run()
     ok, bad, ok2 = sweep.trials
-    trainer = trainer_curves(obj.config_for({"lr": 50.0}), 4)
+    trainer = trainer_curves(obj.settings_for({"lr": 50.0}), 4)
     assert (bad.status, bad.reason) == ("diverged", trainer.reason)
     assert "the loss became" in bad.reason and "epoch 1" in bad.reason
     assert (ok.status, ok.epochs, ok2.status, ok2.epochs) == ("done", 4, "done", 4)
-    assert_same_curves(ok2, trainer_curves(obj.config_for({"lr": 0.3}), 4).history)
+    assert_same_curves(ok2, trainer_curves(obj.settings_for({"lr": 0.3}), 4).history)
     for row in sweep.rows():
         assert all(math.isfinite(row[k]) for k in ("score", "val_loss", "epochs"))
     assert sweep.best(3)[-1] is bad and sweep.best()[0].status == "done"

@@ -2,7 +2,7 @@
 and their EWA recorded per iteration, and batch norm at test time three ways.
 
 - ``experiment``: ``BNExperiment`` (the twins, what they record, and the numbers the lab's
-  explanation and test-time table show) and ``default_config``.
+  explanation and test-time table show) and ``default_settings``.
 - ``test_time``: ``ewa_stats`` (the notes' zero-started EWA, raw or bias-corrected) and
   ``forward_with_stats`` (a test-time pass with the formulas written out, in one of ``MODES``).
 - ``records``: ``Recorder`` and ``Snapshot`` (growing buffers), ``histogram``.
@@ -10,7 +10,7 @@ and their EWA recorded per iteration, and batch norm at test time three ways.
 Qt-free and deterministic, like the rest of ``simulator``.
 """
 
-from .experiment import RECORDS, BNExperiment, default_config
+from .experiment import RECORDS, BNExperiment, default_settings
 from .records import Recorder, Snapshot, histogram
 from .test_time import MODES, TABLE_ROWS, ewa_stats, forward_with_stats
 
@@ -21,7 +21,7 @@ __all__ = [
     "BNExperiment",
     "Recorder",
     "Snapshot",
-    "default_config",
+    "default_settings",
     "ewa_stats",
     "forward_with_stats",
     "histogram",

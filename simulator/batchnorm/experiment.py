@@ -21,7 +21,6 @@ unit, with live values) and ``test_time_table`` (one test example normalized thr
 
 from __future__ import annotations
 
-import copy
 import math
 from functools import partial
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..nn import MLP, BatchNorm, batch_statistics
-from ..training import DIVERGED, ClassifierConfig, ClassifierTrainer
+from ..training import DIVERGED, ClassifierSettings, ClassifierTrainer
 from ..validation import check_choice, check_int, check_range
 from . import lessons, test_time
 from .lessons import SHIFT_MOMENTS, Moments
@@ -44,11 +43,11 @@ RECORDS = ("batch_mean", "batch_var", "ewa_mean", "ewa_var", "ewa_mean_corrected
            "ewa_var_corrected", "gamma", "beta")
 
 
-def default_config() -> ClassifierConfig:
+def default_settings() -> ClassifierSettings:
     """A spiral and a [16, 16] tanh net, momentum at alpha = 0.3, where BN matters: after 30
     epochs the BN twin's training loss is about 0.2 and its test accuracy about 96%, the plain
     twin's about 0.5 and 76% (spiral noise 0.05, seed 0)."""
-    return ClassifierConfig(dataset="spiral", n=300, classes=3, noise=0.05, hidden=[16, 16],
+    return ClassifierSettings(dataset="spiral", n=300, classes=3, noise=0.05, hidden=[16, 16],
                             activation="tanh", optimizer="momentum", lr=0.3, batch_size=32,
                             batchnorm=True, bn_momentum=0.9)
 
@@ -56,52 +55,50 @@ def default_config() -> ClassifierConfig:
 class BNExperiment:
     """Twin runs with and without batch norm, and per-iteration batch-norm statistics.
 
-    ``config`` is a ``ClassifierConfig`` whose ``batchnorm`` flag is ignored: the twins take True
+    ``settings`` is a ``ClassifierSettings`` whose ``batchnorm`` flag is ignored: the twins take True
     and False. The hidden layers are the BN layers; ``units`` lists their widths and a unit is
     addressed as (layer, unit), layer from 0. Recorded arrays concatenate the layers' units:
     ``offset(layer) + unit`` is the column.
     """
 
-    def __init__(self, config: ClassifierConfig | None = None, pop_every: int = 1) -> None:
+    def __init__(self, settings: ClassifierSettings | None = None, pop_every: int = 1) -> None:
         self.pop_every = int(check_range("pop_every", pop_every, low=1))
-        self.rebuild(config or default_config())
+        self.rebuild(settings or default_settings())
 
     # -- building -------------------------------------------------------------------------------
 
-    def rebuild(self, config: ClassifierConfig) -> None:
-        """New twins from ``config`` (validated first: a ValueError leaves everything as it was)."""
-        config = copy.deepcopy(config)
-        if not config.hidden:
+    def rebuild(self, settings: ClassifierSettings) -> None:
+        """New twins from ``settings`` (validated first: a ValueError leaves everything as it was)."""
+        if not settings.hidden:
             raise ValueError("batch norm needs at least one hidden layer, got none")
-        check_range("bn_momentum", config.bn_momentum, low=0.0, high=1.0, high_open=True)
-        bn = ClassifierTrainer(config.replace(batchnorm=True))
-        plain = ClassifierTrainer(config.replace(batchnorm=False))
-        self.bn, self.plain, self.config = bn, plain, config
+        check_range("bn_momentum", settings.bn_momentum, low=0.0, high=1.0, high_open=True)
+        bn = ClassifierTrainer(settings.replace(batchnorm=True))
+        plain = ClassifierTrainer(settings.replace(batchnorm=False))
+        self.bn, self.plain, self.settings = bn, plain, settings
         self.reset()
 
-    def apply(self, config: ClassifierConfig) -> bool:
+    def apply(self, settings: ClassifierSettings) -> bool:
         """New settings: True if the twins were rebuilt; momentum, batch size, optimizer and
         learning rate keep the weights and the records (so a change shows up live)."""
-        if not config.hidden:
+        if not settings.hidden:
             raise ValueError("batch norm needs at least one hidden layer, got none")
         # The twins set batchnorm themselves: compare the rest.
-        rebuilds = config.replace(batchnorm=True).needs_rebuild(self.config.replace(batchnorm=True))
+        rebuilds = settings.replace(batchnorm=True).needs_rebuild(self.settings.replace(batchnorm=True))
         if rebuilds:
-            self.rebuild(config)
+            self.rebuild(settings)
             return True
-        check_range("bn_momentum", config.bn_momentum, low=0.0, high=1.0, high_open=True)
-        new_bn, new_plain = config.replace(batchnorm=True), config.replace(batchnorm=False)
-        new_bn.validate()
+        check_range("bn_momentum", settings.bn_momentum, low=0.0, high=1.0, high_open=True)
+        new_bn, new_plain = settings.replace(batchnorm=True), settings.replace(batchnorm=False)
         self.bn.apply(new_bn)
         self.plain.apply(new_plain)
-        self.config = copy.deepcopy(config)
+        self.settings = settings
         return False
 
     def reset(self) -> None:
         """Fresh weights for both twins and empty records."""
         self.bn.reset()
         self.plain.reset()
-        self.units = list(map(int, self.config.hidden))
+        self.units = list(map(int, self.settings.hidden))
         self._offsets = np.concatenate([[0], np.cumsum(self.units)]).astype(int)
         width = int(self._offsets[-1])
         rec = partial(Recorder, limit=HISTORY_LIMIT)  # bounded: older rows thinned in long runs
@@ -250,14 +247,14 @@ class BNExperiment:
                     for s in (raw, cor))
         used = cor if corrected else raw
         return {
-            "mu": mu, "var": var, "m": min(int(self.config.batch_size), len(self.bn.y_train)),
+            "mu": mu, "var": var, "m": min(int(self.settings.batch_size), len(self.bn.y_train)),
             "z": z, "z_norm": z_norm, "z_tilde": z_tilde,
             "gamma": float(bn.gamma[unit]), "beta": float(bn.beta[unit]), "eps": float(bn.eps),
             "ewa_mu": raw[0], "ewa_var": raw[1],
             "ewa_mu_corrected": cor[0], "ewa_var_corrected": cor[1],
             "corrected": bool(corrected), "used_mu": used[0], "used_var": used[1],
             "momentum": float(bn.momentum), "t": int(bn.t), "decay": float(bn.decay),
-            "chain": lessons.chain(self.model, layer, unit), "activation": self.config.activation,
+            "chain": lessons.chain(self.model, layer, unit), "activation": self.settings.activation,
             "pop_mu": float(self.snap.pop_mean.data[-1, col]),
             "pop_var": float(self.snap.pop_var.data[-1, col]),
         }
@@ -291,7 +288,7 @@ class BNExperiment:
         """The noise batch norm adds to one training example's z_tilde at (layer, unit), against
         the mini-batch size (``lessons.batch_noise``), seeded by the settings' seed."""
         self.column(layer, unit)
-        return lessons.batch_noise(self.model, self.bn.F_train, layer, unit, self.config.seed)
+        return lessons.batch_noise(self.model, self.bn.F_train, layer, unit, self.settings.seed)
 
     def chain(self, layer: int, unit: int) -> dict[str, Any]:
         """X -> z -> z_tilde -> a at (layer, unit) for the last mini-batch (``lessons.chain``)."""
@@ -321,7 +318,7 @@ class BNExperiment:
         r["gamma"].append(cat([b.gamma for b in bns]))
         r["beta"].append(cat([b.beta for b in bns]))
         self.iterations.append(self.bn.iteration)
-        self.batch_size.append(min(self.config.batch_size, len(self.bn.y_train)))
+        self.batch_size.append(min(self.settings.batch_size, len(self.bn.y_train)))
         self.loss_bn.append(self.bn.batch_loss if self.bn.status != DIVERGED else np.nan)
         self.loss_plain.append(self.plain.batch_loss if self.plain.status != DIVERGED else np.nan)
         if self.bn.iteration % self.pop_every == 0:

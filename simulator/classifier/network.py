@@ -28,12 +28,12 @@ class UnitMaps:
 def unit_maps(trainer: ClassifierTrainer, n: int = UNIT_GRID,
               max_units: int = MAX_UNIT_MAPS) -> list[UnitMaps]:
     """Every hidden layer's first ``max_units`` units over the plane; [] without hidden layers."""
-    if not trainer.config.hidden:
+    if not trainer.settings.hidden:
         return []
     _, _, pts = trainer.data.grid(n, dtype=np.float32)
-    tanh = trainer.config.activation == "tanh"
+    tanh = trainer.settings.activation == "tanh"
     out = []
-    for h in trainer.model.hidden_values(featurize(pts, trainer.config.features)):
+    for h in trainer.model.hidden_values(featurize(pts, trainer.settings.features)):
         shown = min(h.a.shape[1], max_units)
         values = np.ascontiguousarray(h.a[:, :shown].T).reshape(shown, n, n)
         if tanh:
@@ -63,7 +63,7 @@ def warp(trainer: ClassifierTrainer, layer: int, i: int, j: int, lines: int = GR
     """The plane's grid bent by the network up to hidden layer ``layer``. The softmax layer
     draws straight boundaries in the space of the last hidden layer. ValueError without hidden
     layers."""
-    hidden = trainer.config.hidden
+    hidden = trainer.settings.hidden
     if not hidden:
         raise ValueError("softmax regression has no hidden layer to warp the plane into")
     layer = min(max(int(layer), 0), len(hidden) - 1)
@@ -75,7 +75,7 @@ def warp(trainer: ClassifierTrainer, layer: int, i: int, j: int, lines: int = GR
     for v in np.linspace(0, 1, lines):
         polylines.append(np.column_stack([x0 + s * (x1 - x0), np.full_like(s, y0 + v * (y1 - y0))]))
         polylines.append(np.column_stack([np.full_like(s, x0 + v * (x1 - x0)), y0 + s * (y1 - y0)]))
-    features = trainer.config.features
+    features = trainer.settings.features
     a = trainer.model.hidden_values(featurize(np.concatenate(polylines), features))[layer].a
     gap = np.full((len(polylines), 1), np.nan)
     gx = np.hstack([a[:, i].reshape(len(polylines), -1), gap]).ravel()

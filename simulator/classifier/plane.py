@@ -96,18 +96,18 @@ class LogisticComparison:
     @staticmethod
     def applies(trainer: ClassifierTrainer) -> bool:
         """Only two classes and no hidden layer make softmax regression a logistic one."""
-        return trainer.data.n_classes == 2 and not trainer.config.hidden
+        return trainer.data.n_classes == 2 and not trainer.settings.hidden
 
     def fit(self, trainer: ClassifierTrainer) -> np.ndarray:
         """The logistic score over the grid, fitted again only if the training set or L2 changed
         (the same array object is returned while they have not)."""
         if len(trainer.y_train) == 0:
             raise ValueError("there are no training points to fit a logistic regression to")
-        key = (trainer.F_train, float(trainer.config.l2))
+        key = (trainer.F_train, float(trainer.settings.l2))
         if self._key is None or self._key[0] is not key[0] or self._key[1] != key[1]:
             w, b = fit_logistic(trainer.F_train, trainer.y_train, l2=max(key[1], 1e-3))
             self.xs, self.ys, pts = trainer.data.grid(self.n, dtype=np.float64)
-            self.score = (featurize(pts, trainer.config.features) @ w + b).reshape(self.n, self.n)
+            self.score = (featurize(pts, trainer.settings.features) @ w + b).reshape(self.n, self.n)
             self._key = key
         assert self.score is not None
         return self.score

@@ -84,7 +84,7 @@ class PopulationTraining(PopulationRecord):
         self.fraction = check_range("fraction", fraction, 0.0, 0.5, low_open=True)
         self.seed = check_int("seed", seed, 0, None)
         params = space.random(self.size, self.seed)
-        self.group = StackGroup(objective, [objective.config_for(p) for p in params],
+        self.group = StackGroup(objective, [objective.settings_for(p) for p in params],
                                 list(range(self.size)))
         members = [Trial(k, p, budget=objective.epochs) for k, p in enumerate(params)]
         for k, m in enumerate(members):

@@ -32,8 +32,8 @@ POLL_S = 0.05  # how often run_search looks at cancelled() while an executor wor
 
 def group_key(objective: Objective, params: dict[str, Any]) -> tuple:
     """Trials with the same key train in one stack: (hidden layer sizes, mini-batch size)."""
-    config = objective.config_for(params)
-    return tuple(int(u) for u in config.hidden), int(config.batch_size)
+    settings = objective.settings_for(params)
+    return tuple(int(u) for u in settings.hidden), int(settings.batch_size)
 
 
 def plan_groups(objective: Objective, params_list: Sequence[dict[str, Any]]) -> list[list[int]]:
@@ -74,8 +74,8 @@ class Sweep:
         new = [Trial(start + i, p, round=round, budget=self.objective.epochs)
                for i, p in enumerate(params_list)]
         for rows in plan:
-            configs = [self.objective.config_for(params_list[i]) for i in rows]
-            group = StackGroup(self.objective, configs, [start + i for i in rows])
+            trial_settings = [self.objective.settings_for(params_list[i]) for i in rows]
+            group = StackGroup(self.objective, trial_settings, [start + i for i in rows])
             for k, i in enumerate(rows):
                 new[i].group = len(self.groups)
                 new[i].record({key: v[k] for key, v in group.first.items()})
@@ -151,7 +151,7 @@ class Sweep:
         if structural:
             raise ValueError(f"{LABELS[structural[0]]} cannot change while a trial trains")
         new = {**trial.params, **changes}
-        self.objective.config_for(new)  # validates the names and the values
+        self.objective.settings_for(new)  # validates the names and the values
         group = self.groups[trial.group]
         row = group.ids.index(trial.index)
         for name, value in changes.items():

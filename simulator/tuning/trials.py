@@ -1,11 +1,11 @@
 """What every trial of a search trains, and trials trained together as one stack of networks.
 
 ``Objective`` says what a trial is: the classifier settings every trial starts from (a
-``ClassifierConfig``), the hyperparameters a trial changes (``config_for``) and the epochs it
+``ClassifierSettings``), the hyperparameters a trial changes (``settings_for``) and the epochs it
 trains; its score is the validation accuracy. ``Trial`` keeps one trial's curves and status.
 ``StackGroup`` trains trials that share an architecture and a mini-batch size as one ``MLPStack``,
 each model with its own α, β, β1, β2, ε and decay rate, exactly as ``ClassifierTrainer`` would train
-it alone: the same data split, the same initial weights (the config's seed), the same mini-batch
+it alone: the same data split, the same initial weights (the settings's seed), the same mini-batch
 order and the same divergence rule.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 from ..nn import MLPStack, per_model
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..specs import DataSpec
-from ..training import ClassifierConfig, featurize
+from ..training import ClassifierSettings, featurize
 from ..validation import check_int, check_range
 from .space import AXIS_NAMES, LABELS
 
@@ -32,9 +32,9 @@ STRUCTURAL = ("hidden_units", "layers", "batch_size")
 OPTIMIZER_KEYS = {"beta1": "beta1", "beta2": "beta2", "eps": "eps"}
 
 
-def default_base() -> ClassifierConfig:
+def default_base() -> ClassifierSettings:
     """The settings a trial starts from: 3 spiral arms, a 2-16-16-3 tanh network, Adam."""
-    return ClassifierConfig(dataset="spiral", n=300, classes=3, noise=0.1, test_fraction=0.3,
+    return ClassifierSettings(dataset="spiral", n=300, classes=3, noise=0.1, test_fraction=0.3,
                             hidden=[16, 16], activation="tanh", optimizer="adam", lr=0.01,
                             batch_size=32, seed=0)
 
@@ -60,13 +60,13 @@ class Objective:
     loss is recorded beside it. Batch norm and L1 are not offered (the stack has neither).
     """
 
-    base: ClassifierConfig = field(default_factory=default_base)
+    base: ClassifierSettings = field(default_factory=default_base)
     epochs: int = 20
 
     def __post_init__(self) -> None:
-        self.base = self.base.replace()  # an own copy
+        if not isinstance(self.base, ClassifierSettings):
+            raise ValueError(f"the base of a search is ClassifierSettings, got {self.base!r:.60}")
         self.epochs = check_int("epochs", self.epochs, 1, MAX_EPOCHS)
-        self.base.validate()
         check_range("validation fraction", self.base.test_fraction, 0.0, 0.9, low_open=True)
         if self.base.batchnorm or self.base.l1:
             raise ValueError("a search trains without batch norm and without L1")
@@ -88,7 +88,7 @@ class Objective:
             raise ValueError(f"{LABELS[name]} is not a hyperparameter of {OPTIMIZERS[opt].title}")
         return key
 
-    def config_for(self, params: dict[str, Any]) -> ClassifierConfig:
+    def settings_for(self, params: dict[str, Any]) -> ClassifierSettings:
         """The base settings with a trial's hyperparameters: lr -> α; beta, beta1, beta2, eps -> the
         optimizer's (see ``optimizer_key``); hidden_units and layers -> ``hidden`` (units per
         layer, repeated; one missing keeps the base's); batch_size; decay_rate -> the schedule
@@ -97,27 +97,26 @@ class Objective:
         if unknown:
             raise ValueError(f"unknown hyperparameter {sorted(unknown)[0]!r}; choose from "
                              f"{', '.join(AXIS_NAMES)}")
-        config, hyper = self.base.replace(), dict(self.base.hyper)
+        changes: dict[str, Any] = {}
+        hyper = dict(self.base.hyper)
         for name, value in params.items():
             if name == "lr":
-                config.lr = check_range("α", value, 0.0, None, low_open=True)
+                changes["lr"] = check_range("α", value, 0.0, None, low_open=True)
             elif name in ("beta", "beta1", "beta2"):
                 hyper[self.optimizer_key(name)] = check_range(LABELS[name], value, 0.0, 1.0,
                                                               high_open=True)
             elif name == "eps":
                 hyper[self.optimizer_key(name)] = check_range("ε", value, 0.0, None, low_open=True)
             elif name == "batch_size":
-                config.batch_size = check_int("mini-batch size", value, 1, None)
+                changes["batch_size"] = check_int("mini-batch size", value, 1, None)
             elif name == "decay_rate":
-                config.schedule = "inverse_time"
-                config.schedule_params = {"decay_rate": check_range("decay rate", value, 0.0)}
+                changes["schedule"] = "inverse_time"
+                changes["schedule_params"] = {"decay_rate": check_range("decay rate", value, 0.0)}
         if "hidden_units" in params or "layers" in params:
             units = params.get("hidden_units", self.base.hidden[0] if self.base.hidden else 16)
             layers = params.get("layers", len(self.base.hidden))
-            config.hidden = [check_int("hidden units", units, 1, 64)] * check_int("layers", layers, 0, 4)
-        config.hyper = hyper
-        config.validate()
-        return config
+            changes["hidden"] = [check_int("hidden units", units, 1, 64)] * check_int("layers", layers, 0, 4)
+        return self.base.replace(hyper=hyper, **changes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"base": self.base.to_dict(), "epochs": self.epochs}
@@ -126,7 +125,7 @@ class Objective:
     def from_dict(cls, data: dict[str, Any]) -> Objective:
         if not isinstance(data, dict) or set(data) - {"base", "epochs"}:
             raise ValueError("an objective is a JSON object with 'base' and 'epochs'")
-        base = ClassifierConfig.from_dict(data.get("base", default_base().to_dict()))
+        base = ClassifierSettings.from_dict(data.get("base", default_base().to_dict()))
         return cls(base, data.get("epochs", 20))
 
 
@@ -203,18 +202,19 @@ class StackGroup:
     reason is kept in ``reasons``, its weights go back to its last good epoch and it stops moving.
     """
 
-    def __init__(self, objective: Objective, configs: list[ClassifierConfig], ids: list[int]) -> None:
-        c0, n = configs[0], len(configs)
+    def __init__(self, objective: Objective, trial_settings: list[ClassifierSettings],
+                 ids: list[int]) -> None:
+        c0, n = trial_settings[0], len(trial_settings)
         self.objective, self.ids = objective, list(ids)
         self.F, self.y, self.F_val, self.y_val = objective.data()
         sizes = [self.F.shape[1], *map(int, c0.hidden), int(c0.classes)]
-        self.stack = MLPStack(sizes, n, c0.activation, seeds=[c.seed for c in configs],
-                              l2=[c.l2 for c in configs])
+        self.stack = MLPStack(sizes, n, c0.activation, seeds=[c.seed for c in trial_settings],
+                              l2=[c.l2 for c in trial_settings])
         self.batch_size = min(int(c0.batch_size), len(self.y))
         decay = [c.schedule_params.get("decay_rate", 0.0) if c.schedule == "inverse_time" else 0.0
-                 for c in configs]
-        self.rate = Rate(per_model([c.lr for c in configs], n, "lr"), per_model(decay, n, "decay"))
-        full = [c.optimizer_spec.full_hyper for c in configs]
+                 for c in trial_settings]
+        self.rate = Rate(per_model([c.lr for c in trial_settings], n, "lr"), per_model(decay, n, "decay"))
+        full = [c.optimizer_spec.full_hyper for c in trial_settings]
         hyper = {k: per_model([h[k] for h in full], n, k) if k != "bias_correction" else v
                  for k, v in full[0].items()}
         self.optimizer = make_optimizer(c0.optimizer, self.rate, **hyper)

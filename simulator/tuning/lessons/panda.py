@@ -35,7 +35,7 @@ class PandaSettings:
         object.__setattr__(self, "params", tuple(sorted(params.items())))
         check_int("epochs", self.epochs, 1, MAX_EPOCHS)
         check_int("seed", self.seed, 0, MAX_SEED)
-        self.objective.config_for(params)  # the engine checks every value
+        self.objective.settings_for(params)  # the engine checks every value
 
     @property
     def objective(self) -> Objective:

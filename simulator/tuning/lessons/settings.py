@@ -57,7 +57,7 @@ class SearchSettings:
         check_int("seed", self.seed, 0, MAX_SEED)
         space.random(self.budget, self.seed)  # the budget, as the engine checks it
         objective = self.objective
-        objective.config_for(space.grid(1)[0])  # every axis is a hyperparameter of the optimizer
+        objective.settings_for(space.grid(1)[0])  # every axis is a hyperparameter of the optimizer
         check_run_on(self.run_on)
         object.__setattr__(self, "address", check_address(self.address))
 

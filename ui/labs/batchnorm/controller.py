@@ -11,8 +11,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from simulator.batchnorm import BNExperiment, default_config
-from simulator.training import ClassifierConfig
+from simulator.batchnorm import BNExperiment, default_settings
+from simulator.training import ClassifierSettings
+from simulator.validation import check_number
 from ui.framework.controller import LabController
 from ui.session import check_limits
 
@@ -71,13 +72,13 @@ class BatchNormController(LabController):
     # -- reading --------------------------------------------------------------------------------
 
     @property
-    def config(self) -> ClassifierConfig:
-        return self.experiment.config
+    def settings(self) -> ClassifierSettings:
+        return self.experiment.settings
 
     @property
     def momentum(self) -> float:
         """The EWA momentum of every BN layer (the settings' ``bn_momentum``)."""
-        return float(self.config.bn_momentum)
+        return float(self.settings.bn_momentum)
 
     @property
     def iteration(self) -> int:
@@ -90,12 +91,12 @@ class BatchNormController(LabController):
 
     # -- settings -------------------------------------------------------------------------------
 
-    def set_config(self, **changes: Any) -> bool:
+    def configure(self, **changes: Any) -> bool:
         """Change settings; True if adopted. Data or architecture changes restart both twins."""
         return self.change(lambda: self._adopt(changes))
 
     def _adopt(self, changes: dict[str, Any]) -> None:
-        self.experiment.apply(self.config.replace(**changes))
+        self.experiment.apply(self.settings.replace(**changes))
         self._announced = False
         self.layer = min(self.layer, len(self.experiment.units) - 1)
         self.unit = min(self.unit, self.experiment.units[self.layer] - 1)
@@ -106,7 +107,7 @@ class BatchNormController(LabController):
 
     def _adopt_hidden(self, text: str | list[int]) -> None:
         hidden = parse_hidden(text) if isinstance(text, str) else [int(u) for u in text]
-        if hidden != list(self.config.hidden):
+        if hidden != list(self.settings.hidden):
             self._adopt({"hidden": hidden})
 
     def set_momentum(self, momentum: float) -> bool:
@@ -163,8 +164,8 @@ class BatchNormController(LabController):
     # -- saved state ----------------------------------------------------------------------------
 
     def settings_dict(self) -> dict[str, Any]:
-        """The settings (as saved before states had versions): the config, "corrected", "watch"."""
-        return {**self.config.to_dict(), "corrected": self.corrected, "watch": [self.layer, self.unit]}
+        """The settings (as saved before states had versions): the settings, "corrected", "watch"."""
+        return {**self.settings.to_dict(), "corrected": self.corrected, "watch": [self.layer, self.unit]}
 
     def _load_settings(self, data: dict[str, Any]) -> None:
         """Adopt saved settings; settings it does not name keep the lab's defaults."""
@@ -177,9 +178,10 @@ class BatchNormController(LabController):
             raise ValueError(f"watch must be [layer, unit], got {watch!r}")
         layer, unit = (int(v) for v in watch)
         check_limits(data, {"lr": (None, 10), "batch_size": (None, BATCH_RANGE[1])})  # the widgets' ranges
-        config = ClassifierConfig.from_dict({**default_config().to_dict(), **data})
-        check_momentum(config.bn_momentum)
-        experiment = BNExperiment(config, pop_every=self.experiment.pop_every)
+        if "bn_momentum" in data:  # this page's range, before the engine's wider one
+            check_momentum(check_number("bn_momentum", data["bn_momentum"]))
+        settings = ClassifierSettings.from_dict({**default_settings().to_dict(), **data})
+        experiment = BNExperiment(settings, pop_every=self.experiment.pop_every)
         self.experiment = experiment
         self.corrected = corrected
         self._announced = False

@@ -90,9 +90,9 @@ class BatchNormPanel(QWidget):
         self.dataset_combo = QComboBox()
         for name in DATASETS:
             self.dataset_combo.addItem(name, name)
-        bind(self.dataset_combo, lambda: lab.config.dataset, lambda v: lab.set_config(dataset=v))
+        bind(self.dataset_combo, lambda: lab.settings.dataset, lambda v: lab.configure(dataset=v))
         form.addRow("Data set", self.dataset_combo)
-        self.hidden_edit = bind(QLineEdit(), lambda: ", ".join(str(u) for u in lab.config.hidden),
+        self.hidden_edit = bind(QLineEdit(), lambda: ", ".join(str(u) for u in lab.settings.hidden),
                                 lab.set_hidden)
         self.hidden_edit.setToolTip(f"Units per hidden layer, e.g. 16, 16 (1 to {MAX_HIDDEN_LAYERS} "
                                     f"layers of 1 to {MAX_UNITS})")
@@ -100,17 +100,17 @@ class BatchNormPanel(QWidget):
         self.activation_combo = QComboBox()
         for name in ACTIVATIONS:
             self.activation_combo.addItem(name, name)
-        bind(self.activation_combo, lambda: lab.config.activation,
-             lambda v: lab.set_config(activation=v))
+        bind(self.activation_combo, lambda: lab.settings.activation,
+             lambda v: lab.configure(activation=v))
         form.addRow("Activation", self.activation_combo)
         self.optimizer_combo = QComboBox()
         for name in OPTIMIZERS:
             self.optimizer_combo.addItem(LABELS.get(name, name), name)
-        bind(self.optimizer_combo, lambda: lab.config.optimizer,
-             lambda v: lab.set_config(optimizer=v, hyper={}))
+        bind(self.optimizer_combo, lambda: lab.settings.optimizer,
+             lambda v: lab.configure(optimizer=v, hyper={}))
         form.addRow("Optimizer", self.optimizer_combo)
-        self.lr_field = bind(NumberField(0.0, 10.0, 4, 0.01), lambda: lab.config.lr,
-                             lambda v: lab.set_config(lr=v))
+        self.lr_field = bind(NumberField(0.0, 10.0, 4, 0.01), lambda: lab.settings.lr,
+                             lambda v: lab.configure(lr=v))
         form.addRow("Learning rate α", self.lr_field)
         return box
 
@@ -129,7 +129,7 @@ class BatchNormPanel(QWidget):
         self.batch_slider.setRange(0, BATCH_POWERS)
         self.batch_slider.setPageStep(1)
         self.batch_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-        bind(self.batch_slider, lambda: int(round(math.log2(max(1, lab.config.batch_size)))),
+        bind(self.batch_slider, lambda: int(round(math.log2(max(1, lab.settings.batch_size)))),
              lambda p: lab.set_batch_size(2**p))
         self.corrected_box = bind(QCheckBox(corrected_label()), lambda: lab.corrected,
                                   lab.set_corrected)
@@ -159,8 +159,8 @@ class BatchNormPanel(QWidget):
     def show_labels(self) -> None:
         """The texts that follow the settings: the EWA momentum and the mini-batch size."""
         self.momentum_label.setText(momentum_label(self.lab.momentum))
-        self.batch_label.setText(f"Mini-batch size m = {self.lab.config.batch_size}")
+        self.batch_label.setText(f"Mini-batch size m = {self.lab.settings.batch_size}")
 
     def show_iteration(self) -> None:
         e = self.lab.experiment
-        self.iteration_label.setText(iteration_text(e.iteration, e.bn.epoch, e.config.batch_size))
+        self.iteration_label.setText(iteration_text(e.iteration, e.bn.epoch, e.settings.batch_size))

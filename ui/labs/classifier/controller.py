@@ -1,7 +1,7 @@
 """The classifier lab's controller: owns the trainer, the logistic comparison and the timer; the
 page's views subscribe.
 
-Every settings change goes through ``set_config`` (or a setter built on it), which validates in the
+Every settings change goes through ``configure`` (or a setter built on it), which validates in the
 engine: a bad value emits ``error`` with the engine's message and leaves the trainer as it was.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.classifier.plane import LogisticComparison
-from simulator.training import DIVERGED, FEATURES, ClassifierConfig, ClassifierTrainer
+from simulator.training import DIVERGED, FEATURES, ClassifierSettings, ClassifierTrainer
 from simulator.validation import check_choice, check_numeric, check_rows, check_whole
 from ui.framework.controller import LabController
 from ui.session import check_limits
@@ -24,7 +24,7 @@ class ClassifierController(LabController):
     """A softmax classifier training on a 2D data set, one mini-batch per engine step.
 
     ``data_changed``: the points changed (a new data set, a point added or removed). The saved
-    settings are the ``ClassifierConfig`` plus the points the user added ("added").
+    settings are the ``ClassifierSettings`` plus the points the user added ("added").
     """
 
     key = "classifier"
@@ -35,7 +35,7 @@ class ClassifierController(LabController):
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
         super().__init__(parent, interval_ms)
-        self.trainer = ClassifierTrainer(ClassifierConfig())
+        self.trainer = ClassifierTrainer(ClassifierSettings())
         self.logistic = LogisticComparison()
         self.add_class = 0  # the class a click on the plane adds
         # Draw logistic regression's boundary beside softmax regression's (a wish: it shows only
@@ -44,8 +44,8 @@ class ClassifierController(LabController):
         self._announced = False  # the divergence message was shown
 
     @property
-    def config(self) -> ClassifierConfig:
-        return self.trainer.config
+    def settings(self) -> ClassifierSettings:
+        return self.trainer.settings
 
     @property
     def iteration(self) -> int:
@@ -58,13 +58,13 @@ class ClassifierController(LabController):
 
     # -- settings -------------------------------------------------------------------------------
 
-    def set_config(self, **changes: Any) -> bool:
+    def configure(self, **changes: Any) -> bool:
         """Change settings; True if adopted. Data and architecture changes restart training; the
         others keep the weights."""
-        return self.change(lambda: self._adopt(self.config.replace(**changes)))
+        return self.change(lambda: self._adopt(self.settings.replace(**changes)))
 
-    def _adopt(self, config: ClassifierConfig) -> None:
-        rebuilt = self.trainer.apply(config)
+    def _adopt(self, settings: ClassifierSettings) -> None:
+        rebuilt = self.trainer.apply(settings)
         self._announced = False
         self.add_class = min(self.add_class, self.trainer.data.n_classes - 1)
         if rebuilt:
@@ -72,38 +72,38 @@ class ClassifierController(LabController):
 
     def set_optimizer(self, name: str) -> bool:
         """Another optimizer starts from its own default hyperparameters."""
-        if name == self.config.optimizer:
-            return self.set_config(optimizer=name)
-        return self.set_config(optimizer=name, hyper={})
+        if name == self.settings.optimizer:
+            return self.configure(optimizer=name)
+        return self.configure(optimizer=name, hyper={})
 
     def set_hyper(self, key: str, value: float) -> bool:
         """One hyperparameter of the optimizer (β, β1, β2, ε)."""
-        return self.set_config(hyper={**self.config.hyper, key: value})
+        return self.configure(hyper={**self.settings.hyper, key: value})
 
     def set_feature(self, name: str, on: bool) -> bool:
         """Use input feature ``name`` or not; the features keep FEATURES' order."""
-        chosen = set(self.config.features) - {name} | ({name} if on else set())
-        return self.set_config(features=[n for n in dict.fromkeys([*FEATURES, name]) if n in chosen])
+        chosen = set(self.settings.features) - {name} | ({name} if on else set())
+        return self.configure(features=[n for n in dict.fromkeys([*FEATURES, name]) if n in chosen])
 
     def set_regularization(self, kind: str, rate: float) -> bool:
         """"none", "L2" or "L1" with its rate λ."""
 
         def adopt() -> None:
             check_choice("regularization", kind, REGULARIZATION)
-            self._adopt(self.config.replace(l2=rate if kind == "L2" else 0.0,
-                                            l1=rate if kind == "L1" else 0.0))
+            self._adopt(self.settings.replace(l2=rate if kind == "L2" else 0.0,
+                                              l1=rate if kind == "L1" else 0.0))
 
         return self.change(adopt)
 
     @property
     def regularization(self) -> tuple[str, float]:
         """The kind of regularization in force and its rate (("none", 0.0) without)."""
-        c = self.config
+        c = self.settings
         return ("L2", c.l2) if c.l2 else ("L1", c.l1) if c.l1 else ("none", 0.0)
 
     def regenerate(self) -> None:
         """New points: the next data seed (the seed box shows it)."""
-        self.set_config(data_seed=self.config.data_seed + 1)
+        self.configure(data_seed=self.settings.data_seed + 1)
 
     def set_compare_logistic(self, on: bool) -> bool:
         """Draw logistic regression's boundary beside softmax regression's (when C = 2)."""
@@ -135,7 +135,7 @@ class ClassifierController(LabController):
 
     def settings_dict(self) -> dict[str, Any]:
         """The settings, the added points and the logistic comparison's switch."""
-        return {**self.config.to_dict(), "added": [list(p) for p in self.trainer.added],
+        return {**self.settings.to_dict(), "added": [list(p) for p in self.trainer.added],
                 "compare_logistic": self.compare_logistic}
 
     def _load_settings(self, data: dict[str, Any]) -> None:
@@ -145,7 +145,7 @@ class ClassifierController(LabController):
         if not isinstance(compare, bool):
             raise TypeError(f"compare_logistic must be true or false, got {compare!r}")
         check_limits(data, {"lr": (None, 1000), "l2": (None, 100), "l1": (None, 100)})  # the fields' ranges
-        trainer = ClassifierTrainer(ClassifierConfig.from_dict(data), added=added)
+        trainer = ClassifierTrainer(ClassifierSettings.from_dict(data), added=added)
         self.trainer, self.compare_logistic = trainer, compare
         self._announced = False
         self.add_class = min(self.add_class, trainer.data.n_classes - 1)

@@ -147,7 +147,7 @@ def epoch_html(trainer: ClassifierTrainer, agreement: float | None = None) -> st
 
 def alpha_html(trainer: ClassifierTrainer) -> str:
     """α_t, the learning rate of the next mini-batch, and where it comes from."""
-    c = trainer.config
+    c = trainer.settings
     if c.schedule == "constant":
         return f"α<sub>t</sub> = α = {_num(trainer.alpha)}"
     return f"α<sub>t</sub> = {_num(trainer.alpha)} (decayed, epoch_num = {trainer.epoch + 1})"
@@ -155,7 +155,7 @@ def alpha_html(trainer: ClassifierTrainer) -> str:
 
 def noise_html(trainer: ClassifierTrainer) -> str:
     """How noisy the per-mini-batch cost is (``CostTrace.noise``), with the mini-batch size."""
-    m = min(trainer.config.batch_size, max(1, len(trainer.y_train)))
+    m = min(trainer.settings.batch_size, max(1, len(trainer.y_train)))
     kind = ("batch descent" if m >= len(trainer.y_train) else
             "stochastic descent" if m == 1 else f"mini-batches of {m}")
     return f"{kind}: noise of J per iteration (std of ΔJ) {_loss(trainer.costs.noise())}"

@@ -34,7 +34,7 @@ class OwnDataButton(QPushButton):
         except ValueError as exc:
             self.lab.error.emit(f"{Path(path).name}: {exc}")
             return False
-        if not self.lab.set_config(dataset="csv", points=own.rows(), classes=own.classes):
+        if not self.lab.configure(dataset="csv", points=own.rows(), classes=own.classes):
             return False
         note = f" ({own.note})" if own.note else ""
         self.lab.message.emit(f"loaded {len(own.y)} points in {own.classes} classes from "

@@ -104,8 +104,8 @@ class ClassifierPanel(QWidget):
         self.run_box = RunBox(lab, "One mini-batch", "New weights from the seed", "mini-batches",
                               extra=(self.epoch_button,))
         grid.addWidget(self.run_box, 0, 0, 1, 4)
-        self.seed_spin = self.binder.bind(_spin(0, SEED_MAX), lambda: lab.config.seed,
-                                          lambda v: lab.set_config(seed=v))
+        self.seed_spin = self.binder.bind(_spin(0, SEED_MAX), lambda: lab.settings.seed,
+                                          lambda v: lab.configure(seed=v))
         grid.addWidget(QLabel("Weight seed"), 1, 0, 1, 2)
         grid.addWidget(self.seed_spin, 1, 2, 1, 2)
         self.discretize_box = QCheckBox("Discretize regions")
@@ -131,31 +131,31 @@ class ClassifierPanel(QWidget):
         self.dataset_combo.setIconSize(QSize(40, 40))
         for name in DATASETS:
             self.dataset_combo.addItem(dataset_icon(name), name, name)
-        bind(self.dataset_combo, lambda: lab.config.dataset, lambda v: lab.set_config(dataset=v))
+        bind(self.dataset_combo, lambda: lab.settings.dataset, lambda v: lab.configure(dataset=v))
         form.addRow("Set", row(self.dataset_combo, OwnDataButton(lab), stretch=0))
-        self.classes_spin = _spin(*CLASS_RANGE[lab.config.dataset])
-        bind(self.classes_spin, lambda: lab.config.classes, lambda v: lab.set_config(classes=v),
+        self.classes_spin = _spin(*CLASS_RANGE[lab.settings.dataset])
+        bind(self.classes_spin, lambda: lab.settings.classes, lambda v: lab.configure(classes=v),
              enabled=self._classes_vary)
         form.addRow("Classes", self.classes_spin)
-        self.noise_field = bind(NumberField(0.0, 1.0, 2, 0.05), lambda: lab.config.noise,
-                                lambda v: lab.set_config(noise=v))
+        self.noise_field = bind(NumberField(0.0, 1.0, 2, 0.05), lambda: lab.settings.noise,
+                                lambda v: lab.configure(noise=v))
         form.addRow("Noise", self.noise_field)
-        self.turns_field = bind(NumberField(*TURNS_RANGE, 2, 0.25), lambda: lab.config.turns,
-                                lambda v: lab.set_config(turns=v),
-                                enabled=lambda: lab.config.dataset == "spiral")
+        self.turns_field = bind(NumberField(*TURNS_RANGE, 2, 0.25), lambda: lab.settings.turns,
+                                lambda v: lab.configure(turns=v),
+                                enabled=lambda: lab.settings.dataset == "spiral")
         self.turns_field.setToolTip("How many times each spiral arm winds round: 0.64 is "
                                     "CS231n's spiral, 1.75 TensorFlow Playground's")
         form.addRow("Spiral turns", self.turns_field)
         self.test_field = NumberField(0.0, 90.0, 0, 5.0)
         self.test_field.setSuffix(" %")
-        bind(self.test_field, lambda: round(100 * lab.config.test_fraction),
-             lambda v: lab.set_config(test_fraction=v / 100.0))
+        bind(self.test_field, lambda: round(100 * lab.settings.test_fraction),
+             lambda v: lab.configure(test_fraction=v / 100.0))
         form.addRow("Test share", self.test_field)
-        self.n_spin = bind(_spin(20, 2000, 50), lambda: lab.config.n,
-                           lambda v: lab.set_config(n=v))
+        self.n_spin = bind(_spin(20, 2000, 50), lambda: lab.settings.n,
+                           lambda v: lab.configure(n=v))
         form.addRow("Points", self.n_spin)
-        self.data_seed_spin = bind(_spin(0, SEED_MAX), lambda: lab.config.data_seed,
-                                   lambda v: lab.set_config(data_seed=v))
+        self.data_seed_spin = bind(_spin(0, SEED_MAX), lambda: lab.settings.data_seed,
+                                   lambda v: lab.configure(data_seed=v))
         self.regen_button = QPushButton("Regenerate")
         self.regen_button.clicked.connect(lab.regenerate)
         form.addRow("Seed", row(self.data_seed_spin, self.regen_button, stretch=0))
@@ -173,7 +173,7 @@ class ClassifierPanel(QWidget):
         grid = QGridLayout(box)
         self.feature_boxes: dict[str, QCheckBox] = {}
         for i, name in enumerate(FEATURES):
-            cb = self.binder.bind(QCheckBox(name), lambda n=name: n in lab.config.features,
+            cb = self.binder.bind(QCheckBox(name), lambda n=name: n in lab.settings.features,
                                   lambda on, n=name: lab.set_feature(n, on))
             self.feature_boxes[name] = cb
             grid.addWidget(cb, i // 4, i % 4)
@@ -185,8 +185,8 @@ class ClassifierPanel(QWidget):
         form = QFormLayout(box)
         self.layers_spin = _spin(0, MAX_HIDDEN_LAYERS)
         self.layers_spin.setSpecialValueText("0 (softmax regression)")
-        bind(self.layers_spin, lambda: len(lab.config.hidden),
-             lambda n: lab.set_config(hidden=self._units(n)))
+        bind(self.layers_spin, lambda: len(lab.settings.hidden),
+             lambda n: lab.configure(hidden=self._units(n)))
         form.addRow("Hidden layers", self.layers_spin)
         units = QHBoxLayout()
         self.unit_spins: list[QSpinBox] = []
@@ -195,14 +195,14 @@ class ClassifierPanel(QWidget):
             sp.setValue(NEW_LAYER_UNITS)
             self.unit_spins.append(sp)
             bind(sp, lambda i=i, sp=sp: self._shown_units(i, sp),
-                 lambda _v: lab.set_config(hidden=self._units(len(lab.config.hidden))),
-                 enabled=lambda i=i: i < len(lab.config.hidden))
+                 lambda _v: lab.configure(hidden=self._units(len(lab.settings.hidden))),
+                 enabled=lambda i=i: i < len(lab.settings.hidden))
             units.addWidget(sp)
         form.addRow("Units", units)
         self.activation_combo = bind(_combo([("tanh", "tanh"), ("relu", "relu")]),
-                                     lambda: lab.config.activation,
-                                     lambda v: lab.set_config(activation=v),
-                                     enabled=lambda: bool(lab.config.hidden))
+                                     lambda: lab.settings.activation,
+                                     lambda v: lab.configure(activation=v),
+                                     enabled=lambda: bool(lab.settings.hidden))
         form.addRow("Activation", self.activation_combo)
         self.reg_combo = _combo([(k, k) for k in REGULARIZATION])
         self.reg_field = NumberField(0.0, 100.0, 4, 0.01)
@@ -221,10 +221,10 @@ class ClassifierPanel(QWidget):
         box = QGroupBox("Optimizer")
         form = QFormLayout(box)
         self.opt_combo = bind(_combo([(LABELS[n], n) for n in OPTIMIZERS]),
-                              lambda: lab.config.optimizer, lab.set_optimizer)
+                              lambda: lab.settings.optimizer, lab.set_optimizer)
         form.addRow("Optimizer", self.opt_combo)
-        self.lr_field = bind(NumberField(0.0, 1000.0, 5, 0.001), lambda: lab.config.lr,
-                             lambda v: lab.set_config(lr=v))
+        self.lr_field = bind(NumberField(0.0, 1000.0, 5, 0.001), lambda: lab.settings.lr,
+                             lambda v: lab.configure(lr=v))
         form.addRow("α", self.lr_field)
         self.beta_label, self.beta2_label = QLabel("β"), QLabel("β2")
         self.beta_field = bind(NumberField(0.0, 1.0, 4, 0.01), lambda: self._hyper(self._beta_key()),
@@ -234,15 +234,15 @@ class ClassifierPanel(QWidget):
         form.addRow(row(self.beta_label, self.beta_field, self.beta2_label, self.beta2_field))
         self.schedule = ScheduleEditor()
         self.schedule.edited.connect(
-            lambda name, params: lab.set_config(schedule=name, schedule_params=params))
+            lambda name, params: lab.configure(schedule=name, schedule_params=params))
         form.addRow(self.schedule)
         self.batch_spin = _spin(1, 100000)
         self._show_batch_range()
-        bind(self.batch_spin, lambda: min(lab.config.batch_size, self.batch_spin.maximum()),
-             lambda v: lab.set_config(batch_size=v))
+        bind(self.batch_spin, lambda: min(lab.settings.batch_size, self.batch_spin.maximum()),
+             lambda v: lab.configure(batch_size=v))
         self.full_batch_button = QPushButton("Full batch")
         self.full_batch_button.clicked.connect(
-            lambda: lab.set_config(batch_size=max(1, len(lab.trainer.y_train))))
+            lambda: lab.configure(batch_size=max(1, len(lab.trainer.y_train))))
         form.addRow("Mini-batch", row(self.batch_spin, self.full_batch_button, stretch=0))
         return box
 
@@ -253,23 +253,23 @@ class ClassifierPanel(QWidget):
         return [sp.value() for sp in self.unit_spins[:layers]]
 
     def _shown_units(self, i: int, sp: QSpinBox) -> int:
-        hidden = self.lab.config.hidden
+        hidden = self.lab.settings.hidden
         return hidden[i] if i < len(hidden) else sp.value()
 
     def _classes_vary(self) -> bool:
-        lo, hi = CLASS_RANGE[self.lab.config.dataset]
+        lo, hi = CLASS_RANGE[self.lab.settings.dataset]
         return lo != hi
 
     def _beta_key(self) -> str | None:
-        return BETA_KEY.get(self.lab.config.optimizer)
+        return BETA_KEY.get(self.lab.settings.optimizer)
 
     def _hyper(self, key: str | None) -> float:
-        return float(self.lab.config.optimizer_spec.full_hyper.get(key, 0.0)) if key else 0.0
+        return float(self.lab.settings.optimizer_spec.full_hyper.get(key, 0.0)) if key else 0.0
 
     # -- the lab to the widgets (what the binder does not cover) --------------------------------
 
     def _refresh_choices(self) -> None:
-        lo, hi = CLASS_RANGE[self.lab.config.dataset]
+        lo, hi = CLASS_RANGE[self.lab.settings.dataset]
         with blocked(self.classes_spin):
             self.classes_spin.setRange(lo, hi)
         self._show_batch_range()
@@ -294,7 +294,7 @@ class ClassifierPanel(QWidget):
 
     def _show_optimizer(self) -> None:
         """β (β1 for Adam) and β2 appear for the optimizers that have them; the schedule."""
-        c = self.lab.config
+        c = self.lab.settings
         key = self._beta_key()
         for w in (self.beta_field, self.beta_label):
             w.setVisible(key is not None)

@@ -138,7 +138,7 @@ class OptimizerController(LabController):
 
     def set_start(self, x: float, y: float) -> bool:
         return self.change(lambda: self._adopt(
-            self.settings.changed(start=check_start(self.surface, x, y))))
+            self.settings.replace(start=check_start(self.surface, x, y))))
 
     def set_enabled(self, name: str, on: bool) -> bool:
         return self.change(lambda: self._adopt(self.settings.with_enabled(name, on)))
@@ -163,13 +163,13 @@ class OptimizerController(LabController):
 
     def set_schedule(self, name: str, **params: float) -> bool:
         return self.change(lambda: self._adopt(
-            self.settings.changed(schedule=str(name), schedule_params=dict(params))))
+            self.settings.replace(schedule=str(name), schedule_params=dict(params))))
 
     def set_noise(self, noise: float) -> bool:
-        return self.change(lambda: self._adopt(self.settings.changed(noise=float(noise))))
+        return self.change(lambda: self._adopt(self.settings.replace(noise=float(noise))))
 
     def set_seed(self, seed: int) -> bool:
-        return self.change(lambda: self._adopt(self.settings.changed(seed=int(seed))))
+        return self.change(lambda: self._adopt(self.settings.replace(seed=int(seed))))
 
     def select(self, name: str) -> bool:
         """The racer that the explanation, the arrows, α_t and the basin map follow."""
@@ -177,7 +177,7 @@ class OptimizerController(LabController):
 
     def _select(self, name: str) -> None:
         if check_optimizer(name) != self.settings.selected:
-            self.settings = self.settings.changed(selected=name)
+            self.settings = self.settings.replace(selected=name)
             self.narration = None
             self.narration_changed.emit()
 

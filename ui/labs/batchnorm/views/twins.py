@@ -154,7 +154,7 @@ class TwinsView(pg.GraphicsLayoutWidget):
         lab = self.lab
         noise = lab.experiment.batch_noise(lab.layer, lab.unit)
         self.noise_curve.setData(np.log2(noise["sizes"]), noise["std"])
-        self.noise_now.setValue(np.log2(max(1, lab.config.batch_size)))
+        self.noise_now.setValue(np.log2(max(1, lab.settings.batch_size)))
         self.ranges.fit_y(self.noise_plot, "noise", noise["std"], zero=True)
 
     def _moment_title(self, key: str, stats: list[tuple[float, float]]) -> None:
