@@ -57,6 +57,21 @@ def _ravine_g(x, y):
 
 RAVINE_CURVATURES = (_RAV_L1, _RAV_L2)
 
+# -- elongated: the notes' RMSprop picture, an axis-aligned bowl shallow along w1, steep along w2 ---
+
+ELONGATED_CURVATURES = (0.5, 50.0)  # along w1 (the notes' w) and w2 (their b): condition number 100
+
+
+def _elong_f(x, y):
+    a, b = ELONGATED_CURVATURES
+    return 0.5 * (a * x**2 + b * y**2)
+
+
+def _elong_g(x, y):
+    a, b = ELONGATED_CURVATURES
+    return a * x, b * y
+
+
 # -- rosenbrock: the banana valley -------------------------------------------------------------
 
 
@@ -178,6 +193,14 @@ SURFACES: dict[str, Surface] = {
             "across the valley at every iteration and crawls along it; momentum averages the "
             "flips away, glides along the valley and arrives first.",
             {"sgd": 0.039, "momentum": 0.039, "rmsprop": 0.02, "adam": 0.1},
+        ),
+        Surface(
+            "elongated", "Elongated bowl (the notes' RMSprop picture)", _elong_f, _elong_g,
+            (-5.0, 5.0, -2.0, 2.0), (-4.5, 1.5), ((0.0, 0.0),),
+            "The notes' picture for RMSprop: w1 (their w) runs along the bowl, w2 (their b) across "
+            "it, 100 times steeper. At the same α, SGD's step in w2 flips sign at every iteration "
+            "while it creeps along w1; RMSprop divides by √s, damping w2 and speeding up w1.",
+            {"sgd": 0.038, "momentum": 0.038, "rmsprop": 0.038, "adam": 0.038},
         ),
         Surface(
             "rosenbrock", "Rosenbrock", _rosen_f, _rosen_g, (-2.0, 2.0, -1.0, 3.0),

@@ -323,3 +323,14 @@ def test_momentum_map_is_computed_once_per_surface_and_start(lab):
     assert np.nanmin(m.rates) < 1.0 and m.best[2] == np.min(m.rates)
     lab.set_start(-2.0, 1.0)
     assert lab.momentum_map() is not m and lab.momentum_map().start == (-2.0, 1.0)
+
+
+def test_a_twin_of_another_kind_loads_over_the_twin_in_force(lab):
+    """A twin's value is a number ("lr") or true/false ("decay"): loading one over the other (a
+    preset after a preset) is adopted whole, not refused for its kind."""
+    assert lab.load(preset("Local minimum")["settings"])
+    assert lab.settings.twins[0]["value"] == 4.0
+    assert lab.load(preset("Learning-rate decay")["settings"])
+    assert lab.settings.twins == [{"of": "sgd", "key": "decay", "value": False}]
+    assert not lab.load({"twins": [{"of": "sgd", "key": "decay", "value": 3}]})  # still checked
+    assert lab.settings.twins == [{"of": "sgd", "key": "decay", "value": False}]

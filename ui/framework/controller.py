@@ -82,6 +82,11 @@ class LabController(QObject):
     def _reset(self) -> None:
         raise NotImplementedError
 
+    def measure_claim(self, key: str):
+        """The verdict of the claim ``key`` (a preset's "measure") on the run in front, once it is
+        long enough, else None (``simulator.claims``); None for a lab without measured claims."""
+        return None
+
     @Slot()
     def play(self) -> None:
         if self.running or not self._ready_to_play():
@@ -250,7 +255,7 @@ class LabController(QObject):
         """Load ``settings`` whole if it can be, else field by field (see ``salvage``); the
         messages of the fields left out."""
         try:
-            check_like("", settings, self.settings_dict())
+            check_like("", settings, self.kinds_example())
             self._load_settings(settings)
             return []
         except LOAD_ERRORS:
@@ -263,8 +268,13 @@ class LabController(QObject):
     def _try_settings(self, settings: dict[str, Any]) -> None:
         """Raise as ``_load_settings`` would for these settings (they are adopted: the caller
         loads the final ones at the end)."""
-        check_like("", settings, self.settings_dict())
+        check_like("", settings, self.kinds_example())
         self._load_settings(settings)
+
+    def kinds_example(self) -> dict[str, Any]:
+        """What a loaded field's JSON kind is checked against (``check_like``): the settings in
+        force, less any field whose kind may change (the engine checks those)."""
+        return self.settings_dict()
 
     def _unpack(self, data: Any, notes: list[str] | None = None) -> tuple[dict[str, Any], int | None]:
         if not isinstance(data, dict):

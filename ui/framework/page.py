@@ -48,6 +48,8 @@ class LabPage(QWidget):
         self.preset_bar = PresetBar()
         # A setting changed by hand ends the preset (a preset's own load emits before it is shown).
         lab.settings_changed.connect(self.preset_bar.dismiss)
+        lab.stepped.connect(self._measure)
+        self._measured_at: int | None = None  # the iteration the shown verdict was measured at
 
     def assemble(self, controls: QWidget, centre: QWidget, right: QWidget,
                  sizes: tuple[int, int, int]) -> None:
@@ -120,11 +122,27 @@ class LabPage(QWidget):
         """Show a just-loaded preset's title, claim and caption above the views, until the user
         dismisses it, changes a setting by hand or loads another preset; and open the tab of the
         main view it describes (its "view", e.g. "Twins")."""
+        self.preset_bar.set_verdict(None)
+        self._measured_at = None
         self.preset_bar.show_preset(preset)
+        self._measure()
         tabs = self.view_tabs
         for i in range(tabs.count() if tabs is not None else 0):
             if tabs.tabText(i) == preset.get("view"):
                 tabs.setCurrentIndex(i)
+
+    def _measure(self) -> None:
+        """Once the run in front is long enough, measure the preset's claim on it (the function its
+        test calls on several seeds) and show the verdict; a reset clears it, to be measured again."""
+        preset = self.preset_bar.preset
+        if preset is None or "measure" not in preset:
+            return
+        iteration = self.lab.iteration
+        if self._measured_at is not None and iteration >= self._measured_at:
+            return  # measured on this run already
+        verdict = self.lab.measure_claim(str(preset["measure"]))
+        self._measured_at = iteration if verdict is not None else None
+        self.preset_bar.set_verdict(verdict)
 
     def csv_lines(self) -> list[str]:
         """A header line and the page's rows, for File > Export as CSV."""

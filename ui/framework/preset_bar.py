@@ -56,12 +56,18 @@ class PresetBar(QFrame):
         self.title_label.setWordWrap(True)
         self.caption_label = QLabel()
         self.caption_label.setWordWrap(True)
+        # What the run in front measured of the claim (``set_verdict``): the claim's own test.
+        self.verdict_label = QLabel()
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setObjectName("verdict")
+        self.verdict_label.hide()
+        self.verdict = None
         self.more_button = self._button("more", "Show the claim in full and what to look at", self._more)
         self.more_button.setCheckable(True)
         self.close_button = self._button("×", "Hide the preset's note", self.dismiss)
         text = QVBoxLayout()
         text.setSpacing(1)
-        for label in (self.line, self.title_label, self.caption_label):
+        for label in (self.line, self.title_label, self.caption_label, self.verdict_label):
             text.addWidget(label)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 3, 2, 3)
@@ -105,8 +111,20 @@ class PresetBar(QFrame):
         self.line.setVisible(not self.expanded)
         self.title_label.setVisible(self.expanded)
         self.caption_label.setVisible(self.expanded and bool(preset.get("caption")))
+        self.verdict_label.setVisible(self.verdict is not None)
         self.show()
+
+    def set_verdict(self, verdict) -> None:
+        """Show what this run measured of the claim (a ``simulator.claims.Verdict``), or nothing."""
+        self.verdict = verdict
+        if verdict is None:
+            self.verdict_label.clear()
+        else:
+            mark = "✓ Measured on this run:" if verdict.holds else "✗ Not on this run:"
+            self.verdict_label.setText(f"<b>{mark}</b> {escape(verdict.text)}")
+        self.verdict_label.setVisible(verdict is not None and self.preset is not None)
 
     def dismiss(self) -> None:
         self.preset = None
+        self.set_verdict(None)
         self.hide()

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from simulator.claims import Verdict
+from simulator.claims.optimizers import CLAIMS, RaceRun, ready
 from simulator.race_settings import RaceSettings, build_race, check_optimizer, check_start
 from simulator.racing import (
     RUNNING,
@@ -194,8 +196,19 @@ class OptimizerController(LabController):
 
     # -- saved state ---------------------------------------------------------------------------
 
+    def measure_claim(self, key: str) -> Verdict | None:
+        claim = CLAIMS.get(key)
+        if claim is None:
+            return None
+        race = RaceRun(self.settings, self.race)
+        return claim.measure(race) if ready(race, claim) else None
+
     def settings_dict(self) -> dict[str, Any]:
         return {**self.settings.to_dict(), "speed": self.speed}
+
+    def kinds_example(self) -> dict[str, Any]:
+        # A twin's value is a number or true/false by its key ("lr" or "decay"): check_twin's to judge.
+        return {k: v for k, v in self.settings_dict().items() if k != "twins"}
 
     def _load_settings(self, data: dict[str, Any]) -> None:
         if not isinstance(data, dict):
