@@ -75,7 +75,7 @@ def test_epoch_line():
     t = ClassifierTrainer(ClassifierSettings(test_fraction=0.0))
     t.run_epochs(3)
     text = explain.epoch_html(t)
-    assert text.startswith(f"Epoch 3 (iteration {t.iteration}): train loss "
+    assert text.startswith(f"Epoch 3 done (iteration {t.iteration}): train loss "
                            f"{t.history.train_loss[-1]:.3f}")
     assert "test accuracy —" in text and "nan" not in text  # no test set
     assert "agree on 97.5% of the plane" in explain.epoch_html(t, agreement=0.975)

@@ -336,7 +336,8 @@ def test_cost_per_mini_batch_is_plotted_beside_the_epochs_and_alpha_t_is_shown(q
     text = page.panel.epoch_label.text()
     assert "α<sub>t</sub> = α = 0.03" in text and "stochastic descent" in text
     page.lab.configure(schedule="inverse_time", schedule_params={"decay_rate": 1.0})
-    assert f"α<sub>t</sub> = {0.03 / 3:.4g} (decayed, epoch_num = 2)" in page.panel.epoch_label.text()
+    expected = f"epoch 2 next, at α<sub>t</sub> = {0.03 / 3:.4g} (decayed, epoch_num = 2)"
+    assert expected in page.panel.epoch_label.text()
 
 
 def test_speed_readout_names_one_mini_batch_in_the_singular(qtbot, page):

@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from simulator.claims import Verdict
+from simulator.claims.classifier import CLAIMS, ready
 from simulator.classifier.plane import LogisticComparison
 from simulator.training import DIVERGED, FEATURES, ClassifierSettings, ClassifierTrainer
 from simulator.validation import check_choice, check_numeric, check_rows, check_whole
@@ -130,6 +132,12 @@ class ClassifierController(LabController):
             return False
         self.data_changed.emit()
         return True
+
+    def measure_claim(self, key: str) -> Verdict | None:
+        claim = CLAIMS.get(key)
+        if claim is None or not ready(self.trainer, claim):
+            return None
+        return claim.measure(self.trainer)
 
     # -- saved state ----------------------------------------------------------------------------
 

@@ -132,7 +132,7 @@ def epoch_html(trainer: ClassifierTrainer, agreement: float | None = None) -> st
     """The run's line: epoch, iteration, train loss and accuracy, test accuracy; a divergence
     warning; and, when comparing with logistic regression, how much of the plane they agree on."""
     h = trainer.history
-    text = (f"Epoch {trainer.epoch} (iteration {trainer.iteration}): train loss "
+    text = (f"Epoch {trainer.epoch} done (iteration {trainer.iteration}): train loss "
             f"{_loss(h.train_loss[-1])}, accuracy {_pct(h.train_acc[-1])}; test accuracy "
             f"{_pct(h.test_acc[-1])}")
     text += "<br>" + alpha_html(trainer) + "; " + noise_html(trainer)
@@ -150,7 +150,8 @@ def alpha_html(trainer: ClassifierTrainer) -> str:
     c = trainer.settings
     if c.schedule == "constant":
         return f"α<sub>t</sub> = α = {_num(trainer.alpha)}"
-    return f"α<sub>t</sub> = {_num(trainer.alpha)} (decayed, epoch_num = {trainer.epoch + 1})"
+    return (f"epoch {trainer.epoch + 1} next, at α<sub>t</sub> = {_num(trainer.alpha)} "
+            f"(decayed, epoch_num = {trainer.epoch + 1})")
 
 
 def noise_html(trainer: ClassifierTrainer) -> str:
