@@ -32,7 +32,8 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Claim:
-    """``measure(subject)`` once the run has ``steps`` steps (or has stopped by itself).
+    """``measure(subject)`` once the run has ``steps`` steps of its ``unit`` ("iteration", or
+    "epoch" where the claim counts epochs), or has stopped by itself.
 
     ``nudge``: how far a variant moves the start, as a share of the surface's span, and in which
     directions: "any" (around a circle), "w1" or "w2" (along one axis only, for a start that must
@@ -42,6 +43,7 @@ class Claim:
     measure: Callable[[Any], Verdict]
     nudge: float = 0.01
     along: str = "any"
+    unit: str = "iteration"
 
 
 def nudged(start: tuple[float, float], span: float, claim: Claim, k: int) -> tuple[float, float]:

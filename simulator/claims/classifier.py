@@ -28,30 +28,30 @@ def variant(data: dict[str, Any], claim: Claim, k: int) -> ClassifierSettings:
 def run(settings: ClassifierSettings, claim: Claim) -> ClassifierTrainer:
     """A trainer from ``settings``, trained as long as ``claim`` needs."""
     trainer = ClassifierTrainer(settings)
-    train(trainer, claim.steps)
+    train(trainer, claim.steps, claim.unit)
     return trainer
 
 
-def train(trainer: ClassifierTrainer, steps: int) -> None:
-    """``steps`` epochs, or iterations where ``steps`` is negative (-600: 600 mini-batches)."""
-    if steps >= 0:
+def train(trainer: ClassifierTrainer, steps: int, unit: str) -> None:
+    """Train until ``steps`` epochs or iterations (``unit``) are done, or the run diverges."""
+    if unit == "epoch":
         trainer.run_epochs(steps - trainer.epoch)
     else:
-        while trainer.iteration < -steps and trainer.status != DIVERGED:
+        while trainer.iteration < steps and trainer.status != DIVERGED:
             trainer.step()
 
 
 def ready(trainer: ClassifierTrainer, claim: Claim) -> bool:
     """Trained as long as the claim needs (or diverged, which no claim survives)."""
-    if trainer.status == DIVERGED:
-        return True
-    return trainer.epoch >= claim.steps if claim.steps >= 0 else trainer.iteration >= -claim.steps
+    done = trainer.epoch if claim.unit == "epoch" else trainer.iteration
+    return trainer.status == DIVERGED or done >= claim.steps
 
 
-def twin(trainer: ClassifierTrainer, steps: int, **changes: Any) -> ClassifierTrainer:
-    """The same run with ``changes``, trained as long (the same seeds, so the same data)."""
+def twin(trainer: ClassifierTrainer, unit: str, **changes: Any) -> ClassifierTrainer:
+    """The same run with ``changes``, trained as many epochs or iterations (``unit``) as it was;
+    the same seeds, so the same data and initial weights."""
     other = ClassifierTrainer(trainer.settings.replace(**changes))
-    train(other, steps)
+    train(other, trainer.epoch if unit == "epoch" else trainer.iteration, unit)
     return other
 
 
@@ -86,7 +86,7 @@ def feature_helps(level: float):
     """The run with its extra features against a twin on x1 and x2 alone."""
 
     def measure(t: ClassifierTrainer) -> Verdict:
-        bare = twin(t, t.epoch, features=["x1", "x2"])
+        bare = twin(t, "epoch", features=["x1", "x2"])
         acc, acc_bare = test_acc(t), test_acc(bare)
         holds = acc > level and acc_bare < 0.7
         return Verdict(holds, f"Test accuracy with {', '.join(t.settings.features)}: {share(acc)}; "
@@ -105,8 +105,7 @@ def batch_noise(t: ClassifierTrainer) -> Verdict:
     """The cost's noise at this run's mini-batch size against the other two sizes the presets
     show (the whole set, 32, and 1), each trained as many iterations."""
     sizes = {"the whole set": 1000, "32": 32, "1": 1}
-    steps = -t.iteration
-    n = {label: cost_noise(t if t.settings.batch_size == size else twin(t, steps, batch_size=size))
+    n = {label: cost_noise(t if t.settings.batch_size == size else twin(t, "iteration", batch_size=size))
          for label, size in sizes.items()}
     holds = n["the whole set"] < 0.1 * n["32"] and n["32"] * 3 < n["1"]
     return Verdict(holds, f"Noise of J per iteration (std of ΔJ over the last {NOISE_LAST}): batch of "
@@ -126,14 +125,14 @@ def alpha_decays(t: ClassifierTrainer) -> Verdict:
 
 
 CLAIMS: dict[str, Claim] = {
-    "four_blobs": Claim(50, accuracy_above(0.95)),
-    "spiral_linear": Claim(200, accuracy_below(0.7)),
-    "spiral_deep": Claim(300, accuracy_above(0.9)),
-    "circles_squares": Claim(100, feature_helps(0.95)),
-    "xor_product": Claim(100, feature_helps(0.85)),
-    "logistic": Claim(300, logistic_agrees),
-    "batch_noise": Claim(-600, batch_noise),
-    "alpha_decay": Claim(9, alpha_decays),
+    "four_blobs": Claim(50, accuracy_above(0.95), unit="epoch"),
+    "spiral_linear": Claim(200, accuracy_below(0.7), unit="epoch"),
+    "spiral_deep": Claim(300, accuracy_above(0.9), unit="epoch"),
+    "circles_squares": Claim(100, feature_helps(0.95), unit="epoch"),
+    "xor_product": Claim(100, feature_helps(0.85), unit="epoch"),
+    "logistic": Claim(300, logistic_agrees, unit="epoch"),
+    "batch_noise": Claim(600, batch_noise),
+    "alpha_decay": Claim(9, alpha_decays, unit="epoch"),
 }
 
 __all__ = ["CLAIMS", "variant", "run", "ready", "train", "twin"]

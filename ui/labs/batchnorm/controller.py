@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from simulator.batchnorm import BNExperiment, default_settings
+from simulator.claims import Verdict
+from simulator.claims.batchnorm import CLAIMS, BNRun, ready
 from simulator.training import ClassifierSettings
 from simulator.validation import check_number
 from ui.framework.controller import LabController
@@ -160,6 +162,13 @@ class BatchNormController(LabController):
 
     def next_example(self) -> bool:
         return self.set_example(self.example_index + 1)
+
+    def measure_claim(self, key: str) -> Verdict | None:
+        claim = CLAIMS.get(key)
+        run = BNRun(self.experiment, self.corrected, self.layer, self.unit)
+        if claim is None or not ready(run, claim):
+            return None
+        return claim.measure(run)
 
     # -- saved state ----------------------------------------------------------------------------
 
