@@ -151,16 +151,28 @@ def test_space_refuses_duplicates_and_unknown_methods():
         two_axes().search("bayes", 5)
 
 
-def test_coarse_to_fine_box_narrows_the_space_around_the_best_trials():
+def unit_width(axis, box) -> float:
+    return float(np.diff(axis.to_unit(sorted(box[axis.name]))).item())
+
+
+def test_coarse_to_fine_box_is_a_quarter_of_the_last_around_the_best():
     space = two_axes()
-    best = [{"lr": 0.01, "eps": 1e-8}, {"lr": 0.1, "eps": 1e-9}]
-    box = space.box_around(best, margin=0.0)
-    assert box["lr"] == pytest.approx((0.01, 0.1))
+    full = {a.name: (a.low, a.high) for a in space.axes}
+    best = [{"lr": 0.03, "eps": 1e-8}, {"lr": 1e-4, "eps": 1e-9}, {"lr": 0.3, "eps": 1e-7}]
+    box = space.zoom_box(best, full)
+    second = space.zoom_box(best, box)
+    for a in space.axes:
+        assert unit_width(a, box) == pytest.approx(0.25)  # spread-out best trials: capped
+        assert box[a.name][0] <= best[0][a.name] <= box[a.name][1]  # the best stays inside
+        assert unit_width(a, second) == pytest.approx(0.25 * unit_width(a, box))
+        assert box[a.name][0] <= second[a.name][0] < second[a.name][1] <= box[a.name][1]
+    close = space.zoom_box([{"lr": 0.03, "eps": 1e-8}, {"lr": 0.031, "eps": 1.01e-8}], full)
+    assert unit_width(space.axis("lr"), close) < 0.15  # close together: a tighter box
+    edge = space.zoom_box([{"lr": 1.0, "eps": 1e-6}], full)
+    assert edge["lr"][1] == pytest.approx(1.0) and unit_width(space.axis("lr"), edge) <= 0.25 + 1e-9
     fine = space.narrowed(box)
-    trials = fine.random(200, seed=1)
-    lr = np.array([p["lr"] for p in trials])
-    assert lr.min() >= 0.01 and lr.max() <= 0.1
-    assert fine.axis("eps").low == pytest.approx(1e-9)
+    lr = np.array([p["lr"] for p in fine.random(200, seed=1)])
+    assert lr.min() >= box["lr"][0] and lr.max() <= box["lr"][1]
     with pytest.raises(ValueError, match="no axis 'beta'"):
         space.narrowed({"beta": (0.9, 0.95)})
 

@@ -44,6 +44,12 @@ class Claim:
     nudge: float = 0.01
     along: str = "any"
     unit: str = "iteration"
+    # What the tests do before measuring where the class must act (press a button, change α),
+    # and when the run in front is ready to be measured, where ``steps`` cannot say it.
+    script: Callable[[Any], None] | None = None
+    ready: Callable[[Any], bool] | None = None
+    # The kind of engine object it measures, where a lab has several (a tuning lesson's class).
+    kind: type | None = None
 
 
 def nudged(start: tuple[float, float], span: float, claim: Claim, k: int) -> tuple[float, float]:

@@ -311,17 +311,25 @@ class SearchSpace:
         return SearchSpace(a.narrowed(*map(float, box[a.name])) if a.name in box else a
                            for a in self.axes)
 
-    def box_around(self, trials_params: Sequence[Mapping[str, float]], margin: float = 0.1,
-                   ) -> dict[str, tuple[float, float]]:
-        """The smallest box (in each axis's unit position) holding these trials, widened by
-        ``margin`` of the axis on each side and kept inside it: "one click picks the box"."""
-        if not trials_params:
+    def zoom_box(self, best_params: Sequence[Mapping[str, float]], last: Mapping[str, Sequence[float]],
+                 shrink: float = 4.0, margin: float = 0.05) -> dict[str, tuple[float, float]]:
+        """Coarse to fine's next box: around the best few trials (``best_params``, the best first),
+        in each axis's own scale (its unit position: log for α), inside the ``last`` box and at
+        most 1/``shrink`` of its width on every axis, so that each round looks closer. Centred on
+        the trials' mean position, moved as little as needed to hold the best trial; widened by
+        ``margin`` of the last box on each side where the trials lie closer together."""
+        if not best_params:
             raise ValueError("pick at least one trial to draw a box around")
         box = {}
         for a in self.axes:
-            u = a.to_unit([p[a.name] for p in trials_params])
-            lo, hi = max(0.0, float(u.min()) - margin), min(1.0, float(u.max()) + margin)
-            low, high = (float(x) for x in a.from_unit([lo, hi]))
+            u = np.asarray(a.to_unit([p[a.name] for p in best_params]), dtype=float)
+            lo_last, hi_last = sorted(float(x) for x in a.to_unit([float(v) for v in last[a.name]]))
+            span = hi_last - lo_last
+            width = min(float(u.max() - u.min()) + 2 * margin * span, span / shrink)
+            lo = float(np.mean(u)) - width / 2
+            lo = min(max(lo, float(u[0]) - width), float(u[0]))  # the best trial stays inside
+            lo = min(max(lo, lo_last), hi_last - width)  # and the box inside the last one
+            low, high = sorted(float(x) for x in a.from_unit([lo, lo + width]))
             box[a.name] = (low, high)
         return box
 

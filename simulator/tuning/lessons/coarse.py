@@ -13,7 +13,8 @@ from .settings import SearchSettings
 from .sweeps import SweepLesson
 
 BEST_SHARE = 0.2  # "Zoom on the best" draws its box around this share of the trials (at least 3)
-MARGIN = 0.05  # and widens it by this much of each axis on each side
+MARGIN = 0.05  # and widens it by this much of the last box on each side
+SHRINK = 4.0  # each box is at most a quarter of the last one's width on every axis
 MAX_ROUNDS = 6
 
 
@@ -76,12 +77,14 @@ class CoarseLesson(SweepLesson):
         return out
 
     def zoom_on_best(self) -> bool:
-        """The box around the best trials so far (the top BEST_SHARE, at least 3)."""
+        """The box around the best trials so far (the top BEST_SHARE, at least 3), at most a
+        quarter of the last box's width on every axis (``SearchSpace.zoom_box``)."""
         trials = [t for t in self.all_trials() if t.epochs > 0]
         if not trials:
             raise ValueError("train the first round before zooming: press Play")
         k = max(3, round(BEST_SHARE * len(trials)))
-        self.box = self.settings.space.box_around([t.params for t in ranked(trials)[:k]], MARGIN)
+        self.box = self.settings.space.zoom_box([t.params for t in ranked(trials)[:k]], self.boxes[-1],
+                                                SHRINK, MARGIN)
         return False
 
     def set_box(self, box: dict[str, tuple[float, float]]) -> None:

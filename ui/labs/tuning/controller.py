@@ -19,6 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from simulator.claims import Verdict
+from simulator.claims.tuning import CLAIMS, ready
 from simulator.tuning.lessons import Lesson, ScaleLesson, check_keys
 from simulator.validation import check_choice
 from ui.framework.controller import LabController
@@ -109,6 +111,14 @@ class TuningController(LabController):
         if play[0] and lesson is self.lesson:
             self.play()
         return True
+
+    def measure_claim(self, key: str) -> Verdict | None:
+        """The claim's verdict on the lesson in front, if it is the kind the claim measures."""
+        claim = CLAIMS.get(key)
+        lesson = self.lesson
+        if claim is None or not isinstance(lesson, claim.kind or Lesson) or not ready(lesson, claim):
+            return None
+        return claim.measure(lesson)
 
     def settings_dict(self) -> dict[str, Any]:
         """{"lesson": key in front, "scale": {...}, ...}: every lesson's settings."""
