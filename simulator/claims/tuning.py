@@ -15,6 +15,7 @@ from ..tuning.lessons import (
     HalvingLesson,
     Lesson,
     PandaLesson,
+    RepeatsLesson,
     ScaleLesson,
     SearchLesson,
 )
@@ -114,7 +115,23 @@ def grid_and_random(lesson) -> Verdict:
     return Verdict(holds, f"The grid tried {grid[names[0]]} values of α in {len(lesson.trials['grid'])} "
                           f"trials, random search {rand[names[0]]}; best validation accuracy "
                           f"{share(best['grid'])} on the grid, {share(best['random'])} at random "
-                          "(one repeat: see the repeats for which wins how often).")
+                          "(one repeat each: the Repeats tab repeats them).")
+
+
+def repeats(lesson) -> Verdict:
+    """Over the repeats: random search's expected best against a k × k grid's, below the full grid
+    and at it, and how often random's best beat the full grid's."""
+    found, budget = lesson.found, lesson.settings.budget
+    random = found.expected_random()
+    n, grid = found.expected_grid()
+    below = [(int(k), float(random[k - 1]), float(g)) for k, g in zip(n, grid, strict=True) if 1 < k < budget]
+    win, tie, lose = found.wins()
+    holds = (all(r - g > 0.02 for _, r, g in below) and abs(random[-1] - grid[-1]) < 0.03
+             and 0.25 <= win / found.count <= 0.75)
+    return Verdict(holds, f"Over {found.count} repeats, the mean best at " + ", ".join(
+        f"{k} trials: random {share(r)}, grid {share(g)}" for k, r, g in below)
+        + f"; at {budget}: random {random[-1]:.1%}, grid {grid[-1]:.1%}. Random's best beat the "
+        f"full grid's in {win}, tied {tie}, lost {lose}.")
 
 
 def zoom_and_resample(lesson) -> None:
@@ -190,6 +207,7 @@ CLAIMS: dict[str, Claim] = {
     "narrow_range": Claim(10**6, narrow_range, kind=ScaleLesson),
     "few_draws": Claim(10**6, few_draws, kind=ScaleLesson),
     "grid_and_random": Claim(20, grid_and_random, kind=SearchLesson),
+    "repeats": Claim(10**6, repeats, ready=lambda lesson: lesson.done, kind=RepeatsLesson),
     "coarse_to_fine": Claim(20, coarse_to_fine, script=zoom_and_resample, kind=CoarseLesson,
                             ready=lambda lesson: lesson.rounds >= 2 and lesson.done),
     "caviar": Claim(60, caviar, kind=CaviarLesson),

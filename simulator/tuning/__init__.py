@@ -15,7 +15,7 @@
 - ``halving``: ``SuccessiveHalving``, which steps, and ``successive_halving``, run whole.
 - ``population``: ``PopulationTraining``, the weak copying the strong.
 - ``analysis``: best so far, marginals, importance, slices, parallel coordinates.
-- ``lessons``: the tuning lab's seven lessons, each its settings and a run that steps (imported
+- ``lessons``: the tuning lab's eight lessons, each its settings and a run that steps (imported
   from ``simulator.tuning.lessons``, not re-exported here).
 
 Qt-free and deterministic (seeded ``numpy.random.Generator``s), like the rest of ``simulator``.

@@ -5,8 +5,8 @@ made) and its run (build, advance, reset, done), Qt-free and clock-free. The lab
 - ``base``: ``Lesson``, what every lesson is to the window; ``check_keys``, ``whole_fields``.
 - ``copies``: the window's copies of what a worker trains (``copy_trial``, ``snapshot``, ``Feed``).
 - ``settings``: ``SearchSettings``, a search over two hyperparameters (``RUN_ON``: where).
-- ``scale``, ``search``, ``coarse``, ``caviar``, ``panda``, ``halving``, ``population``: the
-  seven lessons, in the notes' order.
+- ``scale``, ``search``, ``repeats``, ``coarse``, ``caviar``, ``panda``, ``halving``,
+  ``population``: the eight lessons, in the notes' order.
 """
 
 from .base import Lesson, check_keys, whole_fields
@@ -16,12 +16,14 @@ from .copies import Feed, apply_tails, apply_trials, copy_trial, snapshot
 from .halving import HalvingLesson, HalvingSettings
 from .panda import TUNABLE, PandaLesson, PandaSettings
 from .population import PopulationLesson, PopulationSettings
+from .repeats import Repeats, RepeatsLesson, RepeatsSettings
 from .scale import ScaleLesson
 from .search import METHODS, SearchLesson
 from .settings import DEFAULT_ADDRESS, RUN_ON, SearchSettings
 
 __all__ = ["DEFAULT_ADDRESS", "MAX_MODELS", "METHODS", "RUN_ON", "TUNABLE", "CaviarLesson", "CaviarSettings",
            "CoarseLesson", "Feed", "HalvingLesson", "HalvingSettings", "Lesson", "PandaLesson",
-           "PandaSettings", "PopulationLesson", "PopulationSettings", "ScaleLesson", "SearchLesson",
+           "PandaSettings", "PopulationLesson", "PopulationSettings", "Repeats", "RepeatsLesson",
+           "RepeatsSettings", "ScaleLesson", "SearchLesson",
            "SearchSettings", "apply_tails", "apply_trials", "check_keys", "whole_fields", "copy_trial",
            "snapshot"]

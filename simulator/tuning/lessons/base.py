@@ -137,6 +137,21 @@ class Lesson:
         return "this computer, in the background" if self.resumable else "this computer"
 
 
+class WholeRun(Lesson):
+    """A lesson that runs whole in the worker (successive halving, the repeats): Play starts it
+    over, Pause ends it, Step cannot take one unit of it here."""
+
+    worker = True
+    resumable = False
+    paced = False
+    steps_here = False
+    interval_ms = 50
+    reset_tip = "Start over"
+
+    def where(self) -> str:
+        return "this computer"
+
+
 def check_keys(what: str, data: Any, known: tuple[str, ...]) -> dict[str, Any]:
     """``data`` if it is a JSON object naming only ``known`` keys; else a clear error."""
     if not isinstance(data, dict):

@@ -14,7 +14,7 @@ from ..experiment import MAX_SEED
 from ..halving import Halving, SuccessiveHalving
 from ..space import AXES, SearchSpace
 from ..trials import Objective
-from .base import Lesson, check_keys, whole_fields
+from .base import WholeRun, check_keys, whole_fields
 from .copies import copy_trial
 
 KEYS = ("trials", "min_epochs", "seed")
@@ -50,18 +50,12 @@ class HalvingSettings:
         return cls(**whole_fields(dict(check_keys("halving", data, KEYS)), KEYS))
 
 
-class HalvingLesson(Lesson):
+class HalvingLesson(WholeRun):
     """The window's copies of the trials so far (``trials``) and, once it is over, the rounds
     (``result``). Each Play runs it whole from the start."""
 
     Settings = HalvingSettings
-    worker = True
-    resumable = False
-    paced = False
-    steps_here = False
-    interval_ms = 50
     step_tip = "Successive halving runs whole: press Play"
-    reset_tip = "Start over"
 
     def _start(self) -> None:
         self.trials: list = []
@@ -97,9 +91,6 @@ class HalvingLesson(Lesson):
 
     def all_trials(self) -> list:
         return self.trials
-
-    def where(self) -> str:
-        return "this computer"
 
     def end_note(self) -> str:
         r = self.result

@@ -19,6 +19,7 @@ from simulator.tuning.lessons import (
     Lesson,
     PandaLesson,
     PopulationLesson,
+    RepeatsLesson,
     ScaleLesson,
     SearchLesson,
 )
@@ -63,6 +64,8 @@ LESSONS: tuple[LessonEntry, ...] = (
                 ".explain:scale_html"),
     LessonEntry("search", "Grid vs random", SearchLesson, P + "search:SearchPanel", V + "search:SearchView",
                 E + "search_html"),
+    LessonEntry("repeats", "Repeats", RepeatsLesson, P + "repeats:RepeatsPanel", V + "repeats:RepeatsView",
+                E + "repeats_html"),
     LessonEntry("coarse", "Coarse to fine", CoarseLesson, P + "search:CoarsePanel", V + "search:CoarseView",
                 E + "coarse_html"),
     LessonEntry("caviar", "Caviar", CaviarLesson, P + "caviar:CaviarPanel", V + "caviar:CaviarView",

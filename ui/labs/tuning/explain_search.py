@@ -174,3 +174,27 @@ def halving_html(lesson) -> str:
     parts.append("<p>How much computing power do you have? Halving spends most of it on the "
                  "trials that look best early.</p>")
     return "".join(parts)
+
+
+def repeats_html(lesson) -> str:
+    """Grid against random, repeated: the scoreboard and the expected best at each grid size."""
+    s, found = lesson.settings, lesson.found
+    parts = [f"<p><b>Grid against random, {s.repeats} times.</b> Each repeat trains a {s.side} × "
+             f"{s.side} grid and {s.budget} random trials over α and ε ({s.epochs} epochs each) from "
+             "other initial weights and mini-batches, and draws the random trials anew.</p>"]
+    if found.count:
+        win, tie, lose = found.wins()
+        random = found.expected_random()
+        n, grid = found.expected_grid()
+        rows = "".join(f"<tr><td align='right'>{k}</td><td align='right'>{grid[i]:.1%}</td>"
+                       f"<td align='right'>{random[k - 1]:.1%}</td></tr>" for i, k in enumerate(n))
+        parts.append(f"<p>After {found.count} repeats random search's best beat the grid's in "
+                     f"<b>{win}</b>, tied in {tie} and lost in {lose}.</p>"
+                     "<table cellspacing='0' cellpadding='2'><tr><th>trials</th><th>grid</th>"
+                     f"<th>random</th></tr>{rows}</table>"
+                     "<p style='color:#555'>the mean best validation accuracy over the repeats</p>")
+    parts.append("<p>A grid tries only k values of α however many trials it spends on ε, which "
+                 "hardly matters; random search tries a new α every trial. Whether the grid's few "
+                 "α's land near the best one is luck: here one of the five, 0.056, happens to lie "
+                 "near it. With fewer trials the grid has fewer α's and that luck runs out.</p>")
+    return "".join(parts)
