@@ -196,6 +196,7 @@ def test_every_preset_loads_and_runs(make_controller, key):
         for field in ("name", "claim", "caption"):
             assert isinstance(preset.get(field), str) and preset[field].strip(), (field, preset)
         assert "description" not in preset, preset["name"]  # replaced by claim + caption
+        assert set(preset.get("actions", [])) <= set(lab.PRESET_ACTIONS), preset["name"]
         assert lab.load(preset["settings"]), preset["name"]
         lab.run(2)
 

@@ -134,7 +134,8 @@ def test_short_texts():
     assert iteration_text(12, True) == "Iteration 12"
     assert iteration_text(12, False) == "Iteration 12 (all stopped)"
     assert noise_text(0.0) == "σ = 0.00 × typical |dW|: batch gradient descent"
-    assert noise_text(0.3) == "σ = 0.30 × typical |dW|: mini-batch; paths show the last 300 steps"
+    assert noise_text(0.3) == ("σ = 0.30 × typical |dW|: mini-batch; dots: the last 300 positions, "
+                               "faint: the path")
     assert "stochastic (batch of 1)" in noise_text(0.8)
     assert "press Compute" in BASIN_PROMPT
 

@@ -12,6 +12,7 @@ import pytest
 from simulator.claims import VARIANTS
 from simulator.claims.optimizers import CLAIMS, RaceRun, first_flips, ready, run, variant
 from simulator.critical_points import sections
+from simulator.racing import basin_shares
 from ui.labs import entry_for
 
 PRESETS = {p["name"]: p for p in entry_for("optimizers").presets()}
@@ -117,3 +118,14 @@ def test_typed_double_well_numbers(make_controller):
     assert mom.minimum_kind == "global" and mom.w[0] == pytest.approx(-1.04, abs=0.01)
     assert sgd.path[:, 0].min() > 0.5  # SGD never came near the ridge at w1 = 0
     assert sgd.loss - mom.loss == pytest.approx(0.6, abs=0.05)
+
+
+def test_himmelblau_computes_its_basin_map_as_it_loads(qtbot, make_page):
+    page = make_page("optimizers")
+    preset = PRESETS["Himmelblau: where you start decides"]
+    assert page.lab.load(preset["settings"])
+    page.show_preset(preset)
+    assert page.view_tabs.tabText(page.view_tabs.currentIndex()) == "Basin map"
+    qtbot.waitUntil(lambda: page.lab.basin is not None and not page.lab.basin_running, timeout=60000)
+    shares = basin_shares(page.lab.basin.labels, 4)
+    assert all(shares[i] > 0.1 for i in range(4)), shares

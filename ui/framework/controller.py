@@ -82,6 +82,17 @@ class LabController(QObject):
     def _reset(self) -> None:
         raise NotImplementedError
 
+    # What a preset may ask the lab to do once it is loaded ("actions": ["compute_basin_map"]):
+    # the names of methods taking no argument.
+    PRESET_ACTIONS: tuple[str, ...] = ()
+
+    def preset_action(self, name: str) -> None:
+        """Do a preset's action (ValueError naming it if this lab has no such action)."""
+        if name not in self.PRESET_ACTIONS:
+            raise ValueError(f"a {self.key} preset cannot ask for {name!r}; it may ask for "
+                             f"{', '.join(self.PRESET_ACTIONS) or 'nothing'}")
+        getattr(self, name)()
+
     def measure_claim(self, key: str):
         """The verdict of the claim ``key`` (a preset's "measure") on the run in front, once it is
         long enough, else None (``simulator.claims``); None for a lab without measured claims."""

@@ -125,6 +125,11 @@ class LabPage(QWidget):
         self.preset_bar.set_verdict(None)
         self._measured_at = None
         self.preset_bar.show_preset(preset)
+        for action in preset.get("actions", []):
+            try:
+                self.lab.preset_action(action)
+            except ValueError as exc:
+                self.show_message(str(exc), error=True)
         self._measure()
         tabs = self.view_tabs
         for i in range(tabs.count() if tabs is not None else 0):

@@ -78,6 +78,8 @@ class OptimizerController(LabController):
     FRAME_BUDGET = 0.005
 
     narration_changed = Signal()
+    PRESET_ACTIONS = ("compute_basin_map",)
+
     basin_changed = Signal()
     basin_progress = Signal(float)
 

@@ -20,7 +20,7 @@ from simulator.specs import OptimizerSpec
 from simulator.surfaces import Surface
 from ui.framework.style import HIGHLIGHT_BACKGROUND, LABELS, OPTIMIZER_COLORS, class_color, notation_html, num
 
-NOISY_TRAIL = 300  # steps of path shown while mini-batch noise is on
+NOISY_TRAIL = 300  # the last iterates drawn as dots while mini-batch noise is on
 # Basin-map colours besides the minima's (which are the class colours).
 BASIN_COLORS = {DIVERGED_LABEL: "#282828", MOVING_LABEL: "#c8c8c8"}
 BASIN_TEXT = {DIVERGED_LABEL: "diverged", MOVING_LABEL: "still moving / stuck"}
@@ -72,7 +72,7 @@ def iteration_text(iteration: int, running: bool) -> str:
 def noise_text(noise: float) -> str:
     kind = ("batch gradient descent" if noise == 0 else "mini-batch" if noise < 0.6
             else "stochastic (batch of 1)")
-    trail = f"; paths show the last {NOISY_TRAIL} steps" if noise > 0 else ""
+    trail = f"; dots: the last {NOISY_TRAIL} positions, faint: the path" if noise > 0 else ""
     return f"σ = {noise:.2f} × typical |dW|: {kind}{trail}"
 
 

@@ -53,6 +53,12 @@ class GrowingCurve:
     def items(self) -> list[pg.PlotDataItem]:
         return [self.history, *self.chunks, self.recent]
 
+    def set_pens(self, pen, shadow_pen=None) -> None:
+        """Another look for every part (a settled part repaints once)."""
+        for item in self.items:
+            item.setPen(pen)
+            item.setShadowPen(shadow_pen)
+
     def _put(self, item: pg.PlotDataItem, points: np.ndarray | None) -> None:
         """Set ``item``'s points (None: none) and show it if it has any."""
         if points is None or len(points) == 0:

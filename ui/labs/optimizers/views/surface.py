@@ -68,14 +68,25 @@ class SurfaceView(pg.PlotWidget):
         p.addItem(self.saddle_item)
         p.addItem(self.saddle_label)
         self.paths: dict[str, GrowingCurve] = {}
+        # With mini-batch noise a path never ends: it is drawn whole but faint (the escape from
+        # a saddle stays), and the last NOISY_TRAIL iterates as a cloud of dots on top, where
+        # the spread shows (a twin's as hollow squares, under its racer's dots).
+        self.clouds: dict[str, pg.ScatterPlotItem] = {}
         for name in RACER_NAMES:
-            c = racer_color(name)
-            if is_twin(name):  # dashed, white under the dashes, one polyline so the dashes show
-                trace = GrowingCurve(p, racer_pen(name, 2.6), pg.mkPen("w", width=4.0), segmented=False)
-            else:
-                trace = GrowingCurve(p, pg.mkPen(c, width=2.2), pg.mkPen("k", width=4.5))
-            trace.setZValue(1 if is_twin(name) else 2)  # a twin under its racer
+            trace = GrowingCurve(p, *self._pens(name, False), segmented=not is_twin(name))
+            # A twin over its racer, and narrower: where the two paths run together the racer's
+            # wider line still shows at the twin's edges, and the twin's dashes show inside it.
+            trace.setZValue(2.2 if is_twin(name) else 2)
             self.paths[name] = trace
+            twin = is_twin(name)
+            cloud = pg.ScatterPlotItem(size=6 if twin else 7, symbol="s" if twin else "o", antialias=False,
+                                       brush=pg.mkBrush("w" if twin else racer_color(name)),
+                                       pen=pg.mkPen(racer_color(name) if twin else "k", width=1.0))
+            cloud.setZValue(2.5 if twin else 2.6)
+            cloud.setVisible(False)
+            p.addItem(cloud)
+            self.clouds[name] = cloud
+        self._noisy_look = False
         # Every racer's head in one item: one paint a frame, not one per racer.
         self.heads = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5))
         self.heads.setZValue(3)
@@ -124,21 +135,40 @@ class SurfaceView(pg.PlotWidget):
         self.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.getPlotItem().setTitle(surface.title)
 
+    @staticmethod
+    def _pens(name: str, noisy: bool) -> tuple:
+        """A racer's path pen and the shadow under it: dashed for a twin, faint under noise."""
+        if noisy:
+            c = pg.mkColor(racer_color(name))
+            c.setAlpha(150)
+            style = Qt.PenStyle.DashLine if is_twin(name) else Qt.PenStyle.SolidLine
+            return pg.mkPen(c, width=1.5, style=style), None
+        if is_twin(name):  # dashed, white under the dashes, one polyline so the dashes show
+            return racer_pen(name, 1.8), pg.mkPen("w", width=3.0)
+        return pg.mkPen(racer_color(name), width=2.2), pg.mkPen("k", width=4.5)
+
     def draw(self) -> None:
         """Paths, heads, the start and the arrows: one frame. Items whose data did not change
         are not set again, so they are not repainted."""
         lab = self.lab
         racers = lab.racers
         noisy = lab.settings.noise > 0
+        if noisy != self._noisy_look:
+            self._noisy_look = noisy
+            for name, path in self.paths.items():
+                path.set_pens(*self._pens(name, noisy))
         heads = []
         for name in RACER_NAMES:
             r = racers.get(name)
             self.paths[name].setVisible(r is not None)
+            self.clouds[name].setVisible(r is not None and noisy)
             if r is None:
                 continue
             p = r.path
-            # With mini-batch noise the path is a scribble that never ends: show a trail.
-            self.paths[name].set_points(p, r.steps, NOISY_TRAIL if noisy else None)
+            self.paths[name].set_points(p, r.steps)
+            if noisy:
+                tail = p[-NOISY_TRAIL:]
+                self.clouds[name].setData(tail[:, 0], tail[:, 1])
             symbol = "x" if r.status == DIVERGED else "s" if is_twin(name) else "o"
             heads.append((float(p[-1, 0]), float(p[-1, 1]), symbol, name))
         self._draw_heads(tuple(heads))
