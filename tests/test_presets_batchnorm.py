@@ -4,6 +4,7 @@ the run in front of the class; and what the presets set, checked through the con
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from simulator.claims import VARIANTS
@@ -65,3 +66,39 @@ def test_the_mini_batch_presets_set_their_sizes(load):
     assert load("Small mini-batch: noisy statistics").settings.batch_size == 4
     assert load("Large mini-batch: smooth statistics").settings.batch_size == 128
     assert load("Covariate shift: batch norm holds the distribution").experiment.moments.iterations == [0]
+
+
+def y_span(plot) -> float:
+    lo, hi = plot.getViewBox().viewRange()[1]
+    return hi - lo
+
+
+def test_the_mini_batch_presets_share_the_mu_axis(make_page):
+    """The μ axis follows the population's spread, not the dots: at m = 4 the dots fill it, at
+    m = 128 they hug the population line on an axis about as tall."""
+    spans = {}
+    for name in ("Small mini-batch: noisy statistics", "Large mini-batch: smooth statistics"):
+        page = make_page("batchnorm")
+        assert page.lab.load(PRESETS[name]["settings"])
+        page.show_preset(PRESETS[name])
+        page.lab.run(100)
+        page.stats.draw(True)
+        spans[name] = y_span(page.stats.mu_plot)
+        sd = float(np.sqrt(page.lab.experiment.snapshot_series("pop_var", 0, 0)[-1]))
+        assert spans[name] >= 3 * sd * 0.99  # population μ ± 1.5 σ at least
+    small, large = spans.values()
+    assert small / large < 2  # against about 8 for the dots' own scatter
+
+
+def test_covariate_shift_is_drawn_from_iteration_0_on_shared_axes(make_page):
+    page = make_page("batchnorm")
+    preset = PRESETS["Covariate shift: batch norm holds the distribution"]
+    assert page.lab.load(preset["settings"])
+    page.show_preset(preset)
+    page.lab.run(800)
+    view = page.twins
+    view.draw(True)
+    assert view.shift_plot.getViewBox().viewRange()[0][0] == 0
+    assert view.shift["plain"][0].getData()[0][0] == 0  # the band starts at iteration 0
+    ranges = [p.getViewBox().viewRange() for p in view.moment_plots.values()]
+    assert ranges[0] == ranges[1]  # both histograms on the same axes

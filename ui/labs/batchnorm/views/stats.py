@@ -93,8 +93,12 @@ class StatsView(pg.GraphicsLayoutWidget):
         self.pop_var.setData(px[j0:], pv)
         for plot, key in ((self.mu_plot, "mu"), (self.var_plot, "var"), (self.gb_plot, "gb")):
             self.ranges.fit_x(plot, key, x0, x1)
-        self.ranges.fit_y(self.mu_plot, "mu", bm, em, pm)
-        self.ranges.fit_y(self.var_plot, "var", bv, ev, pv, zero=True)
+        # The axes are set by the population's spread, not by the dots: μ ± 1.5 σ and σ² up to
+        # 2.5 σ², so runs at different mini-batch sizes share their axes and the small batch's
+        # scatter is seen to be wider (the dots widen them only where they stray further).
+        sd = np.sqrt(np.maximum(pv, 0.0))
+        self.ranges.fit_y(self.mu_plot, "mu", bm, em, pm, pm - 1.5 * sd, pm + 1.5 * sd)
+        self.ranges.fit_y(self.var_plot, "var", bv, ev, pv, 2.5 * pv, zero=True)
         if not rich:
             return
         g = e.series("gamma", layer, unit)[i0:]

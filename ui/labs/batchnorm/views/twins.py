@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from simulator.batchnorm.lessons import NOISE_SIZES, SHIFT_MOMENTS, moment_stats
 from ui.framework.plots import PlotRanges, Throttle, add_plot, power_of_two_span
 
-from .common import C_BN, C_PLAIN, iteration_window, legend
+from .common import C_BN, C_PLAIN, legend
 
 TWINS = (("bn", C_BN, "with BN"), ("plain", C_PLAIN, "without BN"))
 # One shade per fixed moment, light (early) to dark (late): cividis, as the surfaces use viridis.
@@ -128,16 +128,14 @@ class TwinsView(pg.GraphicsLayoutWidget):
 
     def _draw_shift(self, layer: int, unit: int) -> None:
         e = self.lab.experiment
-        # The window follows the iteration; snapshots are taken every ``pop_every`` iterations,
-        # so the first one shown is found by its iteration, not by counting snapshots.
-        _, x0, x1 = iteration_window(e.iteration)
+        # The whole run from iteration 0 (the snapshots are bounded: older ones are thinned), so
+        # the drift of the distribution without batch norm shows from where it starts.
+        x0, x1 = 0, power_of_two_span(max(e.iteration, 50))
         px = e.snap.iteration.data[:, 0]
-        i0 = int(np.searchsorted(px, x0))
-        px = px[i0:]
         vals = []
         for key, _, _ in TWINS:
-            m = e.snapshot_series(f"shift_{key}_mean", layer, unit)[i0:]
-            sd = e.snapshot_series(f"shift_{key}_std", layer, unit)[i0:]
+            m = e.snapshot_series(f"shift_{key}_mean", layer, unit)
+            sd = e.snapshot_series(f"shift_{key}_std", layer, unit)
             mean, lo, hi = self.shift[key]
             mean.setData(px, m)
             lo.setData(px, m - sd)
@@ -170,16 +168,23 @@ class TwinsView(pg.GraphicsLayoutWidget):
             self.moment_plots[key].setTitle(title, size="9pt")
 
     def _draw_moments(self, unit: int) -> None:
+        """Both twins' histograms on shared axes: the same x range and the same counts scale, so
+        that how far each distribution moved is compared by eye."""
         moments = self.lab.experiment.moments
+        hists = {key: moments.histograms(key, unit) for key in self.moment_curves}
         for key, curves in self.moment_curves.items():
-            h = moments.histograms(key, unit)
+            h = hists[key]
             self._moment_title(key, moment_stats(getattr(moments, key), unit))
             for k, curve in enumerate(curves):
                 if k < len(h["counts"]):
                     curve.setData(h["edges"], h["counts"][k])
                 else:
                     curve.setData([], [])
-            if len(h["edges"]):
-                self.ranges.fit_x(self.moment_plots[key], key, float(h["edges"][0]),
-                                  float(h["edges"][-1]))
-                self.ranges.fit_y(self.moment_plots[key], key, *h["counts"], zero=True)
+        drawn = [h for h in hists.values() if len(h["edges"])]
+        if drawn:
+            x0 = min(float(h["edges"][0]) for h in drawn)
+            x1 = max(float(h["edges"][-1]) for h in drawn)
+            counts = [c for h in drawn for c in h["counts"]]
+            for key, plot in self.moment_plots.items():
+                self.ranges.fit_x(plot, key, x0, x1)
+                self.ranges.fit_y(plot, key, *counts, zero=True)
