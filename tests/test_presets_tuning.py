@@ -97,3 +97,19 @@ def test_the_page_shows_the_verdict_of_the_run_in_front(make_page):
     assert verdict is not None and verdict.holds and "64 models" in verdict.text
     assert np.isclose(float(verdict.text.split("α = ")[1].split(" ")[0]),
                       page.lab.lessons["caviar"].best().params["lr"], rtol=1e-2)
+
+
+def test_a_narrow_range_shows_its_medians_on_ticked_axes(make_page):
+    page = make_page("tuning")
+    preset = PRESETS["A narrow range: the scale matters less"]
+    assert page.lab.load(preset["settings"])
+    page.show_preset(preset)
+    page.lab.run(50)
+    view = page.views["scale"]
+    view.draw(True)
+    run = page.lab.lessons["scale"].run
+    for (param, scale), line in view.medians.items():
+        median = float(np.median(run.values(param, scale)))
+        assert line.isVisible() and line.value() == pytest.approx(float(run.axes[param].coordinate(median)))
+        ticks = view.plots[(param, scale)].getAxis("bottom")._tickLevels[0]
+        assert len(ticks) >= 3  # the ends and a value between: the axis is never bare

@@ -157,6 +157,9 @@ def test_log_axis_bins_decades_ticks():
     # less than a decade: one cut decade, at least five bars
     c = LogAxis("alpha", 0.02, 0.05)
     assert len(c.decade_edges()) == 2 and len(c.bin_edges()) == 6
+    # ... and ticked at its ends and between them, never bare
+    assert [v for _, v in c.ticks()] == pytest.approx([0.02, 0.03, 0.04, 0.05])
+    assert [v for _, v in LogAxis("beta", 0.9, 0.95).ticks()] == pytest.approx([0.95, 0.93, 0.9])
 
 
 @pytest.mark.parametrize("param, low, high", [("alpha", 1e-4, 1.0), ("alpha", 0.003, 7.0),

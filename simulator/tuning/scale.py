@@ -182,9 +182,18 @@ class LogAxis:
         return (a, b) if a <= b else (b, a)
 
     def ticks(self) -> list[tuple[float, float]]:
-        """(u, value) at each whole decade inside the axis, every 2nd (3rd, …) if there are many."""
+        """(u, value) at each whole decade inside the axis, every 2nd (3rd, …) if there are many.
+        An axis with fewer than two whole decades (α in [0.02, 0.05]) is ticked at its ends and at
+        the 2, 3, …, 9 times a decade between them, at most five in all, so it never goes bare."""
         u0, u1 = self.u_range
         whole = list(range(math.ceil(u0 - 1e-9), math.floor(u1 + 1e-9) + 1))
+        if len(whole) < 2:
+            inner = sorted({*map(float, whole), *self.minor_ticks()})
+            stride = max(1, math.ceil(len(inner) / 3))
+            us = [u0, *inner[stride // 2::stride], u1]
+            room = 0.2 * (u1 - u0)  # an inner tick this close to an end would run into its label
+            us = [u for i, u in enumerate(us) if i in (0, len(us) - 1) or min(u - u0, u1 - u) > room]
+            return [(float(u), float(self.value_at(u))) for u in us]
         stride = max(1, math.ceil(len(whole) / 6))
         return [(float(u), self.value_at(u)) for u in whole[::-stride][::-1]]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -16,12 +17,13 @@ from simulator.tuning import KINDS, PARAMS, SCALES, LogAxis, ScaleSettings
 from ui.framework.plots import add_plot
 from ui.framework.style import HIGHLIGHT_BACKGROUND, OKABE_ITO
 
-from ..explain import headline, tick_texts
+from ..explain import headline, short_value, tick_texts
 from .axes import big_axes
 
 COLORS = {"uniform": OKABE_ITO["orange"], "log": OKABE_ITO["blue"]}
 X_LABELS = {"alpha": "α (log scale)", "beta": "β (log scale of 1 − β)"}
 TITLE_SIZE = "13pt"
+MEDIAN_OF = 100_000
 def _fill(color: str, alpha: int) -> pg.QtGui.QColor:
     c = pg.mkColor(color)
     c.setAlpha(alpha)
@@ -41,6 +43,8 @@ class ScaleView(pg.GraphicsLayoutWidget):
         self.outlines: dict[tuple[str, str], pg.PlotCurveItem] = {}
         self.bands: dict[tuple[str, str], pg.LinearRegionItem] = {}
         self.titles: dict[tuple[str, str], str] = {}
+        self.medians: dict[tuple[str, str], pg.InfiniteLine] = {}
+        self._medians_of: tuple = ()
         for row, param in enumerate(PARAMS):
             for col, scale in enumerate(SCALES):
                 self._build((param, scale), row, col)
@@ -73,7 +77,12 @@ class ScaleView(pg.GraphicsLayoutWidget):
             "k", width=1.5, style=Qt.PenStyle.DashLine))
         plot.addItem(self.bars[kind])
         plot.addItem(self.outlines[kind])
-        self.plots[kind], self.bands[kind] = plot, band
+        # The draws' median, labelled: a narrow range shows how close the two scales' medians are.
+        median = pg.InfiniteLine(angle=90, pen=pg.mkPen("k", width=2), label="",
+                                 labelOpts={"position": 0.93, "color": "k", "fill": (255, 255, 255, 200)})
+        median.setVisible(False)
+        plot.addItem(median)
+        self.plots[kind], self.bands[kind], self.medians[kind] = plot, band, median
 
     def configure(self) -> None:
         """Ranges, ticks and the top-decade band for the settings in force."""
@@ -112,6 +121,28 @@ class ScaleView(pg.GraphicsLayoutWidget):
                 top = run.decade_table(param)[0]
                 for scale in SCALES:
                     self._title((param, scale), headline(param, scale, top, "<br>"))
+            self._draw_medians(run)
+
+    def _draw_medians(self, run) -> None:
+        """Each histogram's median, when new draws came in (of at most MEDIAN_OF draws, evenly
+        taken: the median of a million draws need not cost a frame)."""
+        state = (run, run.drawn, run.settings)
+        if state == self._medians_of:
+            return
+        self._medians_of = state
+        for (param, scale), line in self.medians.items():
+            values = run.values(param, scale)
+            line.setVisible(len(values) > 0)
+            if len(values):
+                median = float(np.median(values[:: max(1, len(values) // MEDIAN_OF)]))
+                u = float(run.axes[param].coordinate(median))
+                line.setValue(u)
+                line.label.setFormat(f"median\n{short_value(median)}")
+                # The text beside the line, on the side with more room (never cut at an edge).
+                u0, u1 = run.axes[param].u_range
+                right = (u - u0 < (u1 - u0) / 2) != (param == "beta")  # β's axis is inverted
+                line.label.anchors = [(0, 0.5), (0, 0.5)] if right else [(1, 0.5), (1, 0.5)]
+                line.label.updatePosition()
 
     def _title(self, kind: tuple[str, str], text: str) -> None:
         if self.titles.get(kind) != text:  # a title change re-lays out the plot
