@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from simulator.classifier.softmax import parse_z, softmax_steps
 from simulator.training import ClassifierSettings, ClassifierTrainer
@@ -12,7 +13,7 @@ from ui.labs.classifier import explain
 def test_the_notes_worked_example():
     html = explain.softmax_html(softmax_steps(parse_z(explain.NOTES_Z)))
     assert "z = [5.00, 2.00, -1.00, 3.00]" in html
-    assert "t = e<sup>z</sup> = [148.4, 7.4, 0.368, 20.1]" in html
+    assert "t = e<sup>z</sup> = [148.4, 7.389, 0.3679, 20.09]" in html  # as many digits as Σ t
     assert "Σ t = 176.3" in html
     assert "<b>[0.842, 0.042, 0.002, 0.114]</b>" in html
     assert "hardmax(z) = [1, 0, 0, 0]" in html
@@ -60,6 +61,9 @@ def test_worked_example_text_and_its_errors():
     html, ok = explain.worked_example_html("1000, -1000")
     assert ok and "[1.000, 0.000]" in html and "overflows" in html
     assert "Σ t = ∞" in html and "inf" not in html and "nan" not in html
+    html, ok = explain.worked_example_html("1000, 0, -1000", label=2)
+    assert ok and "<b>2000.000</b>" in html  # log-softmax: log Σ e^z − z_3 = 1000 + 1000, not 690.8
+    assert softmax_steps(np.array([1000.0, 0.0, -1000.0]), label=1)["loss"] == pytest.approx(1000.0)
 
 
 def test_probe_text_says_where_and_what():

@@ -30,6 +30,10 @@ def softmax_steps(z: np.ndarray, label: int | None = None) -> dict[str, Any]:
         out["sigmoid"] = float(sigmoid(z[1] - z[0]))
     if label is not None:
         out.update(_loss_terms(a, label))
+        # L = −log a_label = log Σ e^z − z_label, computed as such (log-softmax): exact where
+        # e^z overflows or a_label underflows to 0 (z = [1000, 0, −1000], class 2: L = 1000).
+        top = float(np.max(z))
+        out["loss"] = float(top + np.log(np.sum(np.exp(z - top))) - z[out["label"]])
     return out
 
 

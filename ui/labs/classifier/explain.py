@@ -38,13 +38,14 @@ def _vec(v: np.ndarray, digits: int = 3) -> str:
     return "[" + ", ".join(_fixed(float(x), digits) for x in v) + "]"
 
 
+def _t_num(x: float) -> str:
+    """One t = e^z or Σ t: four significant digits (148.4, 7.389, 0.3679), ∞ where it overflows."""
+    return f"{x:.4g}" if math.isfinite(x) else "∞"
+
+
 def _t_vec(t: np.ndarray) -> str:
-    """t as the notes write it: one decimal, or significant digits for small values."""
-    def one(x: float) -> str:
-        if not math.isfinite(x):
-            return "∞"
-        return f"{x:.1f}" if 1 <= abs(x) < 1e4 else f"{x:.3g}"
-    return "[" + ", ".join(one(float(x)) for x in t) + "]"
+    """t to the same four significant digits as Σ t beside it."""
+    return "[" + ", ".join(_t_num(float(x)) for x in t) + "]"
 
 
 def softmax_html(steps: dict[str, Any], digits: int = 3, base: int = 0) -> str:
@@ -56,7 +57,7 @@ def softmax_html(steps: dict[str, Any], digits: int = 3, base: int = 0) -> str:
     sum_t = steps["sum_t"]
     rows = [f"z = {_vec(z, 2)}",
             f"t = e<sup>z</sup> = {_t_vec(t)}{overflow}",
-            f"Σ t = {sum_t:.4g}" if math.isfinite(sum_t) else "Σ t = ∞",
+            f"Σ t = {_t_num(sum_t)}",
             f"a = t / Σ t = <b>{_vec(a, digits)}</b>",
             f"hardmax(z) = [{', '.join(str(int(h)) for h in steps['hardmax'])}]"]
     if "sigmoid" in steps:
