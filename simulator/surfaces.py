@@ -195,7 +195,7 @@ SURFACES: dict[str, Surface] = {
             {"sgd": 0.039, "momentum": 0.039, "rmsprop": 0.02, "adam": 0.1},
         ),
         Surface(
-            "elongated", "Elongated bowl (the notes' RMSprop picture)", _elong_f, _elong_g,
+            "elongated", "Elongated bowl (RMSprop's picture)", _elong_f, _elong_g,
             (-5.0, 5.0, -2.0, 2.0), (-4.5, 1.5), ((0.0, 0.0),),
             "The notes' picture for RMSprop: w1 (their w) runs along the bowl, w2 (their b) across "
             "it, 100 times steeper. At the same α, SGD's step in w2 flips sign at every iteration "
