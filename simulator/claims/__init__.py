@@ -37,7 +37,7 @@ class Claim:
 
     ``nudge``: how far a variant moves the start, as a share of the surface's span, and in which
     directions: "any" (around a circle), "w1" or "w2" (along one axis only, for a start that must
-    stay on a line, such as the saddle's ridge)."""
+    stay on a line, such as the saddle's ridge); or "seed": a variant moves the seed instead."""
 
     steps: int
     measure: Callable[[Any], Verdict]

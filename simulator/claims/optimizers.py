@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ewa import BETAS, daily_temperatures, ewa, gradient_average, lag, roughness
 from ..race_settings import RaceSettings, build_race
 from ..racing import CONVERGED, STUCK, Race, Racer, basin_map, basin_shares
 from . import Claim, Verdict, nudged, share
@@ -36,7 +37,7 @@ def variant(data: dict[str, Any], claim: Claim, k: int) -> RaceSettings:
     settings = RaceSettings.from_dict(data)
     if k == 0:
         return settings
-    if settings.noise > 0:
+    if settings.noise > 0 or claim.along == "seed":
         return settings.replace(seed=settings.seed + k)
     surface = settings.surface.build()
     return settings.replace(start=nudged(settings.start_point(surface), surface.span, claim, k))
@@ -242,6 +243,28 @@ def double_well(r: RaceRun) -> Verdict:
                           f"at w1 = {mom.w[0]:.2f}.")
 
 
+def ewa_claim(r: RaceRun) -> Verdict:
+    """The lecture's temperatures (the race's seed): a larger β is smoother and lags more, about
+    1/(1 − β) days' worth; without bias correction β = 0.98 starts far too low; and momentum's
+    v_dW, read back from its steps, is this very average of its gradients."""
+    season, temps = daily_temperatures(seed=r.settings.seed)
+    curves = {b: ewa(temps, b, corrected=True) for b in BETAS}
+    rough = [roughness(curves[b]) for b in BETAS]
+    lags = [lag(curves[b], season) for b in BETAS]
+    first = slice(0, 10)
+    raw = float(np.mean(np.abs(ewa(temps, BETAS[-1])[first] - temps[first])))
+    fixed = float(np.mean(np.abs(curves[BETAS[-1]][first] - temps[first])))
+    g = gradient_average(r.racer("momentum"))
+    same = float(np.max(np.abs(g["from_steps"] - g["v"]))) if len(g["v"]) else float("inf")
+    holds = (rough[0] > rough[1] > rough[2] and lags[0] < lags[1] < lags[2] and 25 <= lags[2] <= 55
+             and raw > 3 * fixed and same < 1e-9)
+    return Verdict(holds, "β = " + ", ".join(f"{b:g}: lag {d} days, day-to-day change {x:.2f} °F"
+                                            for b, d, x in zip(BETAS, lags, rough, strict=True))
+                   + f". Uncorrected, β = 0.98 is {raw:.0f} °F off in the first 10 days, corrected "
+                   f"{fixed:.0f}. Momentum's v_dW from its steps differs from the EWA of its dW by "
+                   f"{same:.0e}.")
+
+
 CLAIMS: dict[str, Claim] = {
     "ravine": Claim(3000, zigzag_against("momentum", across_ravine, "across the valley")),
     "elongated_momentum": Claim(3000, zigzag_against("momentum", lambda p: p[:, 1], "along w2")),
@@ -257,6 +280,7 @@ CLAIMS: dict[str, Claim] = {
     "notes_bowl": Claim(2000, notes_bowl, along="w1"),
     "momentum_betas": Claim(3000, momentum_betas),
     "double_well": Claim(3000, double_well),
+    "ewa": Claim(200, ewa_claim, along="seed"),
 }
 
 __all__ = ["CLAIMS", "RaceRun", "variant", "run", "ready", "flips"]

@@ -14,6 +14,7 @@ from .controller import OptimizerController
 from .panel import OptimizerPanel
 from .views.basin import BasinView
 from .views.critical import CriticalPointsView
+from .views.ewa import EwaView
 from .views.explanation import ExplainView
 from .views.losses import AlphaView, LossView
 from .views.momentum import MomentumView
@@ -50,10 +51,12 @@ class OptimizerPage(LabPage):
         self.momentum_view = MomentumView(lab)
         self.sections_view = SectionsView(lab)
         self.critical_view = CriticalPointsView(lab)
+        self.ewa_view = EwaView(lab)
         self.views = QTabWidget()
         for view, text in ((self.surface_view, "Surface"), (self.view3d, "3D"),
                            (self.sections_view, "Sections"), (self.basin_view, "Basin map"),
-                           (self.momentum_view, "Momentum map"), (self.critical_view, "Critical points")):
+                           (self.momentum_view, "Momentum map"), (self.critical_view, "Critical points"),
+                           (self.ewa_view, "EWA")):
             self.views.addTab(view, text)
         self.views.currentChanged.connect(self._view_changed)
         self.view_tabs = self.views
@@ -94,6 +97,8 @@ class OptimizerPage(LabPage):
             self.critical_view.activate()
         elif view is self.sections_view:
             self.sections_view.draw()
+        elif view is self.ewa_view:
+            self.ewa_view.draw()
 
     def draw(self) -> None:
         """One frame: every view that moves with the race."""
@@ -104,6 +109,8 @@ class OptimizerPage(LabPage):
         self.explain.draw()
         self.view3d.draw()
         self.sections_view.draw()
+        if self.views.currentWidget() is self.ewa_view:
+            self.ewa_view.draw()
 
     def csv_lines(self) -> list[str]:
         """The racers' paths (after ``HISTORY_LIMIT`` iterations, older positions thinned)."""
