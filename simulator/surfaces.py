@@ -72,6 +72,36 @@ def _elong_g(x, y):
     return a * x, b * y
 
 
+# -- normalizing inputs: linear regression's J(w) on two features of different scales, and on the
+# same features normalized (x − μ) / σ. With x1 uniform on [0, 1] and x2 on [0, 10], J is
+# ½ (w − w*)ᵀ E[x xᵀ] (w − w*): a long, tilted valley (condition number about 230). Normalized,
+# E[x̃ x̃ᵀ] is the identity: round contours. -----------------------------------------------------
+
+_RAW_H = np.array([[1.0 / 3.0, 2.5], [2.5, 100.0 / 3.0]])
+_RAW_MIN = (1.0, 0.2)
+_NORM_MIN = (0.3, 0.6)
+
+
+def _quadratic(h: np.ndarray, centre: tuple[float, float]):
+    """f and grad of ½ (w − c)ᵀ h (w − c), vectorized."""
+    (a, b), (_, d) = h
+    cx, cy = centre
+
+    def f(x, y):
+        u, v = x - cx, y - cy
+        return 0.5 * (a * u * u + 2 * b * u * v + d * v * v)
+
+    def grad(x, y):
+        u, v = x - cx, y - cy
+        return a * u + b * v, b * u + d * v
+
+    return f, grad
+
+
+_raw_f, _raw_g = _quadratic(_RAW_H, _RAW_MIN)
+_norm_f, _norm_g = _quadratic(np.eye(2), _NORM_MIN)
+INPUT_CURVATURES = tuple(float(x) for x in np.linalg.eigvalsh(_RAW_H))
+
 # -- rosenbrock: the banana valley -------------------------------------------------------------
 
 
@@ -201,6 +231,21 @@ SURFACES: dict[str, Surface] = {
             "it, 100 times steeper. At the same α, SGD's step in w2 flips sign at every iteration "
             "while it creeps along w1; RMSprop divides by √s, damping w2 and speeding up w1.",
             {"sgd": 0.038, "momentum": 0.038, "rmsprop": 0.038, "adam": 0.038},
+        ),
+        Surface(
+            "raw_inputs", "Inputs not normalized", _raw_f, _raw_g,
+            (-3.0, 5.0, -0.8, 1.4), (-2.5, 1.0), (_RAW_MIN,),
+            "Linear regression's J(w1, w2) with x1 in [0, 1] and x2 in [0, 10]: a long, narrow, "
+            "tilted valley. Gradient descent must keep α small for the steep direction and then "
+            "crawls along the long one. Compare with the normalized inputs.",
+            {"sgd": 0.05, "momentum": 0.05, "rmsprop": 0.05, "adam": 0.05},
+        ),
+        Surface(
+            "normalized_inputs", "Inputs normalized", _norm_f, _norm_g,
+            (-3.0, 3.5, -2.5, 4.0), (-2.1, 3.0), (_NORM_MIN,),
+            "The same regression on x̃ = (x − μ) / σ: every feature has mean 0 and variance 1, the "
+            "contours are round, and gradient descent heads straight for the minimum.",
+            {"sgd": 0.05, "momentum": 0.05, "rmsprop": 0.05, "adam": 0.05},
         ),
         Surface(
             "rosenbrock", "Rosenbrock", _rosen_f, _rosen_g, (-2.0, 2.0, -1.0, 3.0),

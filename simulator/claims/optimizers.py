@@ -15,6 +15,7 @@ import numpy as np
 from ..ewa import BETAS, daily_temperatures, ewa, gradient_average, lag, roughness
 from ..race_settings import RaceSettings, build_race
 from ..racing import CONVERGED, STUCK, Race, Racer, basin_map, basin_shares
+from ..specs import SurfaceSpec
 from . import Claim, Verdict, nudged, share
 
 FIRST = 100  # the first iterations whose steps are counted
@@ -265,6 +266,26 @@ def ewa_claim(r: RaceRun) -> Verdict:
                    f"{same:.0e}.")
 
 
+INPUT_SURFACES = ("raw_inputs", "normalized_inputs")
+
+
+def normalizing(r: RaceRun) -> Verdict:
+    """Gradient descent on the regression's inputs as they are and normalized, at the same α and
+    from the same height J: iterations to within 0.001 of the minimum. The race in front is one
+    of the two; the other is run here, the same settings on the other surface."""
+    this = r.settings.surface.name
+    other_name = INPUT_SURFACES[1 - INPUT_SURFACES.index(this)]
+    other_spec = SurfaceSpec(other_name)
+    alpha = r.settings.hyper["sgd"]["lr"]
+    twin = run(r.settings.with_surface(other_spec).with_hyper("sgd", "lr", alpha), Claim(6000, normalizing))
+    t = {this: reached(r.racer("sgd"), r.race.surface.minima[0], 1e-3),
+         other_name: reached(twin.racer("sgd"), twin.race.surface.minima[0], 1e-3)}
+    raw, norm = t["raw_inputs"], t["normalized_inputs"]
+    holds = norm is not None and (raw is None or raw > 5 * norm)
+    return Verdict(holds, f"Gradient descent at α = {alpha:g} got within 0.001 of the minimum {when(norm)} "
+                          f"with normalized inputs, {when(raw)} without.")
+
+
 CLAIMS: dict[str, Claim] = {
     "ravine": Claim(3000, zigzag_against("momentum", across_ravine, "across the valley")),
     "elongated_momentum": Claim(3000, zigzag_against("momentum", lambda p: p[:, 1], "along w2")),
@@ -281,6 +302,7 @@ CLAIMS: dict[str, Claim] = {
     "momentum_betas": Claim(3000, momentum_betas),
     "double_well": Claim(3000, double_well),
     "ewa": Claim(200, ewa_claim, along="seed"),
+    "normalizing": Claim(6000, normalizing),
 }
 
 __all__ = ["CLAIMS", "RaceRun", "variant", "run", "ready", "flips"]

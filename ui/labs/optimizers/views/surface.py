@@ -67,26 +67,7 @@ class SurfaceView(pg.PlotWidget):
         self.saddle_label = pg.TextItem("saddle point", color="k", anchor=(0.5, -0.4))
         p.addItem(self.saddle_item)
         p.addItem(self.saddle_label)
-        self.paths: dict[str, GrowingCurve] = {}
-        # With mini-batch noise a path never ends: it is drawn whole but faint (the escape from
-        # a saddle stays), and the last NOISY_TRAIL iterates as a cloud of dots on top, where
-        # the spread shows (a twin's as hollow squares, under its racer's dots).
-        self.clouds: dict[str, pg.ScatterPlotItem] = {}
-        for name in RACER_NAMES:
-            trace = GrowingCurve(p, *self._pens(name, False), segmented=not is_twin(name))
-            # A twin over its racer, and narrower: where the two paths run together the racer's
-            # wider line still shows at the twin's edges, and the twin's dashes show inside it.
-            trace.setZValue(2.2 if is_twin(name) else 2)
-            self.paths[name] = trace
-            twin = is_twin(name)
-            cloud = pg.ScatterPlotItem(size=6 if twin else 7, symbol="s" if twin else "o", antialias=False,
-                                       brush=pg.mkBrush("w" if twin else racer_color(name)),
-                                       pen=pg.mkPen(racer_color(name) if twin else "k", width=1.0))
-            cloud.setZValue(2.5 if twin else 2.6)
-            cloud.setVisible(False)
-            p.addItem(cloud)
-            self.clouds[name] = cloud
-        self._noisy_look = False
+        self._racer_items(p)
         # Every racer's head in one item: one paint a frame, not one per racer.
         self.heads = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5))
         self.heads.setZValue(3)
@@ -108,6 +89,29 @@ class SurfaceView(pg.PlotWidget):
         p.addItem(self.step_arrow)
         self.surface: Surface | None = None
         self.scene().sigMouseClicked.connect(self._clicked)
+
+    def _racer_items(self, p: pg.PlotItem) -> None:
+        """A path per racer and, for runs with mini-batch noise, a cloud of dots."""
+        self.paths: dict[str, GrowingCurve] = {}
+        # With mini-batch noise a path never ends: it is drawn whole but faint (the escape from
+        # a saddle stays), and the last NOISY_TRAIL iterates as a cloud of dots on top, where
+        # the spread shows (a twin's as hollow squares, under its racer's dots).
+        self.clouds: dict[str, pg.ScatterPlotItem] = {}
+        for name in RACER_NAMES:
+            trace = GrowingCurve(p, *self._pens(name, False), segmented=not is_twin(name))
+            # A twin over its racer, and narrower: where the two paths run together the racer's
+            # wider line still shows at the twin's edges, and the twin's dashes show inside it.
+            trace.setZValue(2.2 if is_twin(name) else 2)
+            self.paths[name] = trace
+            twin = is_twin(name)
+            cloud = pg.ScatterPlotItem(size=6 if twin else 7, symbol="s" if twin else "o", antialias=False,
+                                       brush=pg.mkBrush("w" if twin else racer_color(name)),
+                                       pen=pg.mkPen(racer_color(name) if twin else "k", width=1.0))
+            cloud.setZValue(2.5 if twin else 2.6)
+            cloud.setVisible(False)
+            p.addItem(cloud)
+            self.clouds[name] = cloud
+        self._noisy_look = False
 
     def _clicked(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton and (pt := view_point(self, ev)) is not None:
