@@ -156,7 +156,8 @@ def test_the_search_text_gives_the_distinct_values_and_the_best_of_each_search()
     best = {m: max(t.score for t in ts) for m, ts in lesson.trials.items()}
     assert f"grid22{best['grid']:.1%}" in text.replace(" ", "")
     assert f"random44{best['random']:.1%}" in text.replace(" ", "")
-    assert "Importance" in text and "The notes' order: α > ε" in text
+    assert "Importance" in text and "The notes' order: 1. α (" in text  # the whole order, α first
+    assert "4. β1, β2, ε (" in text and "(almost never)" in text and "hidden units" in text
     assert status_text(lesson) == "Epoch 2 of 2 · 8 of 8 trials finished"
 
 

@@ -238,6 +238,9 @@ AXES: dict[str, Axis] = {
 # learning-rate decay after; Adam's β1, β2 and ε hardly ever tuned.
 NOTES_ORDER = ("lr", "beta", "batch_size", "hidden_units", "layers", "decay_rate", "beta1", "beta2",
                "eps")
+# The same, as the notes give it: in tiers, the last one "almost never" tuned.
+NOTES_TIERS = (("lr",), ("beta", "hidden_units", "batch_size"), ("layers", "decay_rate"),
+               ("beta1", "beta2", "eps"))
 
 
 def _value(axis: Axis, v: float) -> float | int:
@@ -357,5 +360,5 @@ def distinct_counts(trials_params: Iterable[Mapping[str, Any]], names: Iterable[
     return {n: len({p[n] for p in params if n in p}) for n in names}
 
 
-__all__ = ["AXES", "AXIS_NAMES", "AXIS_SCALES", "LABELS", "MAX_BUDGET", "NOTES_ORDER", "Axis",
+__all__ = ["AXES", "AXIS_NAMES", "AXIS_SCALES", "LABELS", "MAX_BUDGET", "NOTES_ORDER", "NOTES_TIERS", "Axis",
            "SearchSpace", "distinct_counts"]

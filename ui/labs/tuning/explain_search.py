@@ -3,8 +3,8 @@ panda), as pure functions of the engine's trials (tested without Qt)."""
 
 from __future__ import annotations
 
-from simulator.tuning.analysis import importance, notes_rank, ranking
-from simulator.tuning.space import LABELS, distinct_counts
+from simulator.tuning.analysis import importance, ranking
+from simulator.tuning.space import LABELS, NOTES_TIERS, distinct_counts
 from simulator.tuning.sweep import ranked
 
 from .explain import short_value
@@ -79,10 +79,19 @@ def importance_html(trials: list, axes) -> str:
     shares = importance(trials, axes)
     measured = ", ".join(f"{next(a.label for a in axes if a.name == n)} {shares[n]:.0%}"
                          for n in ranking(shares))
-    notes = " > ".join(next(a.label for a in axes if a.name == n)
-                       for n in notes_rank([a.name for a in axes]))
     return (f"<p><b>Importance</b> (share of the score's variance its marginal explains): "
-            f"{measured}. The notes' order: {notes}.</p>")
+            f"{measured}.</p>" + notes_order_html({a.name: shares[a.name] for a in axes}))
+
+
+def notes_order_html(measured: dict[str, float]) -> str:
+    """The notes' whole order of importance, tier by tier, with the searched hyperparameters in
+    bold and their measured share beside them."""
+    tiers = []
+    for i, tier in enumerate(NOTES_TIERS):
+        names = [f"<b>{LABELS[n]} ({measured[n]:.0%})</b>" if n in measured else LABELS[n] for n in tier]
+        never = " (almost never)" if i == len(NOTES_TIERS) - 1 else ""
+        tiers.append(f"{i + 1}. {', '.join(names)}{never}")
+    return "<p>The notes' order: " + "; ".join(tiers) + ".</p>"
 
 
 def caviar_html(lesson) -> str:
