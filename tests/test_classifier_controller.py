@@ -198,3 +198,11 @@ def test_spiral_turns_are_a_data_setting(lab):
     lab.error.connect(errors.append)
     assert not lab.configure(turns=5.0)
     assert "turns must be in [0.25, 3]" in errors[-1] and lab.settings.turns == 1.75
+
+
+@pytest.mark.parametrize("target, words", [(-1.0, "above 0"), ("low", "target loss"),
+                                           (float("nan"), "target")])
+def test_a_bad_target_for_the_mini_batch_sizes_is_refused_by_name(lab, target, words):
+    errors = messages(lab)
+    assert not lab.measure_batch_sizes(target)
+    assert words in errors[-1] and lab.batch_sizes is None and not lab.jobs().busy

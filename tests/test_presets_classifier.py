@@ -73,3 +73,17 @@ def test_learning_rate_decay_alpha_t_shrinks(load):
     assert decayed.alpha == pytest.approx(alpha0 / 1.5)  # epoch_num 1
     decayed.run_epochs(9)  # the tenth epoch is next
     assert decayed.alpha == pytest.approx(alpha0 / 6) and decayed.alpha < alpha0 / 5
+
+
+def test_the_mini_batch_size_preset_measures_every_size_as_it_loads(qtbot, make_page):
+    page = make_page("classifier")
+    preset = PRESETS["Mini-batch size: iterations, epochs and time"]
+    assert page.lab.load(preset["settings"])
+    page.show_preset(preset)
+    assert page.tabs.currentWidget() is page.batch_sizes
+    qtbot.waitUntil(lambda: page.lab.batch_sizes is not None and not page.lab.jobs().busy, timeout=60000)
+    runs = page.lab.batch_sizes.runs
+    assert [r.size for r in runs] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 420]
+    assert all(r.iterations is not None and r.seconds > 0 for r in runs)
+    assert len(page.batch_sizes.iterations.getData()[0]) == len(runs)
+    assert page.preset_bar.verdict is not None and page.preset_bar.verdict.holds

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..classifier.batch_sizes import fastest, measure_sizes
 from ..classifier.history import noise
 from ..classifier.plane import LogisticComparison
 from ..training import DIVERGED, ClassifierSettings, ClassifierTrainer
@@ -124,6 +125,24 @@ def alpha_decays(t: ClassifierTrainer) -> Verdict:
                           f"(1 + {rate:g} · {t.epoch + 1}), {t.alpha / s.lr:.2f} of α0 = {s.lr:g}.")
 
 
+BATCH_TARGET = 0.35
+
+
+def batch_sizes(t: ClassifierTrainer) -> Verdict:
+    """Every size from 1 to the whole set reaches J ≤ 0.3 in about the same number of iterations,
+    so the epochs it takes grow with m (the times, measured beside, are the computer's)."""
+    runs = measure_sizes(t.settings, BATCH_TARGET)
+    its = [r.iterations for r in runs]
+    epochs = [r.epochs for r in runs]
+    reached = all(i is not None for i in its)
+    holds = (reached and max(its) < 2 * min(its)
+             and all(a < b for a, b in zip(epochs, epochs[1:], strict=False)))
+    best = fastest(runs)
+    return Verdict(holds, f"To J ≤ {BATCH_TARGET:g}: {min(i for i in its if i)}–{max(i for i in its if i)} "
+                          f"iterations at every m, {epochs[0]:.1f} epochs at m = 1 and {epochs[-1]:.0f} at "
+                          f"m = {runs[-1].size}; fastest here: m = {best.size if best else '—'}.")
+
+
 CLAIMS: dict[str, Claim] = {
     "four_blobs": Claim(50, accuracy_above(0.95), unit="epoch"),
     "spiral_linear": Claim(200, accuracy_below(0.7), unit="epoch"),
@@ -133,6 +152,7 @@ CLAIMS: dict[str, Claim] = {
     "logistic": Claim(300, logistic_agrees, unit="epoch"),
     "batch_noise": Claim(600, batch_noise),
     "alpha_decay": Claim(9, alpha_decays, unit="epoch"),
+    "batch_sizes": Claim(0, batch_sizes, unit="epoch"),
 }
 
 __all__ = ["CLAIMS", "variant", "run", "ready", "train", "twin"]

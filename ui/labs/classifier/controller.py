@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from simulator.claims import Verdict
 from simulator.claims.classifier import CLAIMS, ready
+from simulator.classifier.batch_sizes import BatchSizes, measure_sizes
 from simulator.classifier.plane import LogisticComparison
 from simulator.training import DIVERGED, FEATURES, ClassifierSettings, ClassifierTrainer
 from simulator.validation import check_choice, check_numeric, check_rows, check_whole
@@ -34,6 +35,9 @@ class ClassifierController(LabController):
     DEFAULT_SPEED = 10  # over an epoch a frame at the default 210 training points (TF Playground: one)
 
     data_changed = Signal()
+    batch_sizes_changed = Signal()  # a measurement of mini-batch sizes started, finished or was cleared
+    batch_sizes_progress = Signal(float)
+    PRESET_ACTIONS = ("measure_batch_sizes",)
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
         super().__init__(parent, interval_ms)
@@ -44,6 +48,8 @@ class ClassifierController(LabController):
         # while it applies, two classes and no hidden layer).
         self.compare_logistic = False
         self._announced = False  # the divergence message was shown
+        self.batch_sizes: BatchSizes | None = None  # the last measurement of mini-batch sizes
+        self.batch_target = 0.35  # the training loss each size trains to
 
     @property
     def settings(self) -> ClassifierSettings:
@@ -132,6 +138,41 @@ class ClassifierController(LabController):
             return False
         self.data_changed.emit()
         return True
+
+    # -- mini-batch sizes, measured in the worker ------------------------------------------------
+
+    def measure_batch_sizes(self, target: float | None = None) -> bool:
+        """Train the settings in force at m = 1, 2, 4, … and the whole set, each to ``target``
+        (the last one by default), in the worker; ``batch_sizes_changed`` when it is done."""
+        try:  # not a settings change: a preset that asks for it stays in force
+            chosen = [check_numeric("target loss", self.batch_target if target is None else target)]
+            if not 0 < chosen[0] < float("inf"):  # NaN too
+                raise ValueError(f"the target loss must be a number above 0, got {chosen[0]:g}")
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return False
+        self.batch_target = chosen[0]
+        settings = self.settings
+
+        def work(report):
+            return measure_sizes(settings, chosen[0], progress=report)
+
+        def done(runs) -> None:
+            if runs is None:
+                self.message.emit("Mini-batch sizes: cancelled")
+            else:
+                self.batch_sizes = BatchSizes(settings, chosen[0], runs)
+            self.batch_sizes_changed.emit()
+
+        def failed(text: str) -> None:
+            self.error.emit(f"measuring the mini-batch sizes failed: {text}")
+            self.batch_sizes_changed.emit()
+
+        started = self.jobs().start(work, done, on_progress=self.batch_sizes_progress.emit, on_failed=failed)
+        if started:
+            self.batch_sizes_progress.emit(0.0)
+            self.batch_sizes_changed.emit()
+        return started
 
     def measure_claim(self, key: str) -> Verdict | None:
         claim = CLAIMS.get(key)

@@ -20,6 +20,7 @@ from . import explain
 from .controller import ClassifierController
 from .panel import ClassifierPanel
 from .views import CurvesView, NetworkView, ProbeView, RegionView, WorkedExample
+from .views.batch_sizes import BatchSizeView
 
 RIGHT_WIDTH = 430  # the curves and the softmax column
 # The decision regions while playing: a map of the whole plane and a repaint of the largest
@@ -54,6 +55,8 @@ class ClassifierPage(LabPage):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.regions, "Decision regions")
         self.tabs.addTab(self.network, "Network")
+        self.batch_sizes = BatchSizeView(lab)
+        self.tabs.addTab(self.batch_sizes, "Mini-batch size")
         self.view_tabs = self.tabs
 
         self.curves = CurvesView()
