@@ -238,10 +238,12 @@ def momentum_betas(r: RaceRun) -> Verdict:
 
 def double_well(r: RaceRun) -> Verdict:
     sgd, mom = r.racer("sgd"), r.racer("momentum")
-    holds = sgd.minimum_kind == "local" and mom.minimum_kind == "global"
+    gap = sgd.loss - mom.loss
+    holds = (sgd.minimum_kind == "local" and mom.minimum_kind == "global" and abs(sgd.w[0] - 0.96) < 0.01
+             and abs(mom.w[0] + 1.04) < 0.01 and abs(gap - 0.6) < 0.05)
     return Verdict(holds, f"SGD settled in the {sgd.minimum_kind or sgd.status} minimum at "
                           f"w1 = {sgd.w[0]:.2f}, momentum in the {mom.minimum_kind or mom.status} one "
-                          f"at w1 = {mom.w[0]:.2f}.")
+                          f"at w1 = {mom.w[0]:.2f}, J lower by {gap:.2f}.")
 
 
 def ewa_claim(r: RaceRun) -> Verdict:
