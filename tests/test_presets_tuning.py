@@ -113,3 +113,31 @@ def test_a_narrow_range_shows_its_medians_on_ticked_axes(make_page):
         assert line.isVisible() and line.value() == pytest.approx(float(run.axes[param].coordinate(median)))
         ticks = view.plots[(param, scale)].getAxis("bottom")._tickLevels[0]
         assert len(ticks) >= 3  # the ends and a value between: the axis is never bare
+
+
+def test_coarse_to_fine_keeps_its_preset_through_zoom_and_resample_and_shows_the_verdict(qtbot, make_page):
+    page = make_page("tuning")
+    preset = PRESETS["Coarse to fine"]
+    assert page.lab.load(preset["settings"])
+    page.show_preset(preset)
+    page.lab.run(20)
+    assert page.preset_bar.verdict is None  # one round: nothing to compare yet
+    assert page.lab.act("coarse", "zoom_on_best") and page.lab.act("coarse", "resample")
+    qtbot.waitUntil(lambda: not page.lab.busy, timeout=60000)
+    assert page.preset_bar.preset is preset  # the class's actions do not end the preset
+    qtbot.waitUntil(lambda: page.preset_bar.verdict is not None, timeout=10000)
+    assert page.preset_bar.verdict.holds and "round 2" in page.preset_bar.verdict.text
+
+
+def test_raising_alpha_in_the_panda_run_keeps_the_preset_and_its_verdict(make_page):
+    page = make_page("tuning")
+    preset = PRESETS["Panda: α too small, then raised"]
+    assert page.lab.load(preset["settings"])
+    page.show_preset(preset)
+    page.lab.run(30)
+    assert page.lab.configure("panda", lr=0.01)  # the class raises α while the model trains
+    assert page.preset_bar.preset is preset
+    page.lab.run(30)
+    assert page.preset_bar.verdict is not None and page.preset_bar.verdict.holds
+    assert page.lab.configure("panda", epochs=100)  # a real change of settings ends it
+    assert page.preset_bar.preset is None

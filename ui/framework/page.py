@@ -46,8 +46,11 @@ class LabPage(QWidget):
         lab.error.connect(lambda text: self.show_message(text, error=True))
         lab.message.connect(self.show_message)
         self.preset_bar = PresetBar()
-        # A setting changed by hand ends the preset (a preset's own load emits before it is shown).
-        lab.settings_changed.connect(self.preset_bar.dismiss)
+        # A setting changed by hand ends the preset (a preset's own load emits before it is shown);
+        # what leaves the settings as they were (the class's actions, α changed in a live run)
+        # does not, so the claim can still be measured after it.
+        self._preset_settings: dict | None = None
+        lab.settings_changed.connect(self._settings_changed_by_hand)
         lab.stepped.connect(self._measure)
         self._measured_at: int | None = None  # the iteration the shown verdict was measured at
 
@@ -124,6 +127,7 @@ class LabPage(QWidget):
         main view it describes (its "view", e.g. "Twins")."""
         self.preset_bar.set_verdict(None)
         self._measured_at = None
+        self._preset_settings = self.lab.settings_dict()
         self.preset_bar.show_preset(preset)
         for action in preset.get("actions", []):
             try:
@@ -135,6 +139,10 @@ class LabPage(QWidget):
         for i in range(tabs.count() if tabs is not None else 0):
             if tabs.tabText(i) == preset.get("view"):
                 tabs.setCurrentIndex(i)
+
+    def _settings_changed_by_hand(self) -> None:
+        if self.preset_bar.preset is not None and self.lab.settings_dict() != self._preset_settings:
+            self.preset_bar.dismiss()
 
     def _measure(self) -> None:
         """Once the run in front is long enough, measure the preset's claim on it (the function its

@@ -104,11 +104,16 @@ class TuningController(LabController):
             self.pause()
             self.jobs().when_idle(lambda: self.act(key, action))
             return True
-        play: list[bool] = []
-        if not self.change(lambda: play.append(lesson.act(action))):
+        # An action is the class working the lesson (Zoom on the best, Resample), not a change of
+        # its settings: a preset in force stays, so that its claim can be measured after it.
+        try:
+            play = lesson.act(action)
+        except ValueError as exc:
+            self.error.emit(str(exc))
             return False
         self.message.emit("")
-        if play[0] and lesson is self.lesson:
+        self.stepped.emit()
+        if play and lesson is self.lesson:
             self.play()
         return True
 
