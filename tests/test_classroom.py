@@ -174,6 +174,26 @@ def test_the_session_folder_can_be_moved(monkeypatch, tmp_path):
     assert default_session_path() == tmp_path / "here" / "session.json"
 
 
+def test_the_session_is_state_and_an_earlier_one_comes_along(monkeypatch, tmp_path):
+    """The session and the view live in the platform's state folder (XDG_STATE_HOME on Linux);
+    a session kept in the configuration folder by an earlier version is copied there once."""
+    from ui.autosave import default_session_path
+
+    monkeypatch.delenv("DESCENT_CONFIG_DIR", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    old = tmp_path / "config" / "descent"
+    old.mkdir(parents=True)
+    (old / "session.json").write_text('{"version": 1}', encoding="utf-8")
+    (old / "view.ini").write_text("[view]\nzoom=1.5\n", encoding="utf-8")
+    path = default_session_path()
+    assert path == tmp_path / "state" / "descent" / "session.json"
+    assert path.read_text(encoding="utf-8") == '{"version": 1}'
+    assert (path.parent / "view.ini").read_text(encoding="utf-8").endswith("zoom=1.5\n")
+    (old / "session.json").write_text('{"version": 2}', encoding="utf-8")
+    assert default_session_path().read_text(encoding="utf-8") == '{"version": 1}'  # once only
+
+
 def legends_clipped(page) -> list[str]:
     """Every legend shown on the page that its plot's view does not show whole."""
     import pyqtgraph as pg

@@ -21,32 +21,52 @@ CONFIG_ENV = "DESCENT_CONFIG_DIR"  # where the session and the view settings liv
 
 
 def config_dir() -> Path:
-    """The folder of the session (``session.json``) and the view settings (``view.ini``):
-    ``$DESCENT_CONFIG_DIR`` if set, else the platform's configuration folder's ``descent``
-    (``~/.config/descent`` on Linux)."""
+    """The folder of the session (``session.json``) and the window's view (``view.ini``), both
+    state rather than configuration: ``$DESCENT_CONFIG_DIR`` if set, else the platform's state
+    folder's ``descent`` (``~/.local/state/descent`` on Linux, ``$XDG_STATE_HOME`` if set), or its
+    configuration folder's where Qt knows no state folder."""
     override = os.environ.get(CONFIG_ENV)
     if override:
         return Path(override).expanduser()
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
-    return Path(base or Path.home() / ".config") / "descent"
+    return _platform_dir("GenericStateLocation") or _platform_dir("GenericConfigLocation") or (
+        Path.home() / ".config" / "descent")
+
+
+def _platform_dir(location: str) -> Path | None:
+    kind = getattr(QStandardPaths.StandardLocation, location, None)
+    base = QStandardPaths.writableLocation(kind) if kind is not None else ""
+    return Path(base) / "descent" if base else None
+
+
+def _earlier_dirs() -> list[Path]:
+    """Where earlier versions kept the session: the configuration folder's ``descent``, and
+    before that Qt's application folder (``~/.config/Descent/Descent``)."""
+    app = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
+    return [d for d in (_platform_dir("GenericConfigLocation"), Path(app) if app else None) if d]
 
 
 def default_session_path() -> Path:
-    """``config_dir()/session.json``. A session saved where earlier versions kept it (Qt's
-    application folder, ``~/.config/Descent/Descent``) is copied there the first time."""
+    """``config_dir()/session.json``. A session saved where earlier versions kept it is copied
+    there the first time (and left where it was)."""
     path = config_dir() / "session.json"
-    old = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-    if old and not os.environ.get(CONFIG_ENV) and not path.exists():
-        for name in ("session.json", "view.ini"):
-            source = Path(old) / name
-            if (source.is_file() and source.stat().st_size <= session.MAX_BYTES
-                    and source.resolve() != (path.parent / name).resolve()):
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    (path.parent / name).write_bytes(source.read_bytes())
-                except OSError:
-                    break  # the old session stays where it was; this one starts afresh
+    if os.environ.get(CONFIG_ENV) or path.exists():
+        return path
+    for old in _earlier_dirs():
+        if old.resolve() != path.parent.resolve() and (old / "session.json").is_file():
+            _copy_from(old, path.parent)
+            break
     return path
+
+
+def _copy_from(old: Path, new: Path) -> None:
+    for name in ("session.json", "view.ini"):
+        source = old / name
+        if source.is_file() and source.stat().st_size <= session.MAX_BYTES:
+            try:
+                new.mkdir(parents=True, exist_ok=True)
+                (new / name).write_bytes(source.read_bytes())
+            except OSError:
+                return  # the old session stays where it was; this one starts afresh
 
 
 class SessionKeeper(QObject):
