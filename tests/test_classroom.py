@@ -212,11 +212,34 @@ def legends_clipped(page) -> list[str]:
     return out
 
 
+def plots_squeezed(page, zoom: float) -> list[str]:
+    """Every plot shown on the page whose data area its view squeezed below the room it keeps
+    (``plot_room.DATA_MIN``, zoomed): a strip of axes with no data to read."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QGraphicsView
+
+    from ui.framework.plot_room import DATA_MIN
+
+    out = []
+    for view in page.findChildren(QGraphicsView):
+        if view.isVisible():
+            out += [f"{item.titleLabel.text or item.getAxis('left').labelText!r}: "
+                    f"{item.vb.height():.0f} px" for item in view.items()
+                    if isinstance(item, pg.PlotItem) and item.isVisible()
+                    and item.vb.height() < 0.9 * DATA_MIN * zoom]
+    return out
+
+
+def centre_scrolls_sideways(page) -> bool:
+    area = page.columns.widget(1)
+    return area.horizontalScrollBar().maximum() > 0
+
+
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 800)], ids=["1024x768", "1280x800"])
 def test_the_main_view_keeps_its_room_at_every_zoom_with_a_caption(qtbot, shown, size):
     """The side columns give way first: the largest view keeps 30% of the width and 40% of the
     height on every page at every zoom step, with a preset's caption shown in full; no legend is
-    cut."""
+    cut, no plot squeezed to its axes, and the centre never scrolls sideways."""
     shown.resize(*size)
     for key in LAB_KEYS:
         click_tab(qtbot, shown, key)
@@ -231,6 +254,11 @@ def test_the_main_view_keeps_its_room_at_every_zoom_with_a_caption(qtbot, shown,
             w, h = share(page, page.main_view)
             assert w >= 0.30 and h >= 0.40, (key, size, ZOOM_STEPS[step], round(w, 2), round(h, 2))
             assert not legends_clipped(page), (key, ZOOM_STEPS[step], legends_clipped(page))
+            # the side columns scroll rather than squeeze a plot to a strip of axes, and a wide
+            # tab behind the one in front does not widen the centre
+            squeezed = plots_squeezed(page, ZOOM_STEPS[step])
+            assert not squeezed, (key, ZOOM_STEPS[step], squeezed)
+            assert not centre_scrolls_sideways(page), (key, ZOOM_STEPS[step])
         shown.presentation.zoom_reset()
         if preset is not None:
             page.preset_bar.more_button.setChecked(False)

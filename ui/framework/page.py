@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
+    QStackedWidget,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 from .controller import LabController
 from .preset_bar import PresetBar, escape
 from .style import ERROR_COLOR, themed
-from .widgets import run_shortcuts, three_columns
+from .widgets import run_shortcuts, size_to_current, three_columns
 
 
 class LabPage(QWidget):
@@ -78,6 +79,8 @@ class LabPage(QWidget):
         lay.addWidget(self.message_line)
         self.run_keys = run_shortcuts(self, self.lab)
         self.staged = False
+        for stack in self.findChildren(QStackedWidget):  # a tab widget's pages too
+            size_to_current(stack)
 
     def set_stage(self, on: bool) -> None:
         """Stage view (View > Stage): the main view alone, under its Play/Step/Reset row and a

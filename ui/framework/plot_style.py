@@ -30,13 +30,16 @@ from collections.abc import Callable, Iterable, Iterator
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 from shiboken6 import isValid
+
+from . import plot_room
 
 STATE = {"zoom": 1.0, "background": "w", "foreground": "k"}
 _PLOTS: weakref.WeakSet = weakref.WeakSet()
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)(pt|px)")
 TITLE_ROW = 30  # px: a plot's title row at zoom 1 (pyqtgraph's)
+TITLE_SHRINK = 0.5  # the smallest a title is drawn to fit its plot's width, of its size
 
 
 def zoom() -> float:
@@ -112,6 +115,7 @@ def register(plot: pg.PlotItem) -> pg.PlotItem:
     plot.titleLabel.updateMin()
     for axis in _axes(plot):
         style_axis(axis)
+    plot_room.follow(plot, zoom)
     QTimer.singleShot(0, lambda: _style_later(ref()))
     return plot
 
@@ -137,13 +141,23 @@ def _set_title(label: pg.LabelItem, text: str, **args) -> None:
 def _title_height_only(label: pg.LabelItem | None) -> None:
     """A title's minimum: its text's height, but no width. pyqtgraph's ``LabelItem`` makes its
     text's width the plot's minimum, so on a narrow screen a long title pushed the plot, and the
-    data at its right, out of its widget; now the title is cut instead."""
+    data at its right, out of its widget. Now a title wider than its plot is drawn smaller to fit
+    (down to half its size), and cut at the plot's edges beyond that: it never runs into its
+    neighbour's."""
     if label is None:
+        return
+    natural = label.item.boundingRect().width()
+    room = label.width()
+    fit = max(TITLE_SHRINK, min(1.0, room / natural)) if natural > 0 and room > 0 else 1.0
+    if abs(label.item.scale() - fit) > 1e-3:
+        label.item.setScale(fit)
+        pg.LabelItem.resizeEvent(label, None)  # centred again at its new size (calls this again)
         return
     pg.LabelItem.updateMin(label)
     height = label.minimumHeight()
     label.setMinimumWidth(0)
     label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
+    label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
     label.updateGeometry()
 
 

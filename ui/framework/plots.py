@@ -9,10 +9,8 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
-from shiboken6 import isValid
 
 from .plot_style import register
 from .plot_style import set_pen as set_pen  # for the views: a pen set at draw time, zoomed
@@ -213,39 +211,15 @@ class SideLegend(pg.LegendItem):
     view and places itself at (0, 0) when it resizes; this one lets the layout place it.)"""
 
     GAP = 12  # px between two entries side by side
-    DATA_MIN = 48  # px of data the plot keeps above its legend, however small its view
 
     def updateSize(self) -> None:  # noqa: N802 (pyqtgraph's name)
         self._fit_columns()
         self.layout.invalidate()
         self.updateGeometry()
 
-    _pending = False
-
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        self._fit_columns()
-        if not self._pending:  # after the layout pass, not inside it
-            self._pending = True
-            QTimer.singleShot(0, self._hold_room)
-
-    def _hold_room(self) -> None:
-        """The view's minimum height: room for the legends, the axes and titles of its plots and
-        some data, for each row of plots in the view. Below it, the page's column scrolls rather
-        than squeezing a legend out of its plot."""
-        if not isValid(self):
-            return
-        self._pending = False
-        views = self.scene().views() if self.scene() is not None else []
-        if not views or not isValid(views[0]):
-            return
-        view = views[0]
-        frames = [item.parentItem().height() - item.parentItem().vb.height() for item in view.items()
-                  if isinstance(item, SideLegend) and hasattr(item.parentItem(), "vb")]
-        rows = view.ci.layout.rowCount() if isinstance(view, pg.GraphicsLayoutWidget) else 1
-        need = int(rows * (max(frames, default=0) + self.DATA_MIN))
-        if need != view.minimumHeight():
-            view.setMinimumHeight(need)
+        self._fit_columns()  # its height follows, and its plot's view keeps room (plot_room)
 
     def _fit_columns(self) -> None:
         if not self.items:

@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -209,6 +211,27 @@ class Columns(QSplitter):
         middle = round((total - left) * centre / max(centre + right, 1))
         middle = max(middle, min(centre_least, total - left - RIGHT_MIN))
         self.setSizes([left, middle, total - left - middle])
+
+
+def size_to_current(stack: QStackedWidget) -> None:
+    """``stack`` (or a tab widget's) asks the room of the page in front only, not of its
+    largest page: a wide page hidden behind another no longer widens its column, nor puts a
+    sideways scroll bar under it."""
+    kept: dict[int, QSizePolicy] = {}  # a page's own policy, while it is behind
+
+    def follow(index: int) -> None:
+        ignored = QSizePolicy.Policy.Ignored
+        for i in range(stack.count()):
+            page = stack.widget(i)
+            if i == index and id(page) in kept:
+                page.setSizePolicy(kept.pop(id(page)))
+            elif i != index and id(page) not in kept:
+                kept[id(page)] = page.sizePolicy()
+                page.setSizePolicy(ignored, ignored)
+        stack.updateGeometry()
+
+    stack.currentChanged.connect(follow)
+    follow(stack.currentIndex())
 
 
 def pinned_column(pinned: QWidget, scroll: QScrollArea) -> QWidget:

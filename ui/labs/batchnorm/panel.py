@@ -118,6 +118,7 @@ class BatchNormPanel(QWidget):
         lab, bind = self.lab, self.binder.bind
         box, lay = _group("Batch norm", QVBoxLayout)
         self.momentum_label = QLabel()
+        self.momentum_label.setWordWrap(True)  # a narrow column at a high zoom: two lines
         self.momentum_slider = QSlider(Qt.Orientation.Horizontal)
         self.momentum_slider.setRange(0, MOMENTUM_STEPS)
         self.momentum_slider.setToolTip("The weight of the old value in the EWA of μ and σ² that "

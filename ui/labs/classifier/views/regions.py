@@ -103,8 +103,10 @@ class RegionView(pg.PlotWidget):
         self.softmax_line.setZValue(1)
         self.train_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=0.8))
         self.test_points = pg.ScatterPlotItem(size=9, symbol="s", brush=pg.mkBrush("w"))
-        self.wrong_points = pg.ScatterPlotItem(size=15, symbol="o", brush=None,
-                                               pen=pg.mkPen("k", width=2.2))
+        # Thin, half-transparent rings: with hundreds of points wrong (a linear model on the
+        # spiral) solid thick ones became one black mass over the data and the regions.
+        self.wrong_points = pg.ScatterPlotItem(size=14, symbol="o", brush=None,
+                                               pen=pg.mkPen((0, 0, 0, 150), width=1.4))
         self.probe_marker = pg.ScatterPlotItem(size=16, symbol="+", pen=pg.mkPen("k", width=2.5))
         for item in (self.softmax_line, self.logistic_line, self.train_points, self.test_points,
                      self.wrong_points, self.probe_marker):
