@@ -81,8 +81,16 @@ class Optimizer:
                              f"and {type(grads).__name__}")
         if len(params) != len(grads):
             raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
+        for i, w in enumerate(params):
+            if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
+                kind = w.dtype if isinstance(w, np.ndarray) else type(w).__name__
+                raise ValueError(f"params[{i}] must be a float array (it is updated in place), "
+                                 f"got {kind}")
+        alpha = self.learning_rate(self.t + 1 if epoch is None else epoch)
+        if callable(self.lr):
+            check_range("the learning rate lr(epoch)", alpha, low=0.0)  # 0: a stopped model
         self.t += 1
-        self.alpha = self.learning_rate(self.t if epoch is None else epoch)
+        self.alpha = alpha
         for i, (w, dw) in enumerate(zip(params, grads, strict=True)):
             st = self.state.setdefault(i, {})
             st["dW"] = dw

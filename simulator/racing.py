@@ -291,6 +291,9 @@ def momentum_rate_map(
     G = np.empty_like(W)
     opt = make_optimizer("momentum", lr, beta=beta)
     j0 = float(surface.f(sx, sy)) - surface.f_min
+    if not j0 > 1e-12 * max(1.0, abs(surface.f_min)):
+        raise ValueError(f"start ({sx:g}, {sy:g}) is at the minimum (J − J* = {j0:.3g}): the map "
+                         "measures how fast J − J* shrinks, so start away from it")
     with np.errstate(all="ignore"):
         for _ in range(steps):
             G[:, 0], G[:, 1] = surface.grad(W[:, 0], W[:, 1])

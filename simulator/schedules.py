@@ -12,6 +12,8 @@ import numpy as np
 
 from .validation import check_choice, check_range
 
+MAX_K = 100.0  # inverse_sqrt's k: past it alpha0 * k overflows the step long before it teaches
+
 
 class Schedule:
     """A learning-rate schedule: ``schedule(epoch) -> alpha``."""
@@ -85,7 +87,7 @@ class InverseSqrt(Schedule):
     formula = "alpha = k / sqrt(epoch) * alpha0"
 
     def _validate(self):
-        self.p["k"] = check_range("k", self.p["k"], low=0.0, low_open=True)
+        self.p["k"] = check_range("k", self.p["k"], low=0.0, low_open=True, high=MAX_K)
 
     def _alpha(self, epoch):
         # Epochs count from 1; epoch 0 is read as epoch 1 rather than dividing by zero.

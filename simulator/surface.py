@@ -31,6 +31,15 @@ class Surface:
     # Saddle points worth marking (the gradient vanishes there, but J is no minimum).
     saddles: tuple[tuple[float, float], ...] = ()
 
+    def __post_init__(self) -> None:
+        """``f`` and ``grad`` take numbers or float arrays; anything else (None, a string, an
+        integer too large for a float) is refused with a ValueError naming w1 or w2. A float
+        so large that J overflows gives inf, as NumPy does, never an OverflowError."""
+        for name in ("f", "grad"):
+            fn = getattr(self, name)
+            if not getattr(fn, "checked", False):
+                object.__setattr__(self, name, _checked(fn))
+
     @property
     def span(self) -> float:
         """The larger side of the domain."""
@@ -67,3 +76,26 @@ class Surface:
         d = np.hypot(np.asarray(x)[..., None] - m[:, 0], np.asarray(y)[..., None] - m[:, 1])
         idx = np.argmin(d, axis=-1)
         return np.where(np.min(d, axis=-1) <= tol, idx, -1)
+
+
+def _checked(fn: Callable) -> Callable:
+    def call(x, y):
+        return fn(coordinate("w1", x), coordinate("w2", y))
+
+    call.checked = True
+    call.__doc__ = fn.__doc__
+    return call
+
+
+def coordinate(name: str, v) -> Array:
+    """``v`` as a float (a NumPy float) or a float array; ValueError naming ``name`` if it is
+    not a number."""
+    if type(v) is np.float64 or (type(v) is np.ndarray and v.dtype.kind == "f"):
+        return v  # the engine's own calls, at no cost
+    if isinstance(v, (str, bytes)) or v is None:
+        raise ValueError(f"{name} must be a number, got {v!r:.40}")
+    try:
+        a = np.asarray(v, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {v!r:.40}") from None
+    return a if a.ndim else np.float64(a)

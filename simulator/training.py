@@ -354,7 +354,7 @@ class ClassifierTrainer:
         h = self.history
         with np.errstate(all="ignore"):
             tr_loss = self.model.loss(self.F_train, self.y_train) if len(self.y_train) else np.nan
-            tr_acc = self.model.accuracy(self.F_train, self.y_train)
+            tr_acc = self.model.accuracy(self.F_train, self.y_train) if len(self.y_train) else np.nan
             if len(self.data.y_test):
                 te_loss = self.model.loss(self.F_test, self.data.y_test)
                 te_acc = self.model.accuracy(self.F_test, self.data.y_test)

@@ -181,8 +181,9 @@ class BNExperiment:
         return self.bn.F_train, self.bn.y_train
 
     def test_accuracy(self, mode: str, corrected: bool = True) -> float:
-        """Accuracy on the test set with BN normalized one of the ways in ``MODES``."""
-        return test_time.accuracy(self.model, self.bn.F_test, self.bn.data.y_test, mode,
+        """Accuracy on the test set (the training set when there is none, never NaN) with BN
+        normalized one of the ways in ``MODES``."""
+        return test_time.accuracy(self.model, *self._test_set(), mode,
                                   self.stats_for(mode, corrected))
 
     def test_batches(self, batch_size: int, layer: int, unit: int) -> dict[str, Any]:
@@ -213,7 +214,7 @@ class BNExperiment:
         self.column(layer, unit)
         stats = {mode: self.stats_for(mode, corrected) for mode in MODES}
         ex = self.example(index, corrected, stats)
-        F, y = self.bn.F_test, self.bn.data.y_test
+        F, y = self._test_set()
         acc = {mode: test_time.accuracy(self.model, F, y, mode, stats[mode]) for mode in MODES}
         unseen = ("ewa",) if bn.t == 0 else ()  # no batch yet: the EWA holds nothing
         modes = test_time.table_values(ex, acc, layer, unit, unseen)

@@ -90,9 +90,10 @@ def forward_with_stats(
 
 
 def accuracy(model: MLP, X: np.ndarray, y: np.ndarray, mode: str, stats: Stats | None) -> float:
-    """The fraction of X classified as y with BN normalized as ``mode``; NaN without examples."""
+    """The fraction of X classified as y with BN normalized as ``mode``; ValueError without
+    examples."""
     if len(y) == 0:
-        return float("nan")
+        raise ValueError("accuracy needs at least 1 example, got 0")
     with np.errstate(all="ignore"):
         logits, _ = forward_with_stats(model, X, mode, stats)
     return float(np.mean(np.argmax(logits, axis=1) == y))

@@ -116,22 +116,41 @@ class FlatParameters:
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Copy a ``state_dict`` back in place (the arrays stay views into ``theta``)."""
+        """Copy a ``state_dict`` back in place (the arrays stay views into ``theta``). Everything
+        is checked first: a ValueError naming the entry leaves the model as it was."""
         if not isinstance(state, dict):
             raise ValueError(f"state must be a dict from state_dict(), got {type(state).__name__}")
-        for name, p in zip(self.param_names, self.params, strict=True):
-            if name not in state:
-                raise ValueError(f"state has no {name!r}")
-            value = np.asarray(state[name])
-            if value.shape != p.shape:
-                raise ValueError(f"{name} must have shape {p.shape}, got {value.shape}")
+        values = [_entry(state, name, p.shape, p.dtype)
+                  for name, p in zip(self.param_names, self.params, strict=True)]
+        stats = {}
+        for i, bn in enumerate(self.norms, start=1):
+            if bn is not None:
+                var = _entry(state, f"running_var{i}", bn.running_var.shape, bn.running_var.dtype)
+                if (var < 0).any():
+                    raise ValueError(f"running_var{i} must not be negative, got {var.min():g}")
+                stats[i] = (_entry(state, f"running_mean{i}", bn.running_mean.shape,
+                                   bn.running_mean.dtype), var,
+                            int(_entry(state, f"bn_t{i}", ())), float(_entry(state, f"bn_decay{i}", ())))
+        for p, value in zip(self.params, values, strict=True):
             p[...] = value
         for i, bn in enumerate(self.norms, start=1):
             if bn is not None:
-                bn.running_mean = state[f"running_mean{i}"]
-                bn.running_var = state[f"running_var{i}"]
-                bn.t = int(state[f"bn_t{i}"])
-                bn.decay = float(state[f"bn_decay{i}"])
+                bn.running_mean, bn.running_var, bn.t, bn.decay = stats[i]
+
+
+def _entry(state: dict[str, Any], name: str, shape: tuple[int, ...], dtype: Any = float) -> np.ndarray:
+    """``state[name]`` as a finite float array of ``shape``; ValueError naming it otherwise."""
+    if name not in state:
+        raise ValueError(f"state has no {name!r}")
+    try:
+        value = np.array(state[name], dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must hold numbers, got {state[name]!r:.40}") from None
+    if value.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {value.shape}")
+    if not np.isfinite(value).all():
+        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    return value
 
 
 class FusedTraining:
@@ -266,7 +285,9 @@ class FoldedInference:
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         """The fraction of examples whose predicted class is y (test mode)."""
         y = np.asarray(y)
-        return float(np.mean(self.predict(X) == y)) if len(y) else float("nan")
+        if len(y) == 0:
+            raise ValueError("y must hold at least 1 example, got 0")
+        return float(np.mean(self.predict(X) == y))
 
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
         """J in test mode (mean cross-entropy + penalty), e.g. on the test set; changes nothing."""

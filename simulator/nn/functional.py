@@ -57,6 +57,8 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarr
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (examples, classes), got shape {z.shape}")
     m, c = z.shape
+    if m == 0:
+        raise ValueError("logits must hold at least 1 example, got 0")
     y = np.asarray(y)
     zt = z.T.astype(z.dtype if z.dtype.kind == "f" else np.float64, order="C")  # classes first
     if y.ndim == 1:
@@ -189,7 +191,7 @@ _ACTIVATION_TABLE: dict[str, tuple[Activation, ActivationBackward]] = {
 
 def get_activation(name: str) -> tuple[Activation, ActivationBackward]:
     """g and its backward (from da and a = g(z), to dz) for one of ``ACTIVATIONS``."""
-    if name not in _ACTIVATION_TABLE:
+    if not isinstance(name, str) or name not in _ACTIVATION_TABLE:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
     return _ACTIVATION_TABLE[name]
 

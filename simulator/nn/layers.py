@@ -57,9 +57,25 @@ def _running_row(row: int, doc: str) -> property:
         return self._running[row]
 
     def set_row(self: BatchNorm, value: np.ndarray) -> None:
-        self._running[row] = value
+        self._running[row] = _statistics(("running_mean", "running_var")[row], value, self.dim,
+                                         variance=row == 1)
 
     return property(get_row, set_row, doc=doc)
+
+
+def _statistics(name: str, value, dim: int, variance: bool) -> np.ndarray:
+    """``value`` as ``dim`` finite floats (non-negative for a variance); ValueError naming it."""
+    try:
+        value = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must hold numbers, got {value!r:.40}") from None
+    if value.shape not in ((), (dim,)):
+        raise ValueError(f"{name} must have shape ({dim},), got {value.shape}")
+    if not np.isfinite(value).all():
+        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    if variance and (value < 0).any():
+        raise ValueError(f"{name} must not be negative, got {value.min():g}")
+    return value
 
 
 class BatchNorm:
@@ -173,8 +189,8 @@ class BatchNorm:
             self.batch_mean, self.batch_var = mu, var
             self._update_running(mu, var)
             return z_norm * self.gamma + self.beta
-        mean = self.running_mean if mean is None else np.asarray(mean, dtype=np.float64)
-        var = self.running_var if var is None else np.asarray(var, dtype=np.float64)
+        mean = self.running_mean if mean is None else _statistics("mean", mean, self.dim, False)
+        var = self.running_var if var is None else _statistics("var", var, self.dim, True)
         # z_tilde = gamma (z - mu) / sqrt(var + eps) + beta = z * scale + shift, two passes over z.
         scale = self.gamma / np.sqrt(var + self.eps)
         shift = self.beta - mean * scale

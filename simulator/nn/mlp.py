@@ -194,7 +194,10 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
     def population_stats(self, X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(mu, sigma^2) of every BN layer over all of X, for ``bn_stats``: the notes' population
         statistics, each layer's computed on inputs normalized with the earlier layers' ones."""
-        hidden = self._forward(check_input(X, self.sizes[0], self.dtype), "batch")[1]
+        X = check_input(X, self.sizes[0], self.dtype)
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least 1 example, got 0")
+        hidden = self._forward(X, "batch")[1]
         pairs = zip(hidden, self.norms, strict=True)
         return [batch_statistics(h.z) for h, bn in pairs if bn is not None]
 

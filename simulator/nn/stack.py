@@ -34,10 +34,15 @@ from ..validation import check_int, check_range
 from .functional import check_dtype, check_sizes, get_activation
 from .mlp import MLP
 
+MAX_NUMBERS = 20_000_000  # parameters in one stack (160 MB in float64, with as much for gradients)
+
 
 def per_model(values: Any, n: int, name: str = "value", dtype: Any = np.float64) -> np.ndarray:
     """A hyperparameter per model as an (n, 1) array, which broadcasts against (n, P) parameters:
     a number is repeated, a sequence must hold n values. ValueError names the length otherwise."""
+    kind = np.asarray(values).dtype.kind
+    if kind not in "biuf":
+        raise ValueError(f"{name} must be a number or one number per model, got {values!r:.40}")
     arr = np.asarray(values, dtype=dtype)
     if arr.ndim == 0:
         return np.full((n, 1), arr, dtype=dtype)
@@ -80,6 +85,10 @@ class MLPStack:
     ) -> None:
         self.sizes = check_sizes(sizes)
         self.n_models = n = check_int("n_models", n_models, 1, None)
+        size = n * sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
+        if size > MAX_NUMBERS:
+            raise ValueError(f"n_models = {n:,} of {self.sizes} would hold {size:,} parameters; "
+                             f"a stack holds at most {MAX_NUMBERS:,}")
         self._g = get_activation(activation)[0]
         self._g_backward = _BACKWARD[activation]
         self.activation, self.dtype = activation, check_dtype(dtype)
@@ -294,6 +303,8 @@ class MLPStack:
             )
         if X.shape[-2] == 0:
             raise ValueError("X must hold at least 1 example, got 0")
+        if not np.isfinite(X).all():
+            raise ValueError("X must hold finite numbers, got NaN or infinity")
         return X
 
     def _check_data(self, X: Any, y: Any, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:

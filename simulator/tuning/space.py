@@ -252,12 +252,16 @@ class SearchSpace:
     """Several axes, each named once; makes trials as dicts {axis name: value}."""
 
     def __init__(self, axes: Iterable[Axis]) -> None:
+        if isinstance(axes, Axis):
+            axes = (axes,)
+        if isinstance(axes, (str, bytes, dict)) or not hasattr(axes, "__iter__"):
+            raise ValueError(f"axes must be a list of Axis objects, got {type(axes).__name__}")
         self.axes: tuple[Axis, ...] = tuple(axes)
         if not self.axes:
             raise ValueError("a search space needs at least one axis")
         for a in self.axes:
             if not isinstance(a, Axis):
-                raise TypeError(f"axes must be Axis objects, got {type(a).__name__}")
+                raise ValueError(f"axes must be Axis objects, got {type(a).__name__}")
         names = [a.name for a in self.axes]
         if len(set(names)) != len(names):
             raise ValueError(f"each hyperparameter may appear once, got {names}")

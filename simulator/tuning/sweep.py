@@ -63,12 +63,12 @@ class Sweep:
         self.trials: list[Trial] = []
         self.groups: list[StackGroup] = []
         self.epoch = 0
-        self.add(list(params_list), round=0)
+        self.add(_trial_dicts(params_list), round=0)
 
     def add(self, params_list: Sequence[dict[str, Any]], round: int = 0) -> list[Trial]:
         """New trials (a coarse-to-fine round), in new stacks; they start training at the next
         ``step()``. Every trial is checked first: a bad value raises ValueError, adding nothing."""
-        params_list = [dict(p) for p in params_list]
+        params_list = _trial_dicts(params_list)
         plan = plan_groups(self.objective, params_list)  # validates every trial
         start = len(self.trials)
         new = [Trial(start + i, p, round=round, budget=self.objective.epochs)
@@ -177,6 +177,20 @@ class Sweep:
     def rows(self) -> list[dict[str, Any]]:
         """The results table, one dict per trial (see ``Trial.row``)."""
         return [t.row() for t in self.trials]
+
+
+def _trial_dicts(params_list: Any) -> list[dict[str, Any]]:
+    """A copy of ``params_list``, one dict {hyperparameter: value} per trial; ValueError naming
+    what it is otherwise."""
+    if isinstance(params_list, (str, bytes, dict)) or not hasattr(params_list, "__iter__"):
+        raise ValueError("params_list must be a list of dicts {hyperparameter: value}, got "
+                         f"{type(params_list).__name__}")
+    out = list(params_list)
+    bad = [p for p in out if not isinstance(p, dict)]
+    if bad:
+        raise ValueError("each trial's parameters must be a dict {hyperparameter: value}, got "
+                         f"{type(bad[0]).__name__}")
+    return [dict(p) for p in out]
 
 
 def ranked(trials: Iterable[Trial]) -> list[Trial]:
@@ -303,6 +317,13 @@ def run_search(space: SearchSpace, objective: Objective, method: str, budget: in
     ``cancelled()`` is asked before each stack's epoch here, every POLL_S there: True stops the
     search, and trials not finished come back "cancelled" (tasks already running on an executor
     finish there, unseen)."""
+    if not isinstance(space, SearchSpace):
+        raise ValueError(f"space must be a SearchSpace, got {type(space).__name__}")
+    if not isinstance(objective, Objective):
+        raise ValueError(f"objective must be an Objective, got {type(objective).__name__}")
+    if executor is not None and not isinstance(executor, cf.Executor):
+        raise ValueError(f"executor must be a concurrent.futures Executor (see executor_for), "
+                         f"got {executor!r:.40}")
     params_list = space.search(method, budget, seed)
     if executor is None:
         return Sweep(objective, params_list).run(cancelled, progress)

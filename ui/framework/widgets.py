@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.schedules import SCHEDULES
+from simulator.schedules import MAX_K, SCHEDULES
 
 from .style import HINT_STYLE, INVALID_BACKGROUND, NOTE_STYLE
 
@@ -36,7 +36,7 @@ from .style import HINT_STYLE, INVALID_BACKGROUND, NOTE_STYLE
 SCHEDULE_FIELDS = {
     "decay_rate": (0.0, 100.0, 4, 0.1, 1.0),
     "base": (0.0, 1.0, 4, 0.01, 0.95),
-    "k": (0.0, 100.0, 3, 0.1, 1.0),
+    "k": (0.0, MAX_K, 3, 0.1, 1.0),
     "factor": (0.0, 1.0, 3, 0.05, 0.5),
     "every": (0.0, 100000.0, 0, 10.0, 100.0),
 }

@@ -87,9 +87,16 @@ class MomentumView(QWidget):
         """After a settings change: the map again if the surface or start changed (only while
         the tab is on screen, or when ``force``d), and the cross."""
         if force or self.isVisible():
-            m = self.lab.momentum_map(self.log_box.isChecked())
-            if m is not self.shown:
-                self._show_map(m)
+            try:
+                m = self.lab.momentum_map(self.log_box.isChecked())
+            except ValueError as e:  # the start sits on the minimum: nothing to measure
+                self.shown = None
+                self.image.clear()
+                self.best.setData([], [])
+                self.best_label.setText(f"No map: {e}.")
+            else:
+                if m is not self.shown:
+                    self._show_map(m)
         self.draw_marker()
 
     def _show_map(self, m: MomentumMap) -> None:
