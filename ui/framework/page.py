@@ -79,8 +79,11 @@ class LabPage(QWidget):
         lay.addWidget(self.message_line)
         self.run_keys = run_shortcuts(self, self.lab)
         self.staged = False
-        for stack in self.findChildren(QStackedWidget):  # a tab widget's pages too
-            size_to_current(stack)
+        # A tab widget's pages too; not a view that is a stack of its own (the 3D view, whose
+        # refused GL context must raise into the code that showed it, not into a slot).
+        for stack in self.findChildren(QStackedWidget):
+            if type(stack) is QStackedWidget:
+                size_to_current(stack)
 
     def set_stage(self, on: bool) -> None:
         """Stage view (View > Stage): the main view alone, under its Play/Step/Reset row and a
