@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .files import read_regular
 from .validation import check_int
 
 MAX_ROWS = 10_000  # points a file (and the settings that hold them) may have
@@ -59,8 +60,9 @@ def _read(source: Any) -> str:
     elif isinstance(source, os.PathLike) or (isinstance(source, str) and source.strip()
                                               and "\n" not in source and "," not in source):
         try:
-            with open(source, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
+            data = read_regular(source, MAX_BYTES)
+        except ValueError as exc:
+            raise ValueError(f"cannot read {os.fspath(source)!r}: {exc}") from None
         except OSError as exc:
             raise ValueError(f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}") from None
     elif isinstance(source, str):
@@ -94,12 +96,13 @@ def _number(text: str, what: str, line: int, limit: float = MAX_COORDINATE) -> f
     return value
 
 
+_WORD = re.compile(r"[^\W\d]\w*", re.UNICODE)  # a name: a letter or _ first, then letters/digits
+
+
 def _is_header(fields: list[str]) -> bool:
-    try:
-        [float(f) for f in fields]
-    except ValueError:
-        return True
-    return False
+    """A header is a row of names ("x1, x2, label"): a row with a typo in a number ("2.O",
+    "−1" with a Unicode minus, "0x1F") is a data row whose error is named, not skipped."""
+    return all(_WORD.fullmatch(f.strip().strip('"\'')) for f in fields)
 
 
 def _rows(text: str, max_rows: int) -> list[tuple[int, list[str]]]:

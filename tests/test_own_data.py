@@ -89,8 +89,58 @@ def test_a_huge_file_is_refused_after_a_bounded_read(tmp_path):
     path.write_text("0.123456,0.654321,1\n" * (MAX_BYTES // 20 + 10))
     with pytest.raises(ValueError, match=f"larger than {MAX_BYTES:,} bytes"):
         load_points_csv(path)
-    with pytest.raises(ValueError, match="larger than"):
-        load_points_csv("/dev/zero")  # endless: only MAX_BYTES + 1 bytes are read
+    with pytest.raises(ValueError, match="not a regular file"):
+        load_points_csv("/dev/zero")  # endless: refused before a byte is read
+
+
+def in_a_thread(fn, seconds: float = 20.0):
+    """``fn()``'s outcome (its exception, or its value), or "still waiting" if it blocks."""
+    import threading
+
+    out = []
+
+    def run():
+        try:
+            out.append(fn())
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is tested
+            out.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return out[0] if out else "still waiting"
+
+
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path):
+    """A FIFO where a CSV is expected blocked the window for ever: open() waits for a writer."""
+    import os
+
+    from ui.session import read_json
+
+    fifo = tmp_path / "points.csv"
+    os.mkfifo(fifo)
+    for read in (load_points_csv, read_json):
+        outcome = in_a_thread(lambda read=read: read(fifo))
+        assert isinstance(outcome, ValueError) and "not a regular file" in str(outcome), outcome
+
+
+def test_a_typo_in_the_first_row_is_named_not_skipped_as_a_header():
+    """A header is a row of names; "2.O", a Unicode minus or a hex number is a bad number."""
+    for first in ("2.O,1,0", "−1,2,0", "0x1F,2,0"):
+        with pytest.raises(ValueError, match="line 1"):
+            load_points_csv(first + "\n1,2,0\n3,4,1\n")
+    assert len(load_points_csv("x1, x2, label\n1,2,0\n3,4,1\n").y) == 2
+    assert len(load_points_csv('"x","y","class"\n1,2,0\n3,4,1\n').y) == 2
+
+
+def test_a_setup_saved_with_a_bom_is_read(tmp_path):
+    """Windows Notepad saves UTF-8 with a byte-order mark: the JSON reader accepts it, as the
+    CSV loader does."""
+    from ui.session import read_json
+
+    path = tmp_path / "setup.json"
+    path.write_bytes("\ufeff{\"lr\": 0.1}".encode())
+    assert read_json(path) == {"lr": 0.1}
 
 
 def test_too_many_rows_within_the_size_limit_are_refused_naming_the_line():

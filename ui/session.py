@@ -6,12 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import stat
 import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
 
+from simulator.files import read_regular
 from simulator.validation import check_bool, check_real, check_whole
 
 FORMAT = "descent"
@@ -77,14 +77,11 @@ def _by_key(labs: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
 def read_json(path: Path) -> Any:
     """A JSON file's content; OSError or ValueError (with the reason) if it cannot be read. At
     most MAX_BYTES are read, and only from a regular file (not a device such as /dev/zero)."""
-    with open(path, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise ValueError("it is not a regular file")
-        raw = f.read(MAX_BYTES + 1)
+    raw = read_regular(path, MAX_BYTES)
     if len(raw) > MAX_BYTES:
         raise ValueError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
-        return parse_json(raw.decode("utf-8"))
+        return parse_json(raw.decode("utf-8-sig"))  # a BOM, as Windows Notepad saves, is fine
     except UnicodeDecodeError:
         raise ValueError("the file is not text (UTF-8)") from None
 
