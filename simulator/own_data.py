@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .files import read_regular
-from .validation import check_int
+from .validation import check_count, check_int
 
 MAX_ROWS = 10_000  # points a file (and the settings that hold them) may have
 MAX_CLASSES = 8
@@ -189,8 +189,7 @@ def points_from_settings(points: Any) -> OwnPoints:
         return load_points_csv(EXAMPLE_CSV)
     if not isinstance(points, (list, tuple)):
         raise ValueError(f"points must be a list of [x1, x2, label], got {type(points).__name__}")
-    if len(points) > MAX_ROWS:
-        raise ValueError(f"{len(points):,} points; at most {MAX_ROWS:,}")
+    check_count("points", points, MAX_ROWS)
     rows = []
     for i, p in enumerate(points, start=1):
         if not isinstance(p, (list, tuple)) or len(p) != 3:

@@ -27,11 +27,14 @@ from .validation import (
     MAX_EWA_MOMENTUM,
     check_added_point,
     check_choice,
+    check_count,
     check_fields,
     check_label,
     check_point,
     check_range,
 )
+
+MAX_ADDED = 10_000  # points a user may add by clicking (as many as an own data set may hold)
 
 # Input features, as TensorFlow Playground offers them: name -> function of (x1, x2).
 FEATURES: dict[str, Any] = {
@@ -188,6 +191,7 @@ class ClassifierTrainer:
     def __init__(self, settings: ClassifierSettings | None = None,
                  added: list[tuple[float, float, int]] | None = None) -> None:
         self.settings = settings or ClassifierSettings()
+        check_count("added points", added or [], MAX_ADDED)
         self.added: list[tuple[float, float, int]] = [check_added_point(p) for p in (added or [])]
         self.removed: set[int] = set()
         self.rebuild(self.settings)
@@ -270,6 +274,9 @@ class ClassifierTrainer:
 
     def add_point(self, x: float, y: float, label: int) -> None:
         check_label("class", label, self.data.n_classes)
+        if len(self.added) >= MAX_ADDED:
+            raise ValueError(f"{MAX_ADDED:,} points added already: at most {MAX_ADDED:,}; remove "
+                             "some (right-click) or load them as your own data set")
         self.added.append(_point(x, y, label))
         self._refresh_training_set()
 

@@ -10,6 +10,21 @@ from typing import Any
 import numpy as np
 
 
+class TooMany(ValueError):
+    """A list refused for its length alone: its first ``limit`` items may be kept (a loader cuts
+    it there at once, rather than trying it item by item)."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = int(limit)
+
+
+def check_count(name: str, items: Any, limit: int) -> None:
+    """TooMany naming ``name`` if ``items`` holds more than ``limit`` entries."""
+    if len(items) > limit:
+        raise TooMany(f"{name}: {len(items):,}; at most {limit:,}", limit)
+
+
 def check_range(
     name: str,
     value: Any,

@@ -206,3 +206,30 @@ def test_a_bad_target_for_the_mini_batch_sizes_is_refused_by_name(lab, target, w
     errors = messages(lab)
     assert not lab.measure_batch_sizes(target)
     assert words in errors[-1] and lab.batch_sizes is None and not lab.jobs().busy
+
+
+def _points(n: int) -> list[list]:
+    rng = np.random.default_rng(0)
+    return [[float(a), float(b), int(c)] for a, b, c in
+            zip(rng.normal(size=n), rng.normal(size=n), rng.integers(0, 2, n), strict=True)]
+
+
+@pytest.mark.parametrize("field", ["added", "points"])
+def test_a_list_one_over_its_limit_is_cut_at_once_with_a_message(lab, field):
+    """10,001 points in a setup or session: the list was refused for its length, then salvaged
+    item by item (tens of seconds at start) or, for added points, taken whole with no limit."""
+    said = messages(lab)
+    extra = {"dataset": "csv"} if field == "points" else {}
+    lab.load({**lab.settings_dict(), **extra, field: _points(10_001)})
+    kept = lab.trainer.added if field == "added" else lab.settings.data_spec.points
+    assert len(kept) == 10_000
+    assert any(f"{field}: 10,001 items; the first 10,000 were kept" in m for m in said), said
+
+
+def test_clicking_past_the_limit_of_added_points_is_refused_by_name(lab):
+    from simulator.training import MAX_ADDED
+
+    lab.load({**lab.settings_dict(), "added": _points(MAX_ADDED)})
+    with pytest.raises(ValueError, match="at most 10,000"):
+        lab.trainer.add_point(0.0, 0.0, 0)
+    assert len(lab.trainer.added) == MAX_ADDED

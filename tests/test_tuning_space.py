@@ -190,3 +190,11 @@ def test_notes_order_puts_alpha_first_and_adams_constants_last():
     assert NOTES_ORDER[0] == "lr" and set(NOTES_ORDER) == set(AXES)
     assert NOTES_ORDER.index("beta") < NOTES_ORDER.index("layers") < NOTES_ORDER.index("eps")
     assert [AXES[n].label for n in ("lr", "beta", "beta1", "eps")] == ["α", "β", "β1", "ε"]
+
+
+@pytest.mark.parametrize("high", [10**7, 1e9, 1e308])
+def test_an_int_axis_too_wide_to_list_is_refused_by_name(high):
+    """Axis listed every whole number of its range: 1e7 froze for seconds, 1e9 asked ~36 GB."""
+    with pytest.raises(ValueError, match="hidden units range .* at most 10,000"):
+        Axis("hidden_units", "int", 1, high)
+    assert len(Axis("hidden_units", "int", 1, 10_000).values) == 10_000

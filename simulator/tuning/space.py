@@ -28,6 +28,7 @@ LABELS = {"lr": "α", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
           "hidden_units": "hidden units", "layers": "layers", "batch_size": "mini-batch size",
           "decay_rate": "decay rate"}
 MAX_BUDGET = 10_000  # trials in one search
+MAX_INT_VALUES = 10_000  # whole numbers an int axis may span (its values are listed)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class Axis:
         else:
             low = check_range(lo, self.low, 0.0 if self.scale == "int" else 1.0, None)
             high = check_range(hi, self.high, low, None)
+            if self.scale == "int" and high - low + 1 > MAX_INT_VALUES:
+                raise ValueError(f"{self.label} range [{low:g}, {high:g}] holds more than "
+                                 f"{MAX_INT_VALUES:,} whole numbers; an axis may hold at most "
+                                 f"{MAX_INT_VALUES:,}")
             if not self.values_between(low, high):
                 kind = "integer" if self.scale == "int" else "power of two"
                 raise ValueError(f"{self.label} range [{low:g}, {high:g}] holds no {kind}")

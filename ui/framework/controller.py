@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from simulator.validation import TooMany
+
 from ..session import check_like, check_version
 from .worker import JobRunner
 
@@ -359,6 +361,12 @@ def _merge(base: dict[str, Any], key: str, value: Any, attempt: Attempt, path: s
     try:
         attempt({**base, key: value})
         return {**base, key: value}, []
+    except TooMany as exc:  # a list too long, and only that: cut it at once, not item by item
+        if isinstance(value, list) and 0 < exc.limit < len(value):
+            cut = _merge(base, key, value[: exc.limit], attempt, path)
+            note = f"{path}: {len(value):,} items; the first {exc.limit:,} were kept"
+            return cut[0], [note, *cut[1]]
+        reason = [_named(path, exc)]
     except LOAD_ERRORS as exc:
         reason = [_named(path, exc)]
     old = base.get(key)
