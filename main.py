@@ -103,6 +103,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = ap.parse_args(argv)
     if args.gif is None and args.frames is not None:
         ap.error("argument --frames: only with --gif")
+    if args.preset is not None and not args.preset.strip():
+        ap.error("argument --preset: a preset's name, not an empty one (see the Presets menu)")
     args.frames = 60 if args.frames is None else args.frames
     return args
 

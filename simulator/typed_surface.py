@@ -33,8 +33,10 @@ def check_domain(domain: Any) -> tuple[float, float, float, float]:
     for name, v in zip(("xmin", "xmax", "ymin", "ymax"), domain, strict=True):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
             raise ValueError(f"domain {name} must be a number, got {v!r}")
-        if not abs(float(v)) <= MAX_DOMAIN:
-            raise ValueError(f"domain {name} must be in [{-MAX_DOMAIN:g}, {MAX_DOMAIN:g}], got {v!r}")
+        if not abs(v) <= MAX_DOMAIN:  # compared as it is: an int too large for a float is refused
+            shown = (f"about 10^{int(int(v).bit_length() * math.log10(2))}"
+                     if isinstance(v, (int, np.integer)) and abs(v) > 10**15 else repr(v))
+            raise ValueError(f"domain {name} must be in [{-MAX_DOMAIN:g}, {MAX_DOMAIN:g}], got {shown}")
         out.append(float(v))
     x0, x1, y0, y1 = out
     for lo, hi, axis in ((x0, x1, "x"), (y0, y1, "y")):

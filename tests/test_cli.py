@@ -66,6 +66,7 @@ def test_a_preset_recorded_as_a_gif_and_a_picture_for_slides(tmp_path):
     (["--frames", "5"], "argument --frames: only with --gif"),
     (["--scale", "inf", "--screenshot", "x.png"], "argument --scale: must be a number in"),
     (["--page", "nope"], "argument --page: invalid choice: 'nope'"),
+    (["--preset", "", "--screenshot", "x.png"], "argument --preset: a preset's name"),
 ])
 def test_a_bad_argument_is_one_clear_line_and_status_2(capsys, args, words):
     from main import parse_args

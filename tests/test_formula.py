@@ -237,3 +237,10 @@ def test_typographic_minus_and_times_pasted_from_notes_are_read():
     assert float(s.f(1.0, 1.0)) == -1.0
     with pytest.raises(ValueError, match="unknown name 'z' at column 10"):
         from_formula("x**2 − 2×z", DOMAIN)  # columns count the pasted characters
+
+
+@pytest.mark.parametrize("huge", [10**140, 10**400, -(10**5000)], ids=["1e140", "1e400", "-1e5000"])
+def test_a_domain_of_huge_integers_is_refused_by_its_bound(huge):
+    """A JSON or typed domain may hold integers too large for a float: OverflowError before."""
+    with pytest.raises(ValueError, match=r"domain xmin must be in \[-1000, 1000\], got about 10\^"):
+        from_formula("x**2 + y**2", [huge, 1, -1, 1])
