@@ -284,10 +284,16 @@ class LabController(QObject):
         check_like("", settings, self.kinds_example())
         self._load_settings(settings)
 
+    _kinds: dict[str, Any] | None = None
+
     def kinds_example(self) -> dict[str, Any]:
-        """What a loaded field's JSON kind is checked against (``check_like``): the settings in
-        force, less any field whose kind may change (the engine checks those)."""
-        return self.settings_dict()
+        """What a loaded field's JSON kind is checked against (``check_like``): the lab's settings
+        as first asked, before anything was loaded, so a kind comes from the setting's
+        declaration (its default), never from a value in force (an "lr": 1 once adopted made
+        every later fraction "not a whole number")."""
+        if self._kinds is None:
+            self._kinds = self.settings_dict()
+        return self._kinds
 
     def _unpack(self, data: Any, notes: list[str] | None = None) -> tuple[dict[str, Any], int | None]:
         if not isinstance(data, dict):

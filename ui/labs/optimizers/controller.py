@@ -210,7 +210,7 @@ class OptimizerController(LabController):
 
     def kinds_example(self) -> dict[str, Any]:
         # A twin's value is a number or true/false by its key ("lr" or "decay"): check_twin's to judge.
-        return {k: v for k, v in self.settings_dict().items() if k != "twins"}
+        return {k: v for k, v in super().kinds_example().items() if k != "twins"}
 
     def _load_settings(self, data: dict[str, Any]) -> None:
         if not isinstance(data, dict):
