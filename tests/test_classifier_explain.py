@@ -60,7 +60,7 @@ def test_worked_example_text_and_its_errors():
     assert not ok and "at least two numbers" in html
     html, ok = explain.worked_example_html("1000, -1000")
     assert ok and "[1.000, 0.000]" in html and "overflows" in html
-    assert "Σ t = ∞" in html and "inf" not in html and "nan" not in html
+    assert "Σ t = 1.97×10<sup>434</sup>" in html and "inf" not in html and "nan" not in html
     html, ok = explain.worked_example_html("1000, 0, -1000", label=2)
     assert ok and "<b>2000.000</b>" in html  # log-softmax: log Σ e^z − z_3 = 1000 + 1000, not 690.8
     assert softmax_steps(np.array([1000.0, 0.0, -1000.0]), label=1)["loss"] == pytest.approx(1000.0)
@@ -97,3 +97,13 @@ def test_a_loss_that_is_not_a_number_is_never_shown():
 
 def test_warp_labels_count_from_one():
     assert explain.warp_labels(0, 0, 2) == ("a1 of hidden layer 1", "a3 of hidden layer 1")
+
+
+def test_the_worked_example_shows_numbers_never_inf_or_nan():
+    """z = [1000, 0, −1000] showed Σt = ∞; z = 1e308, −1e308 showed σ(−inf). Now t and Σt are
+    powers of ten from their logs, and z beyond ±1e6 is refused by name."""
+    html, ok = explain.worked_example_html("1000, 0, -1000", label=2, base=0)
+    assert ok and "∞" not in html and "inf" not in html and "nan" not in html
+    assert "1.97×10<sup>434</sup>" in html and "<b>2000.000</b>" in html
+    html, ok = explain.worked_example_html("1e308, -1e308", label=0, base=0)
+    assert not ok and "z must be in" in html and "σ(" not in html

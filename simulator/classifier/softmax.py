@@ -11,12 +11,15 @@ import numpy as np
 from ..nn import softmax
 from ..validation import check_label, check_range
 
+MAX_LOGIT = 1e6  # |z| beyond it teaches nothing more, and z_1 − z_0 would overflow to ±inf
+
 
 def softmax_steps(z: np.ndarray, label: int | None = None) -> dict[str, Any]:
     """The notes' softmax computation for logits z: t = e^z, sum t, a = t / sum t, the hardmax
     and the predicted class, and, for a true class ``label``, the loss -log a_label and
-    dz = a - y. ``t`` overflows to inf for z above ~709; ``a`` is computed stably."""
-    z = np.asarray(check_range("z", z), dtype=float)
+    dz = a - y. ``t`` overflows to inf for z above ~709 (``log_sum_t`` = log Σ t stays finite);
+    ``a`` is computed stably. ValueError for |z| above MAX_LOGIT."""
+    z = np.asarray(check_range("z", z, low=-MAX_LOGIT, high=MAX_LOGIT), dtype=float)
     if z.ndim != 1 or len(z) == 0:
         raise ValueError(f"z must be a list of logits, one per class, got shape {z.shape}")
     with np.errstate(over="ignore"):
@@ -24,16 +27,17 @@ def softmax_steps(z: np.ndarray, label: int | None = None) -> dict[str, Any]:
     a = softmax(z)
     hard = np.zeros_like(a)
     hard[int(np.argmax(z))] = 1.0
-    out: dict[str, Any] = {"z": z, "t": t, "sum_t": float(np.sum(t)), "a": a, "hardmax": hard,
-                           "predicted": int(np.argmax(z))}
+    top = float(np.max(z))
+    log_sum_t = top + float(np.log(np.sum(np.exp(z - top))))  # log Σ e^z, finite however large z is
+    out: dict[str, Any] = {"z": z, "t": t, "sum_t": float(np.sum(t)), "log_sum_t": log_sum_t,
+                           "a": a, "hardmax": hard, "predicted": int(np.argmax(z))}
     if len(z) == 2:  # C = 2 is logistic regression: a_1 = σ(z_1 − z_0)
         out["sigmoid"] = float(sigmoid(z[1] - z[0]))
     if label is not None:
         out.update(_loss_terms(a, label))
         # L = −log a_label = log Σ e^z − z_label, computed as such (log-softmax): exact where
         # e^z overflows or a_label underflows to 0 (z = [1000, 0, −1000], class 2: L = 1000).
-        top = float(np.max(z))
-        out["loss"] = float(top + np.log(np.sum(np.exp(z - top))) - z[out["label"]])
+        out["loss"] = float(log_sum_t - z[out["label"]])
     return out
 
 

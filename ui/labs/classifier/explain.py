@@ -38,14 +38,19 @@ def _vec(v: np.ndarray, digits: int = 3) -> str:
     return "[" + ", ".join(_fixed(float(x), digits) for x in v) + "]"
 
 
-def _t_num(x: float) -> str:
-    """One t = e^z or Σ t: four significant digits (148.4, 7.389, 0.3679), ∞ where it overflows."""
-    return f"{x:.4g}" if math.isfinite(x) else "∞"
+def _t_num(x: float, log: float) -> str:
+    """One t = e^z or Σ t (``log`` its natural log): four significant digits (148.4, 7.389,
+    0.3679), and where e^z overflows a float, a power of ten from its log (e^1000 = 1.97×10^434)."""
+    if math.isfinite(x):
+        return f"{x:.4g}"
+    k = log / math.log(10.0)
+    power = math.floor(k)
+    return f"{10 ** (k - power):.3g}×10<sup>{power:,}</sup>"
 
 
-def _t_vec(t: np.ndarray) -> str:
+def _t_vec(t: np.ndarray, z: np.ndarray) -> str:
     """t to the same four significant digits as Σ t beside it."""
-    return "[" + ", ".join(_t_num(float(x)) for x in t) + "]"
+    return "[" + ", ".join(_t_num(float(x), float(v)) for x, v in zip(t, z, strict=True)) + "]"
 
 
 def softmax_html(steps: dict[str, Any], digits: int = 3, base: int = 0) -> str:
@@ -56,8 +61,8 @@ def softmax_html(steps: dict[str, Any], digits: int = 3, base: int = 0) -> str:
     overflow = "" if np.all(np.isfinite(t)) else " (overflows: computed as e<sup>z − max z</sup>)"
     sum_t = steps["sum_t"]
     rows = [f"z = {_vec(z, 2)}",
-            f"t = e<sup>z</sup> = {_t_vec(t)}{overflow}",
-            f"Σ t = {_t_num(sum_t)}",
+            f"t = e<sup>z</sup> = {_t_vec(t, z)}{overflow}",
+            f"Σ t = {_t_num(sum_t, steps['log_sum_t'])}",
             f"a = t / Σ t = <b>{_vec(a, digits)}</b>",
             f"hardmax(z) = [{', '.join(str(int(h)) for h in steps['hardmax'])}]"]
     if "sigmoid" in steps:

@@ -147,7 +147,13 @@ class ClassifierPage(LabPage):
             self.probe.clear(C)
             return
         label = self.probe_label if self.probe_label < C else None
-        self.probe.draw(*self.probe_at, t.probe(*self.probe_at, label))
+        try:
+            steps = t.probe(*self.probe_at, label)
+        except ValueError as exc:  # logits beyond what the worked example shows (|z| > 1e6)
+            self.probe.clear(C)
+            self.lab.message.emit(f"The probe cannot show this point: {exc}")
+            return
+        self.probe.draw(*self.probe_at, steps)
 
     # -- export ---------------------------------------------------------------------------------
 
