@@ -366,3 +366,42 @@ def test_a_long_run_keeps_every_record_bounded_and_its_recent_window_whole(monke
     assert its[0] == 1 and its[-1] == 600
     assert its[-32:].tolist() == list(range(569, 601))  # the recent rows: every iteration
     assert len(exp.bn.costs) <= exp.bn.costs.capacity
+
+
+def test_a_bn_layer_with_b_computes_as_without_it_and_b_gets_no_gradient():
+    """The notes: with batch norm, b cancels in z − μ. MLP(bn_bias=True) keeps a b to show it:
+    the same loss as without for any b, db = 0 (to rounding), the notes' backward and the fused
+    one agree, and test mode (BN folded into the weights, b with it) equals layer by layer."""
+    from simulator.nn import MLP
+    from simulator.nn.functional import softmax_cross_entropy
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(32, 2)), rng.integers(0, 3, 32)
+    plain = MLP([2, 5, 4, 3], batchnorm=True, seed=1, activation="tanh")
+    biased = MLP([2, 5, 4, 3], batchnorm=True, seed=1, activation="tanh", bn_bias=True)
+    assert biased.param_names == ["W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2",
+                                  "W3", "b3"]
+    state = {**biased.state_dict(), **plain.state_dict(), "b1": rng.normal(size=5) * 3,
+             "b2": rng.normal(size=4) * 3}
+    biased.load_state_dict(state)
+    loss, grads = biased.loss_and_grads(X, y)
+    assert abs(loss - plain.loss_and_grads(X, y)[0]) < 1e-12
+    for name in ("b1", "b2"):
+        assert np.abs(grads[biased.param_names.index(name)]).max() < 1e-12
+    _, dz = softmax_cross_entropy(biased.forward(X), y)
+    notes = biased.backward(dz)
+    assert all(np.allclose(a, b, atol=1e-12) for a, b in zip(grads, notes, strict=True))
+    layered = biased.forward(X, training=False)
+    assert np.allclose(biased.predict_proba(X), np.exp(layered) / np.exp(layered).sum(1, keepdims=True))
+    assert biased.copy().bn_bias
+
+
+def test_twins_with_and_without_b_train_alike():
+    from simulator.batchnorm import default_settings
+    from simulator.batchnorm.bias import compare_bias
+
+    run = compare_bias(default_settings(), iterations=60)
+    assert run.gap < 1e-9 and run.largest_db < 1e-12 and run.b_moved < 1e-9
+    assert run.drop > 0.2 and np.abs(run.b_start).max() > 0.5  # b started far from 0
+    with pytest.raises(ValueError, match="hidden layer"):
+        compare_bias(default_settings().replace(hidden=()))

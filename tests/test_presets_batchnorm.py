@@ -102,3 +102,25 @@ def test_covariate_shift_is_drawn_from_iteration_0_on_shared_axes(make_page):
     assert view.shift["plain"][0].getData()[0][0] == 0  # the band starts at iteration 0
     ranges = [p.getViewBox().viewRange() for p in view.moment_plots.values()]
     assert ranges[0] == ranges[1]  # both histograms on the same axes
+
+
+def test_the_no_b_preset_measures_in_the_background_and_shows_its_verdict(qtbot, make_page):
+    """The preset opens the No b tab, measures there in the worker, draws both twins' J (one on the
+    other) and b at the start and end, and the preset bar shows the verdict of that run."""
+    from ui.main_window import MainWindow
+
+    win = MainWindow(session_path=None)
+    qtbot.addWidget(win)
+    preset = PRESETS["No b: batch norm makes a layer's bias useless"]
+    assert win.apply_preset({**preset, "page": "batchnorm"})
+    page = win.pages["batchnorm"]
+    assert page.tabs.currentWidget() is page.bias
+    qtbot.waitUntil(lambda: page.lab.bias is not None, timeout=30_000)
+    run = page.lab.bias
+    assert np.array_equal(page.bias.without.yData, run.without)
+    assert np.array_equal(page.bias.with_b.yData, run.with_b)
+    assert len(page.bias.b_end.yData) == 16
+    qtbot.waitUntil(lambda: page.preset_bar.verdict is not None, timeout=10_000)
+    assert page.preset_bar.verdict.holds and "differed by at most" in page.preset_bar.verdict.text
+    page.lab.configure(lr=0.1)  # a change: the measurement was of the old settings
+    assert page.lab.bias is None and len(page.bias.without.yData or []) == 0

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..batchnorm import BNExperiment, default_settings
+from ..batchnorm.bias import BiasRun, compare_bias
 from ..batchnorm.lessons import shift_size
 from ..training import ClassifierSettings
 from . import Claim, Verdict, share
@@ -27,6 +28,7 @@ class BNRun:
     corrected: bool = True
     layer: int = 0
     unit: int = 0
+    bias: BiasRun | None = None  # the page's "No b" measurement, if it made one
 
 
 def variant(data: dict[str, Any], claim: Claim, k: int) -> BNRun:
@@ -52,6 +54,8 @@ def run(r: BNRun, claim: Claim) -> BNRun:
 
 
 def ready(r: BNRun, claim: Claim) -> bool:
+    if claim.ready is not None:
+        return claim.ready(r)
     return r.experiment.diverged or done(r, claim.unit) >= claim.steps
 
 
@@ -143,6 +147,16 @@ def slow_ewa(r: BNRun) -> Verdict:
                           f"of σ² is {ratio:.2f} of the mini-batches' mean σ² (1 − ρᵗ = {1 - rho**t:.2f}).")
 
 
+def b_useless(r: BNRun) -> Verdict:
+    """With batch norm, a layer's b cancels in z − μ: twins with and without it, from the same
+    weights on the same mini-batches, have the same J to rounding, and b's gradient is 0."""
+    b = r.bias if r.bias is not None else compare_bias(r.experiment.settings)
+    holds = b.gap < 1e-9 and b.largest_db < 1e-12 and b.b_moved < 1e-9 and b.drop > 0.2
+    return Verdict(holds, f"Over {len(b.without)} mini-batches J fell {b.drop:.2f}; with b and "
+                          f"without, J differed by at most {b.gap:.0e} (rounding). b's gradient "
+                          f"stayed below {b.largest_db:.0e}, and b moved at most {b.b_moved:.0e}.")
+
+
 CLAIMS: dict[str, Claim] = {
     "bn_speeds_training": Claim(25, bn_speeds_training, unit="epoch"),
     "covariate_shift": Claim(800, covariate_shift),
@@ -151,6 +165,8 @@ CLAIMS: dict[str, Claim] = {
     "large_batch": Claim(100, large_batch),
     "noise_shrinks": Claim(200, noise_shrinks),
     "slow_ewa": Claim(10, slow_ewa),
+    # Measured on the page's own "No b" run (the preset asks for it), in the tests afresh.
+    "b_useless": Claim(0, b_useless, ready=lambda r: r.bias is not None),
 }
 
 __all__ = ["CLAIMS", "BNRun", "variant", "run", "ready", "scatter"]

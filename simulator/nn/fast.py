@@ -48,16 +48,18 @@ class FlatParameters:
     norms: list[BatchNorm | None]
     grads: list[np.ndarray]
 
-    def _lay_out(self, sizes: Sequence[int], batchnorm: bool, dtype: Any) -> list[tuple[Any, ...]]:
+    def _lay_out(self, sizes: Sequence[int], batchnorm: bool, dtype: Any,
+                 bn_bias: bool = False) -> list[tuple[Any, ...]]:
         """Make ``theta``, ``params`` and ``param_names``; return (W, b, gamma, beta) per layer,
-        None where absent."""
+        None where absent (a BN layer has no b unless ``bn_bias``)."""
         n_layers = len(sizes) - 1
         names: list[str] = []
         shapes: list[tuple[int, ...]] = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
             with_bn = batchnorm and i < n_layers
-            names += [f"W{i}", f"gamma{i}", f"beta{i}"] if with_bn else [f"W{i}", f"b{i}"]
-            shapes += [(n_in, n_out)] + [(n_out,)] * (2 if with_bn else 1)
+            names += [f"W{i}", f"b{i}"] if not with_bn or bn_bias else [f"W{i}"]
+            names += [f"gamma{i}", f"beta{i}"] if with_bn else []
+            shapes += [(n_in, n_out)] + [(n_out,)] * (len(names) - len(shapes) - 1)
         self.param_names = names
         self._slots: list[tuple[int, int, tuple[int, ...]]] = []  # start, stop, shape in theta
         offset = 0
@@ -316,7 +318,8 @@ class FoldedInference:
                 mean, var = (bn.running_mean, bn.running_var) if bn_stats is None else bn_stats[k]
                 k += 1
                 scale = bn.gamma / np.sqrt(np.asarray(var, dtype=np.float64) + bn.eps)
-                W, b = dense.W * scale, bn.beta - np.asarray(mean) * scale
+                shift = np.asarray(mean) if dense.b is None else np.asarray(mean) - dense.b
+                W, b = dense.W * scale, bn.beta - shift * scale
             out.append((W.astype(dtype), b.astype(dtype)))
         return out
 

@@ -28,8 +28,9 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
     ``sizes`` lists the units per layer, input first and classes last: [2, 3] is softmax regression,
     [2, 16, 16, 4] has two hidden layers of 16 units and 4 classes. With ``batchnorm=True`` every
     hidden layer is Dense -> BatchNorm -> activation, and its Dense has no b (BN subtracts the batch
-    mean, which cancels any constant b). Walk the layers with ``hidden_layers`` and ``output_layer``.
-    ``params`` lists W1, b1, W2, b2, ... (W1, gamma1, beta1 for a BN layer), named by
+    mean, which cancels any constant b; ``bn_bias=True`` keeps one, to show that it is useless).
+    Walk the layers with ``hidden_layers`` and ``output_layer``. ``params`` lists W1, b1, W2, b2,
+    ... (W1, gamma1, beta1 for a BN layer; W1, b1, gamma1, beta1 with ``bn_bias``), named by
     ``param_names``: views into one flat vector ``theta`` (see fast.FlatParameters).
 
     W ~ N(0, 2/n_in) before ReLU (He), N(0, 1/n_in) before tanh and softmax (Xavier); b and beta 0,
@@ -48,6 +49,7 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
         bn_momentum: float = 0.9,
         bn_eps: float = 1e-5,
         dtype: Any = np.float64,
+        bn_bias: bool = False,
     ) -> None:
         sizes = check_sizes(sizes)
         self._g, self._g_backward = get_activation(activation)
@@ -62,7 +64,8 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
         # Kept for old callers; hidden_layers and output_layer are the public way to walk the layers.
         self.dense: list[Dense] = []  # every layer
         self.norms: list[BatchNorm | None] = []  # one per hidden layer
-        for W, b, gamma, beta in self._lay_out(sizes, self.batchnorm, dtype):  # views into theta
+        self.bn_bias = bool(bn_bias) and self.batchnorm
+        for W, b, gamma, beta in self._lay_out(sizes, self.batchnorm, dtype, self.bn_bias):
             if len(self.dense) < len(sizes) - 2:  # a hidden layer
                 bn = None if gamma is None else BatchNorm(W.shape[1], bn_momentum, bn_eps, dtype)
                 if bn is not None:
@@ -139,7 +142,8 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
             if bn is not None:
                 dz = bn.backward(dz)  # dz, and dgamma, dbeta
             dW, db, da = dense.backward(a_in, dz)
-            per_layer.append([dW, db] if bn is None else [dW, bn.dgamma, bn.dbeta])
+            per_layer.append([dW, db] if bn is None else
+                             [dW, *([db] if db is not None else []), bn.dgamma, bn.dbeta])
         self.grads = [g for layer in reversed(per_layer) for g in layer]
         return self.grads
 
@@ -238,7 +242,7 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
         other = MLP(
             self.sizes, activation=self.activation, batchnorm=self.batchnorm, seed=self.seed,
             l2=self.l2, l1=self.l1, bn_momentum=bns[0].momentum if bns else 0.9,
-            bn_eps=bns[0].eps if bns else 1e-5, dtype=self.dtype,
+            bn_eps=bns[0].eps if bns else 1e-5, dtype=self.dtype, bn_bias=self.bn_bias,
         )
         other.load_state_dict(self.state_dict())
         for mine, theirs in zip(bns, other.bn_layers, strict=True):

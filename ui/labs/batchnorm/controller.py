@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from simulator.batchnorm import BNExperiment, default_settings
+from simulator.batchnorm.bias import BiasRun, compare_bias
 from simulator.claims import Verdict
 from simulator.claims.batchnorm import CLAIMS, BNRun, ready
 from simulator.training import ClassifierSettings
@@ -56,6 +57,8 @@ class BatchNormController(LabController):
     key = "batchnorm"
     MAX_SPEED = 50
     DEFAULT_SPEED = 2
+    PRESET_ACTIONS = ("measure_bias",)
+    bias_changed = Signal()  # a "No b" measurement started, ended or was cancelled
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
         super().__init__(parent, interval_ms)
@@ -70,6 +73,7 @@ class BatchNormController(LabController):
         self.test_batch_size = 16
         self.example_index = 0
         self._announced = False  # a twin's divergence was reported
+        self.bias: BiasRun | None = None  # the last "No b" measurement
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -100,6 +104,7 @@ class BatchNormController(LabController):
     def _adopt(self, changes: dict[str, Any]) -> None:
         self.experiment.apply(self.settings.replace(**changes))
         self._announced = False
+        self._forget_bias()
         self.layer = min(self.layer, len(self.experiment.units) - 1)
         self.unit = min(self.unit, self.experiment.units[self.layer] - 1)
 
@@ -163,9 +168,36 @@ class BatchNormController(LabController):
     def next_example(self) -> bool:
         return self.set_example(self.example_index + 1)
 
+    def _forget_bias(self) -> None:
+        """New settings: the "No b" measurement was of the old ones."""
+        if self.bias is not None:
+            self.bias = None
+            self.bias_changed.emit()
+
+    def measure_bias(self) -> bool:
+        """Train the settings in force without and with a b in the BN layers, from the same
+        weights on the same mini-batches, in the worker; ``bias_changed`` when it is done. Not a
+        settings change: a preset that asks for it stays in force."""
+        settings = self.settings
+
+        def done(run: BiasRun | None) -> None:
+            if run is not None:
+                self.bias = run
+            self.bias_changed.emit()
+
+        def failed(text: str) -> None:
+            self.error.emit(f"measuring b failed: {text}")
+            self.bias_changed.emit()
+
+        started = self.jobs().start(lambda report: compare_bias(settings, progress=report), done,
+                                    on_failed=failed)
+        if started:
+            self.bias_changed.emit()
+        return started
+
     def measure_claim(self, key: str) -> Verdict | None:
         claim = CLAIMS.get(key)
-        run = BNRun(self.experiment, self.corrected, self.layer, self.unit)
+        run = BNRun(self.experiment, self.corrected, self.layer, self.unit, self.bias)
         if claim is None or not ready(run, claim):
             return None
         return claim.measure(run)
@@ -194,6 +226,7 @@ class BatchNormController(LabController):
         self.experiment = experiment
         self.corrected = corrected
         self._announced = False
+        self._forget_bias()
         self._watch(layer, unit)
         self.example_index %= self.n_test
 

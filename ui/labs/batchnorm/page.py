@@ -19,7 +19,7 @@ from ui.framework.presentation import set_html
 from .controller import BatchNormController
 from .explain import HELP_HTML, explain_html
 from .panel import BatchNormPanel
-from .views import StatsView, TestTimeView, TwinsView
+from .views import BiasView, StatsView, TestTimeView, TwinsView
 
 EXPLAIN_WIDTH = 330
 
@@ -44,6 +44,9 @@ class BatchNormPage(LabPage):
         self.tabs.addTab(self.stats, "Statistics")
         self.tabs.addTab(self.test_time, "Test time")
         self.tabs.addTab(self.twins, "Twins")
+        self.bias = BiasView(lab)
+        self.tabs.addTab(self.bias, "No b")
+        lab.bias_changed.connect(self._measure)  # a preset's claim on the measurement in front
         self.tabs.currentChanged.connect(lambda _: self.redraw(force=True))
         self.view_tabs = self.tabs
 

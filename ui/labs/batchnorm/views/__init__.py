@@ -1,8 +1,10 @@
-"""The batch-norm lab's views, one per tab: ``StatsView``, ``TestTimeView``, ``TwinsView``.
+"""The batch-norm lab's views, one per tab: ``StatsView``, ``TestTimeView``, ``TwinsView``,
+``BiasView``.
 Each builds its plot items once and only calls ``setData`` in ``draw()``."""
 
+from .bias import BiasView
 from .stats import StatsView
 from .test_time import TestTimeView
 from .twins import TwinsView
 
-__all__ = ["StatsView", "TestTimeView", "TwinsView"]
+__all__ = ["BiasView", "StatsView", "TestTimeView", "TwinsView"]
