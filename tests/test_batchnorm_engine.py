@@ -405,3 +405,20 @@ def test_twins_with_and_without_b_train_alike():
     assert run.drop > 0.2 and np.abs(run.b_start).max() > 0.5  # b started far from 0
     with pytest.raises(ValueError, match="hidden layer"):
         compare_bias(default_settings().replace(hidden=()))
+
+
+def test_layer_chain_normalizes_every_unit_of_the_last_mini_batch():
+    from simulator.batchnorm.lessons import layer_chain
+
+    e = BNExperiment()
+    assert layer_chain(e.model, 0) == {}  # before any mini-batch
+    for _ in range(20):
+        e.step()
+    v = layer_chain(e.model, 0)
+    m, units = e.settings.batch_size, e.units[0]
+    assert all(v[k].shape == (m, units) for k in ("z", "z_norm", "z_tilde", "a"))
+    assert np.abs(v["z_norm"].mean(axis=0)).max() < 1e-9
+    assert np.abs(v["z_norm"].var(axis=0) - 1).max() < 0.01
+    assert np.allclose(v["a"], np.tanh(v["z_tilde"]))
+    with pytest.raises(ValueError, match="layer must be in"):
+        layer_chain(e.model, 5)

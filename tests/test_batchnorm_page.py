@@ -249,3 +249,17 @@ def test_twins_tab_shows_train_and_test_losses_moments_and_the_noise_curve(qtbot
     x, y = twins.noise_curve.getData()
     assert len(x) == 7 and y[0] > y[-1] > 0
     assert "mean" in twins.moment_plots["plain"].titleLabel.text
+
+
+def test_the_layer_tab_draws_the_whole_chain_of_the_watched_layer(make_page):
+    page = make_page("batchnorm")
+    page.tabs.setCurrentWidget(page.layer_view)
+    page.lab.run(5)
+    page.redraw(force=True)
+    m, units = page.lab.settings.batch_size, page.lab.experiment.units[page.lab.layer]
+    for name, scatter in page.layer_view.scatters.items():
+        assert len(scatter.data) == m * units, name
+    z_norm = page.layer_view.scatters["z_norm"].data["y"].reshape(m, units)
+    assert np.abs(z_norm.mean(axis=0)).max() < 1e-9
+    watched = page.layer_view.scatters["z"].data["brush"]
+    assert watched[page.lab.unit] != watched[(page.lab.unit + 1) % units]

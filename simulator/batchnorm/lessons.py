@@ -135,6 +135,24 @@ def chain(model: MLP, layer: int, unit: int) -> dict[str, Any]:
     return out
 
 
+def layer_chain(model: MLP, layer: int) -> dict[str, np.ndarray]:
+    """The notes' chain for a whole hidden layer on the last training mini-batch: z (m, units),
+    z_norm = (z − μ) / √(σ² + ε) with that batch's μ and σ² (every unit's mean 0, variance about
+    1), z̃ = γ z_norm + β with the γ and β of that pass, and a = g(z̃); each (m, units). Empty
+    before any training pass; z_norm is z itself without batch norm."""
+    hidden = model.hidden
+    if not 0 <= layer < len(model.hidden_layers):
+        raise ValueError(f"layer must be in [0, {len(model.hidden_layers) - 1}], got {layer}")
+    if len(hidden) <= layer or not len(hidden[layer].z):
+        return {}
+    h = hidden[layer]
+    bn = model.hidden_layers[layer][1]
+    z = np.array(h.z, dtype=float)
+    z_norm = z if bn is None else (z - bn.batch_mean) / np.sqrt(bn.batch_var + bn.eps)
+    return {"z": z, "z_norm": z_norm, "z_tilde": np.array(h.z_tilde, dtype=float),
+            "a": np.array(h.a, dtype=float)}
+
+
 def undo_normalization(bn: BatchNorm) -> None:
     """gamma = sqrt(sigma^2 + eps) and beta = mu of the last mini-batch, in place (they are views
     into the model's flat parameters): z_tilde = gamma z_norm + beta = z for that batch. Batch
@@ -148,4 +166,4 @@ def undo_normalization(bn: BatchNorm) -> None:
 
 
 __all__ = ["SHIFT_MOMENTS", "NOISE_SIZES", "Moments", "moment_stats", "shift_size",
-           "batched_values", "batch_noise", "chain", "undo_normalization"]
+           "batched_values", "batch_noise", "chain", "layer_chain", "undo_normalization"]

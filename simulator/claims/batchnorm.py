@@ -12,7 +12,7 @@ import numpy as np
 
 from ..batchnorm import BNExperiment, default_settings
 from ..batchnorm.bias import BiasRun, compare_bias
-from ..batchnorm.lessons import shift_size
+from ..batchnorm.lessons import layer_chain, shift_size
 from ..training import ClassifierSettings
 from . import Claim, Verdict, share
 
@@ -147,6 +147,20 @@ def slow_ewa(r: BNRun) -> Verdict:
                           f"of σ² is {ratio:.2f} of the mini-batches' mean σ² (1 − ρᵗ = {1 - rho**t:.2f}).")
 
 
+def whole_layer(r: BNRun) -> Verdict:
+    """On the last mini-batch, the watched layer's z has a spread of its own per unit; z_norm has
+    mean 0 and variance 1 (less ε's share) in every unit."""
+    v = layer_chain(r.experiment.model, r.layer)
+    spread = v["z"].std(axis=0)
+    mean = float(np.abs(v["z_norm"].mean(axis=0)).max())
+    var = float(np.abs(v["z_norm"].var(axis=0) - 1.0).max())
+    holds = spread.max() > 2 * spread.min() and mean < 1e-9 and var < 0.01
+    return Verdict(holds, f"Layer {r.layer + 1}, last mini-batch: the units' z spread from "
+                          f"{spread.min():.2f} to {spread.max():.2f} (std); after normalizing, every "
+                          f"unit's mean is within {mean:.0e} of 0 and its variance within "
+                          f"{var:.0e} of 1.")
+
+
 def b_useless(r: BNRun) -> Verdict:
     """With batch norm, a layer's b cancels in z − μ: twins with and without it, from the same
     weights on the same mini-batches, have the same J to rounding, and b's gradient is 0."""
@@ -165,6 +179,7 @@ CLAIMS: dict[str, Claim] = {
     "large_batch": Claim(100, large_batch),
     "noise_shrinks": Claim(200, noise_shrinks),
     "slow_ewa": Claim(10, slow_ewa),
+    "whole_layer": Claim(50, whole_layer),
     # Measured on the page's own "No b" run (the preset asks for it), in the tests afresh.
     "b_useless": Claim(0, b_useless, ready=lambda r: r.bias is not None),
 }

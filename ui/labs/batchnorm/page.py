@@ -19,7 +19,7 @@ from ui.framework.presentation import set_html
 from .controller import BatchNormController
 from .explain import HELP_HTML, explain_html
 from .panel import BatchNormPanel
-from .views import BiasView, StatsView, TestTimeView, TwinsView
+from .views import BiasView, LayerView, StatsView, TestTimeView, TwinsView
 
 EXPLAIN_WIDTH = 330
 
@@ -44,6 +44,8 @@ class BatchNormPage(LabPage):
         self.tabs.addTab(self.stats, "Statistics")
         self.tabs.addTab(self.test_time, "Test time")
         self.tabs.addTab(self.twins, "Twins")
+        self.layer_view = LayerView(lab)
+        self.tabs.addTab(self.layer_view, "Layer")
         self.bias = BiasView(lab)
         self.tabs.addTab(self.bias, "No b")
         lab.bias_changed.connect(self._measure)  # a preset's claim on the measurement in front
@@ -75,6 +77,8 @@ class BatchNormPage(LabPage):
             self.stats.draw(rich)
         elif tab is self.twins:
             self.twins.draw(rich, force)
+        elif tab is self.layer_view and rich:  # 4 × m × units dots: five times a second
+            self.layer_view.draw()
         if rich:
             if tab is self.test_time:
                 self.test_time.draw()

@@ -1,10 +1,11 @@
 """The batch-norm lab's views, one per tab: ``StatsView``, ``TestTimeView``, ``TwinsView``,
-``BiasView``.
+``LayerView``, ``BiasView``.
 Each builds its plot items once and only calls ``setData`` in ``draw()``."""
 
 from .bias import BiasView
+from .layer import LayerView
 from .stats import StatsView
 from .test_time import TestTimeView
 from .twins import TwinsView
 
-__all__ = ["BiasView", "StatsView", "TestTimeView", "TwinsView"]
+__all__ = ["BiasView", "LayerView", "StatsView", "TestTimeView", "TwinsView"]
