@@ -233,3 +233,12 @@ def test_clicking_past_the_limit_of_added_points_is_refused_by_name(lab):
     with pytest.raises(ValueError, match="at most 10,000"):
         lab.trainer.add_point(0.0, 0.0, 0)
     assert len(lab.trainer.added) == MAX_ADDED
+
+
+def test_points_once_written_whole_still_take_fractions(lab):
+    """A list first seen empty takes its kinds from the value in force, read loosely: added
+    points loaded as [1, 1, 0] do not make a later [0.5, 0.5, 0] "not a whole number"."""
+    said = messages(lab)
+    assert lab.load({**lab.settings_dict(), "added": [[1, 1, 0]]}), said
+    assert lab.load({**lab.settings_dict(), "added": [[0.5, 0.5, 0]]}), said
+    assert lab.trainer.added == [(0.5, 0.5, 0)]

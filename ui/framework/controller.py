@@ -293,7 +293,7 @@ class LabController(QObject):
         every later fraction "not a whole number")."""
         if self._kinds is None:
             self._kinds = self.settings_dict()
-        return self._kinds
+        return _declared(self._kinds, self.settings_dict())
 
     def _unpack(self, data: Any, notes: list[str] | None = None) -> tuple[dict[str, Any], int | None]:
         if not isinstance(data, dict):
@@ -336,6 +336,28 @@ def fill_budget(advance: Callable[[int], None], cap: int, budget: float,
 # nested objects and a hostile file nests them thousands deep. Anything else is a bug.
 LOAD_ERRORS = (TypeError, ValueError, KeyError, IndexError, OverflowError, RecursionError)
 Attempt = Callable[[dict[str, Any]], None]
+
+
+def _declared(first: Any, now: Any) -> Any:
+    """The kinds to check against: the settings as first asked wherever they show a kind (a
+    number, text, true/false, a non-empty list); where they do not (an empty list, None, a key
+    added since), the value in force, its whole numbers read as numbers of any kind (a JSON
+    integer there says nothing of what the field expects)."""
+    if isinstance(first, dict) and isinstance(now, dict):
+        return {k: _declared(first[k], v) if k in first else _loose(v) for k, v in now.items()}
+    if first is None or (isinstance(first, list) and not first):
+        return _loose(now)
+    return first
+
+
+def _loose(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, list, tuple, dict)):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _loose(v) for k, v in value.items()}
+    return [_loose(v) for v in value]
 
 
 def salvage(base: dict[str, Any], incoming: dict[str, Any], attempt: Attempt,
