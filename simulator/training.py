@@ -20,7 +20,7 @@ from .classifier.softmax import softmax_steps
 from .datasets import CLASS_RANGE, DATASETS, DEFAULT_TURNS, TURNS_RANGE, Dataset
 from .nn import MLP
 from .optimizers import OPTIMIZERS
-from .own_data import freeze_points
+from .own_data import MAX_ROWS, freeze_points
 from .schedules import SCHEDULES
 from .specs import DataSpec, ModelSpec, OptimizerSpec
 from .validation import (
@@ -33,8 +33,6 @@ from .validation import (
     check_point,
     check_range,
 )
-
-MAX_ADDED = 10_000  # points a user may add by clicking (as many as an own data set may hold)
 
 # Input features, as TensorFlow Playground offers them: name -> function of (x1, x2).
 FEATURES: dict[str, Any] = {
@@ -191,7 +189,7 @@ class ClassifierTrainer:
     def __init__(self, settings: ClassifierSettings | None = None,
                  added: list[tuple[float, float, int]] | None = None) -> None:
         self.settings = settings or ClassifierSettings()
-        check_count("added points", added or [], MAX_ADDED)
+        check_count("added points", added or [], MAX_ROWS)  # as many as an own data set holds
         self.added: list[tuple[float, float, int]] = [check_added_point(p) for p in (added or [])]
         self.removed: set[int] = set()
         self.rebuild(self.settings)
@@ -274,9 +272,8 @@ class ClassifierTrainer:
 
     def add_point(self, x: float, y: float, label: int) -> None:
         check_label("class", label, self.data.n_classes)
-        if len(self.added) >= MAX_ADDED:
-            raise ValueError(f"{MAX_ADDED:,} points added already: at most {MAX_ADDED:,}; remove "
-                             "some (right-click) or load them as your own data set")
+        if len(self.added) >= MAX_ROWS:
+            raise ValueError(f"{MAX_ROWS:,} points added already, the most there may be: remove some")
         self.added.append(_point(x, y, label))
         self._refresh_training_set()
 

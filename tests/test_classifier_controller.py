@@ -227,12 +227,12 @@ def test_a_list_one_over_its_limit_is_cut_at_once_with_a_message(lab, field):
 
 
 def test_clicking_past_the_limit_of_added_points_is_refused_by_name(lab):
-    from simulator.training import MAX_ADDED
+    from simulator.own_data import MAX_ROWS
 
-    lab.load({**lab.settings_dict(), "added": _points(MAX_ADDED)})
-    with pytest.raises(ValueError, match="at most 10,000"):
+    lab.load({**lab.settings_dict(), "added": _points(MAX_ROWS)})
+    with pytest.raises(ValueError, match="10,000 points added already"):
         lab.trainer.add_point(0.0, 0.0, 0)
-    assert len(lab.trainer.added) == MAX_ADDED
+    assert len(lab.trainer.added) == MAX_ROWS
 
 
 def test_points_once_written_whole_still_take_fractions(lab):

@@ -24,6 +24,7 @@ from .functional import (
     MAX_UNITS,
     HiddenValues,
     batch_statistics,
+    per_model,
     relu,
     relu_backward,
     softmax,
@@ -32,7 +33,7 @@ from .functional import (
 )
 from .layers import BatchNorm, Dense
 from .mlp import MLP
-from .stack import MLPStack, per_model
+from .stack import MLPStack
 
 __all__ = [
     "ACTIVATIONS",

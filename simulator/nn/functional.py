@@ -217,3 +217,17 @@ class HiddenValues(NamedTuple):
     z: np.ndarray
     z_tilde: np.ndarray
     a: np.ndarray
+
+
+def per_model(values: Any, n: int, name: str = "value", dtype: Any = np.float64) -> np.ndarray:
+    """A hyperparameter per model as an (n, 1) array, which broadcasts against (n, P) parameters:
+    a number is repeated, a sequence must hold n values. ValueError names the length otherwise."""
+    kind = np.asarray(values).dtype.kind
+    if kind not in "biuf":
+        raise ValueError(f"{name} must be a number or one number per model, got {values!r:.40}")
+    arr = np.asarray(values, dtype=dtype)
+    if arr.ndim == 0:
+        return np.full((n, 1), arr, dtype=dtype)
+    if arr.size != n or arr.ndim > 2 or (arr.ndim == 2 and arr.shape[1] != 1):
+        raise ValueError(f"{name} must hold one value per model ({n}), got shape {arr.shape}")
+    return arr.reshape(n, 1)
