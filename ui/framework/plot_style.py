@@ -162,10 +162,11 @@ def _title_height_only(label: pg.LabelItem | None) -> None:
 
 
 def _fit_title_row(label: pg.LabelItem) -> None:
-    """A plot's title row (pyqtgraph fixes it at 30 px) as much taller as its text."""
+    """A plot's title row (pyqtgraph fixes it at 30 px) as much taller as its text (a title of
+    two lines gets two lines: the row clips it, so it must hold it)."""
     plot = label.parentItem()
     if isinstance(plot, pg.PlotItem) and plot.titleLabel is label and label.isVisible():
-        height = TITLE_ROW * zoom()
+        height = max(TITLE_ROW * zoom(), label.item.boundingRect().height() + 2)
         label.setMaximumHeight(height)
         plot.layout.setRowFixedHeight(0, height)
 

@@ -3,7 +3,7 @@ form, a spin box, a progress line, and the α range fields."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -54,8 +54,18 @@ class StatusLine(QWidget):
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setFixedHeight(lines * self.label.fontMetrics().lineSpacing() + 4)
+        self.lines = lines
+        self._fit_height()
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def _fit_height(self) -> None:
+        self.setFixedHeight(self.lines * self.label.fontMetrics().lineSpacing() + 4)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """A zoom changes the font: the lines keep their room."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(120, self.height())
