@@ -299,3 +299,21 @@ def test_a_number_once_written_whole_still_takes_fractions(make_controller, key)
         errors.clear()
         assert lab.load(base), (path, errors)
         assert functools.reduce(lambda d, k: d[k], path, lab.settings_dict()) == value, path
+
+
+@pytest.mark.parametrize("key, path, value, words", [
+    ("tuning", ("caviar", "alpha"), [0.001, 1e308], "α high 1e+308 is beyond what its field shows"),
+    ("tuning", ("panda", "params", "lr"), 1e308, "α 1e+308 is beyond what its field shows"),
+    ("optimizers", ("noise",), 1e10, "noise: beyond the end of its slider"),
+    ("classifier", ("n",), 100_000, "Points 100000 is beyond what its field shows (20 to 2000)"),
+])
+def test_a_value_its_field_cannot_show_is_refused_by_name(make_page, key, path, value, words):
+    """A setup adopted 1e308 while the field showed 1000 (the screen said another value than
+    the run used); now the field's range is the door, and the field and the run agree."""
+    page = make_page(key)
+    errors = []
+    page.lab.error.connect(errors.append)
+    before = functools.reduce(lambda d, k: d[k], path, page.lab.settings_dict())
+    assert not page.lab.load(_with(page.lab.settings_dict(), path, value))
+    assert words in errors[-1]
+    assert functools.reduce(lambda d, k: d[k], path, page.lab.settings_dict()) == before

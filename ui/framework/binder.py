@@ -11,7 +11,9 @@ from typing import Any
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
+    QAbstractSpinBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -64,6 +66,33 @@ def _connect(widget: QWidget, write: Callable[[Any], Any]) -> None:
         raise TypeError(f"cannot bind a {type(widget).__name__}")
 
 
+def _check_shown(b: Binding) -> None:
+    """ValueError naming the field if the value in force lies outside its widget's range (a
+    spin box would show its end instead, and the screen would say something else than the run)."""
+    try:
+        value = float(b.read())
+    except (TypeError, ValueError, OverflowError):
+        return  # not a number: the engine has judged it
+    lo, hi = b.limits() if b.limits is not None else (b.widget.minimum(), b.widget.maximum())
+    if lo <= value <= hi or hi < lo:
+        return
+    name = _field_name(b.widget)
+    if isinstance(b.widget, QAbstractSlider):  # its units are the slider's, not the setting's
+        raise ValueError(f"{name + ': ' if name else ''}beyond the end of its slider")
+    raise ValueError(f"{name + ' ' if name else ''}{value:g} is beyond what its field shows "
+                     f"({lo:g} to {hi:g})")
+
+
+def _field_name(widget: QWidget) -> str:
+    """The words beside a field (its form label), else its tooltip's first words, else ""."""
+    parent = widget.parentWidget()
+    labels = parent.findChildren(QLabel) if parent is not None else []
+    for label in labels:
+        if label.buddy() is widget and label.text():
+            return label.text().rstrip(":")
+    return widget.toolTip().split("(")[0].strip()
+
+
 class Binder:
     """The bindings of one page. ``bind`` ties a widget; ``refresh`` (connected to the
     controller's ``settings_changed``) shows every value in force.
@@ -100,6 +129,8 @@ class Binder:
         _connect(widget, user_wrote)
         binding = Binding(widget, read, enabled, limits)
         self.bindings.append(binding)
+        if isinstance(widget, (QAbstractSpinBox, QAbstractSlider)) and hasattr(self.lab, "shown_checks"):
+            self.lab.shown_checks.append(lambda: _check_shown(binding))
         self._show(binding)
         return widget
 

@@ -61,6 +61,9 @@ class LabController(QObject):
         self._last_steps_time = 0.0  # how long its steps took
         self._redraw: float | None = None  # a running estimate of the rest of a frame
         self._refused = False  # the last settings change was refused, and said so
+        # Each raises ValueError if a value in force lies beyond what its field can show (the
+        # page's Binder adds them): a loaded file is refused there, not shown as another value.
+        self.shown_checks: list[Callable[[], None]] = []
 
     # -- running --------------------------------------------------------------------------------
 
@@ -266,22 +269,27 @@ class LabController(QObject):
     def _adopt_settings(self, settings: dict[str, Any]) -> list[str]:
         """Load ``settings`` whole if it can be, else field by field (see ``salvage``); the
         messages of the fields left out."""
+        base, self._adopted = self.settings_dict(), False
         try:
-            check_like("", settings, self.kinds_example())
-            self._load_settings(settings)
+            self._try_settings(settings)
             return []
         except LOAD_ERRORS:
             pass
-        kept, bad = salvage(self.settings_dict(), settings, self._try_settings)
+        kept, bad = salvage(base, settings, self._try_settings)
         if kept is not None:
             self._load_settings(kept)
+        elif self._adopted:  # adopted, then refused as beyond its field: back as it was
+            self._load_settings(base)
         return bad
 
     def _try_settings(self, settings: dict[str, Any]) -> None:
-        """Raise as ``_load_settings`` would for these settings (they are adopted: the caller
-        loads the final ones at the end)."""
+        """Raise as ``_load_settings`` would for these settings, or if a value in force is then
+        one its field cannot show (they are adopted: the caller loads the final ones at the end)."""
         check_like("", settings, self.kinds_example())
         self._load_settings(settings)
+        self._adopted = True
+        for check in self.shown_checks:
+            check()
 
     _kinds: dict[str, Any] | None = None
 
