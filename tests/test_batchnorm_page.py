@@ -263,3 +263,13 @@ def test_the_layer_tab_draws_the_whole_chain_of_the_watched_layer(make_page):
     assert np.abs(z_norm.mean(axis=0)).max() < 1e-9
     watched = page.layer_view.scatters["z"].data["brush"]
     assert watched[page.lab.unit] != watched[(page.lab.unit + 1) % units]
+
+
+def test_reset_clears_the_message_about_the_run_before(make_page):
+    """"The run without BN diverged…" stayed on screen after Reset, over a fresh run."""
+    page = make_page("batchnorm")
+    page.lab.configure(lr=50.0)
+    page.lab.run(60)
+    assert "diverged" in page.message
+    page.lab.reset()
+    assert page.message == ""

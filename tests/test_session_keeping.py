@@ -171,3 +171,18 @@ def test_a_second_window_asks_before_it_opens(qtbot, tmp_path, monkeypatch):
     assert third.keeper.path.name == "session-2.json" and second_window_wanted(third)
     third.close()
     first.close()
+
+
+def test_a_save_killed_midway_leaves_no_temporary_for_ever(qtbot, tmp_path):
+    """A SIGKILL during a save left ``.session.json.*.tmp`` behind, never cleaned; the next
+    window to hold the session's lock removes them (another file's temporaries stay)."""
+    from ui.autosave import SessionKeeper
+
+    (tmp_path / ".session.json.ab12cd.tmp").write_text("{half")
+    (tmp_path / ".session-2.json.zz.tmp").write_text("{other")
+    keeper = SessionKeeper(tmp_path / "session.json", dict, lambda text: None)
+    try:
+        assert not (tmp_path / ".session.json.ab12cd.tmp").exists()
+        assert (tmp_path / ".session-2.json.zz.tmp").exists()
+    finally:
+        keeper.release()

@@ -69,6 +69,18 @@ def _copy_from(old: Path, new: Path) -> None:
                 return  # the old session stays where it was; this one starts afresh
 
 
+def _remove_stale_temporaries(path: Path) -> None:
+    """A save writes ``.session.json.XXXX.tmp`` and renames it; one killed mid-save leaves it
+    behind. The window holding ``path``'s lock is the only one that writes them, so any left
+    when it takes the lock are stale."""
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if tmp.is_file():
+                tmp.unlink()
+        except OSError:
+            pass  # another time
+
+
 class SessionKeeper(QObject):
     """Reads the session from ``source`` and saves it to ``path`` (the same file, unless another
     window holds its lock: then a file of this window's own, "session-2.json", and ``note`` says
@@ -95,6 +107,7 @@ class SessionKeeper(QObject):
             lock = QLockFile(str(mine) + ".lock")
             lock.setStaleLockTime(0)  # only a lock whose process has gone is stale, never by age
             if lock.tryLock(0):
+                _remove_stale_temporaries(mine)
                 if n > 1:
                     self.note = (f"Another Descent window is using {path.name}: this window "
                                  f"saves its session to {mine.name}")

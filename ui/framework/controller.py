@@ -127,6 +127,8 @@ class LabController(QObject):
 
     @Slot()
     def reset(self) -> None:
+        """Back to the start of the run; a message about the run before (it diverged) goes."""
+        self.message.emit("")
         self._reset()
         self.stepped.emit()
 
