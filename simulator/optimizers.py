@@ -14,6 +14,7 @@ change applied to W).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -87,7 +88,7 @@ class Optimizer:
                 raise ValueError(f"params[{i}] must be a float array (it is updated in place), "
                                  f"got {kind}")
         alpha = self.learning_rate(self.t + 1 if epoch is None else epoch)
-        if callable(self.lr):
+        if callable(self.lr) and not _usable(alpha):  # NaN, inf or negative: named
             check_range("the learning rate lr(epoch)", alpha, low=0.0)  # 0: a stopped model
         self.t += 1
         self.alpha = alpha
@@ -106,6 +107,15 @@ class Optimizer:
 
     def _eps(self) -> None:
         self.hyper["eps"] = check_range("eps", self.hyper["eps"], low=0.0, low_open=True)
+
+
+def _usable(alpha: Any) -> bool:
+    """A schedule's α (a number, or one per model) is finite and not negative: the check of
+    every step, so a fast one (``check_range`` then says what is wrong)."""
+    if type(alpha) is float:
+        return 0.0 <= alpha < math.inf
+    a = np.asarray(alpha)
+    return a.dtype.kind in "iuf" and bool(np.isfinite(a).all()) and bool((a >= 0).all())
 
 
 class SGD(Optimizer):

@@ -14,6 +14,7 @@ from simulator.racing import DIVERGED, explained_update
 from simulator.surfaces import Surface
 from ui.framework.plots import (
     LogScale,
+    Throttle,
     arrow_polyline,
     contour_polyline,
     fixed_plot,
@@ -112,6 +113,9 @@ class SurfaceView(pg.PlotWidget):
             p.addItem(cloud)
             self.clouds[name] = cloud
         self._noisy_look = False
+        # 4 × NOISY_TRAIL dots are a third of a frame: while playing, the clouds move 20 times
+        # a second (the paths and heads every frame).
+        self.cloud_throttle = Throttle(hz=20)
 
     def _clicked(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton and (pt := view_point(self, ev)) is not None:
@@ -162,6 +166,7 @@ class SurfaceView(pg.PlotWidget):
             for name, path in self.paths.items():
                 path.set_pens(*self._pens(name, noisy))
         heads = []
+        clouds = noisy and self.cloud_throttle.ready(lab.running)
         for name in RACER_NAMES:
             r = racers.get(name)
             self.paths[name].setVisible(r is not None)
@@ -170,7 +175,7 @@ class SurfaceView(pg.PlotWidget):
                 continue
             p = r.path
             self.paths[name].set_points(p, r.steps)
-            if noisy:
+            if clouds:
                 tail = p[-NOISY_TRAIL:]
                 self.clouds[name].setData(tail[:, 0], tail[:, 1])
             symbol = "x" if r.status == DIVERGED else "s" if is_twin(name) else "o"
