@@ -88,9 +88,9 @@ def _number(text: str, what: str, line: int, limit: float = MAX_COORDINATE) -> f
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"line {line}: {what} {text!r} is not a number") from None
+        raise ValueError(f"line {line}: {what} {text!r:.40} is not a number") from None
     if not math.isfinite(value):
-        raise ValueError(f"line {line}: {what} is {text!r}; values must be finite numbers")
+        raise ValueError(f"line {line}: {what} is {text!r:.40}; values must be finite numbers")
     if abs(value) > limit:
         raise ValueError(f"line {line}: {what} {text} is too large; values must be within ±{limit:g}")
     return value

@@ -351,3 +351,24 @@ def test_no_tab_is_out_of_reach(qtbot, shown):
     assert len(bars) >= 6
     for bar in bars:
         assert bar.usesScrollButtons(), [bar.tabText(i) for i in range(bar.count())]
+
+
+def test_a_long_paste_never_widens_the_window(qtbot, shown):
+    """20,000 characters in batch norm's Hidden field made the window 141,905 px wide (its
+    message quoted the text whole, and the message line asked that width)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    shown.resize(1280, 800)
+    for key in LAB_KEYS:
+        click_tab(qtbot, shown, key)
+        page = shown.current_page
+        for field in [f for f in page.findChildren(QLineEdit) if f.isVisible() and f.isEnabled()
+                      and not f.isReadOnly()]:
+            before = field.text()
+            field.setText("x" * 20_000)
+            field.editingFinished.emit()
+            qtbot.wait(50)
+            assert shown.width() <= 1280 and shown.minimumSizeHint().width() <= 1280, (
+                key, field.objectName(), shown.width(), shown.minimumSizeHint().width())
+            field.setText(before)
+            field.editingFinished.emit()

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QTextBrowser,
@@ -42,6 +43,9 @@ class LabPage(QWidget):
             lab.setParent(self)
         self.message_line = QLabel()
         self.message_line.setWordWrap(True)
+        # Its text never sets the window's width: a message quoting a long pasted value is cut
+        # at the window's edge (a 20,000-character paste made the window 141,905 px wide).
+        self.message_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message_line.setStyleSheet("color: #333; padding: 2px;")
         self.message_line.setObjectName("message_line")
         lab.error.connect(lambda text: self.show_message(text, error=True))

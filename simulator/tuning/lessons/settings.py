@@ -37,7 +37,7 @@ def check_run_on(where: Any) -> str:
 def check_address(text: Any) -> str:
     """A scheduler address such as tcp://10.0.0.5:8786; ValueError otherwise."""
     if not isinstance(text, str) or not ADDRESS.match(text.strip()):
-        raise ValueError(f"the scheduler address must look like tcp://host:8786, got {text!r}")
+        raise ValueError(f"the scheduler address must look like tcp://host:8786, got {text!r:.60}")
     return text.strip()
 
 

@@ -47,7 +47,7 @@ def parse_hidden(text: str) -> list[int]:
     try:
         return [int(s) for s in str(text).replace(",", " ").split()]
     except ValueError:
-        raise ValueError(f"hidden layers must be whole numbers like 16, 16; got {text!r}") from None
+        raise ValueError(f"hidden layers must be whole numbers like 16, 16; got {text!r:.60}") from None
 
 
 class BatchNormController(LabController):
