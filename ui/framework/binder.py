@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from shiboken6 import isValid
 
 from .widgets import NumberField, blocked
 
@@ -69,6 +70,8 @@ def _connect(widget: QWidget, write: Callable[[Any], Any]) -> None:
 def _check_shown(b: Binding) -> None:
     """ValueError naming the field if the value in force lies outside its widget's range (a
     spin box would show its end instead, and the screen would say something else than the run)."""
+    if not isValid(b.widget):
+        return  # its panel is gone
     try:
         value = float(b.read())
     except (TypeError, ValueError, OverflowError):
