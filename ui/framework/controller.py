@@ -294,6 +294,7 @@ class LabController(QObject):
             check()
 
     _kinds: dict[str, Any] | None = None
+    _adopted = False  # a load attempt got past _load_settings (the state in force changed)
 
     def kinds_example(self) -> dict[str, Any]:
         """What a loaded field's JSON kind is checked against (``check_like``): the lab's settings
