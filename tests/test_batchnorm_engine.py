@@ -422,3 +422,31 @@ def test_layer_chain_normalizes_every_unit_of_the_last_mini_batch():
     assert np.allclose(v["a"], np.tanh(v["z_tilde"]))
     with pytest.raises(ValueError, match="layer must be in"):
         layer_chain(e.model, 5)
+
+
+def test_the_gaps_are_measured_at_equal_settings_except_m_and_batch_norm():
+    """compare_gaps trains each m with and without batch norm from the settings in force; the full
+    batch is the training set's size, and sizes beyond it are that size once."""
+    from simulator.batchnorm.regularizer import compare_gaps
+    from simulator.training import ClassifierSettings, ClassifierTrainer
+
+    s = ClassifierSettings(dataset="blobs", n=40, hidden=[4], optimizer="sgd", lr=0.1, seed=3)
+    run = compare_gaps(s, sizes=(8, 0, 500), epochs=3)
+    assert run.sizes == (8, 28)
+    plain = ClassifierTrainer(s.replace(batch_size=8))
+    plain.run_epochs(3)
+    assert run.train[1, 0] == plain.history.train_loss[-1]
+    assert run.test[1, 0] == plain.history.test_loss[-1]
+    assert run.at(0) == (run.gap[0, 1], run.gap[1, 1])
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"hidden": []}, "hidden layer"),
+    ({"test_fraction": 0.0}, "test set"),
+])
+def test_the_gaps_refuse_what_they_cannot_measure(changes, words):
+    from simulator.batchnorm.regularizer import compare_gaps
+    from simulator.training import ClassifierSettings
+
+    with pytest.raises(ValueError, match=words):
+        compare_gaps(ClassifierSettings(**{"dataset": "blobs", "n": 40, "hidden": [4], **changes}), epochs=1)

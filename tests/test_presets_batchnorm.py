@@ -124,3 +124,28 @@ def test_the_no_b_preset_measures_in_the_background_and_shows_its_verdict(qtbot,
     assert page.preset_bar.verdict.holds and "differed by at most" in page.preset_bar.verdict.text
     page.lab.configure(lr=0.1)  # a change: the measurement was of the old settings
     assert page.lab.bias is None and len(page.bias.without.yData or []) == 0
+
+
+def test_the_regularizer_preset_measures_the_gaps_and_shows_its_verdict(qtbot):
+    """The preset opens the Regularizer tab and measures there in the worker: both twins' gap at
+    every m is drawn, the x axis is labelled in m (the last the whole set), and the preset bar
+    shows the verdict of that run; a change of settings forgets it."""
+    from ui.main_window import MainWindow
+
+    win = MainWindow(session_path=None)
+    qtbot.addWidget(win)
+    preset = PRESETS["Batch norm's slight regularization, and m"]
+    assert win.apply_preset({**preset, "page": "batchnorm"})
+    page = win.pages["batchnorm"]
+    assert page.tabs.currentWidget() is page.regularizer
+    qtbot.waitUntil(lambda: page.lab.gaps is not None, timeout=60_000)
+    run = page.lab.gaps
+    assert run.sizes == (4, 8, 16, 32, 75)
+    assert np.array_equal(page.regularizer.gap["bn"].yData, run.gap[0])
+    assert np.array_equal(page.regularizer.gap["plain"].yData, run.gap[1])
+    ticks = page.regularizer.gap_plot.getAxis("bottom")._tickLevels[0]
+    assert [label for _, label in ticks] == ["4", "8", "16", "32", "75 (all)"]
+    qtbot.waitUntil(lambda: page.preset_bar.verdict is not None, timeout=10_000)
+    assert page.preset_bar.verdict.holds and "at m = 8" in page.preset_bar.verdict.text
+    page.lab.configure(lr=0.02)
+    assert page.lab.gaps is None and len(page.regularizer.gap["bn"].yData or []) == 0

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from simulator.batchnorm import BNExperiment, default_settings
 from simulator.batchnorm.bias import BiasRun, compare_bias
+from simulator.batchnorm.regularizer import GapRun, compare_gaps
 from simulator.claims import Verdict
 from simulator.claims.batchnorm import CLAIMS, BNRun, ready
 from simulator.training import ClassifierSettings
@@ -57,8 +58,9 @@ class BatchNormController(LabController):
     key = "batchnorm"
     MAX_SPEED = 50
     DEFAULT_SPEED = 2
-    PRESET_ACTIONS = ("measure_bias",)
+    PRESET_ACTIONS = ("measure_bias", "measure_gaps")
     bias_changed = Signal()  # a "No b" measurement started, ended or was cancelled
+    gaps_changed = Signal()  # a "Regularizer" measurement started, ended or was cancelled
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
         super().__init__(parent, interval_ms)
@@ -74,6 +76,7 @@ class BatchNormController(LabController):
         self.example_index = 0
         self._announced = False  # a twin's divergence was reported
         self.bias: BiasRun | None = None  # the last "No b" measurement
+        self.gaps: GapRun | None = None  # the last "Regularizer" measurement
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ class BatchNormController(LabController):
     def _adopt(self, changes: dict[str, Any]) -> None:
         self.experiment.apply(self.settings.replace(**changes))
         self._announced = False
-        self._forget_bias()
+        self._forget_measurements()
         self.layer = min(self.layer, len(self.experiment.units) - 1)
         self.unit = min(self.unit, self.experiment.units[self.layer] - 1)
 
@@ -168,36 +171,47 @@ class BatchNormController(LabController):
     def next_example(self) -> bool:
         return self.set_example(self.example_index + 1)
 
-    def _forget_bias(self) -> None:
-        """New settings: the "No b" measurement was of the old ones."""
-        if self.bias is not None:
-            self.bias = None
-            self.bias_changed.emit()
+    def _forget_measurements(self) -> None:
+        """New settings: the "No b" and "Regularizer" measurements were of the old ones."""
+        for name, signal in (("bias", self.bias_changed), ("gaps", self.gaps_changed)):
+            if getattr(self, name) is not None:
+                setattr(self, name, None)
+                signal.emit()
 
     def measure_bias(self) -> bool:
         """Train the settings in force without and with a b in the BN layers, from the same
         weights on the same mini-batches, in the worker; ``bias_changed`` when it is done. Not a
         settings change: a preset that asks for it stays in force."""
+        return self._measure("bias", compare_bias, self.bias_changed, "measuring b")
+
+    def measure_gaps(self) -> bool:
+        """Train the settings in force with and without batch norm at several mini-batch sizes
+        and measure each run's train/test gap, in the worker; ``gaps_changed`` when it is done."""
+        return self._measure("gaps", compare_gaps, self.gaps_changed, "measuring the gaps")
+
+    def _measure(self, name: str, measure, signal, what: str) -> bool:
+        """Run ``measure(settings, progress=...)`` in the worker and keep its result as
+        ``self.<name>``; ``signal`` when it starts and when it ends, failed or not."""
         settings = self.settings
 
-        def done(run: BiasRun | None) -> None:
-            if run is not None:
-                self.bias = run
-            self.bias_changed.emit()
+        def done(result) -> None:
+            if result is not None:
+                setattr(self, name, result)
+            signal.emit()
 
         def failed(text: str) -> None:
-            self.error.emit(f"measuring b failed: {text}")
-            self.bias_changed.emit()
+            self.error.emit(f"{what} failed: {text}")
+            signal.emit()
 
-        started = self.jobs().start(lambda report: compare_bias(settings, progress=report), done,
+        started = self.jobs().start(lambda report: measure(settings, progress=report), done,
                                     on_failed=failed)
         if started:
-            self.bias_changed.emit()
+            signal.emit()
         return started
 
     def measure_claim(self, key: str) -> Verdict | None:
         claim = CLAIMS.get(key)
-        run = BNRun(self.experiment, self.corrected, self.layer, self.unit, self.bias)
+        run = BNRun(self.experiment, self.corrected, self.layer, self.unit, self.bias, self.gaps)
         if claim is None or not ready(run, claim):
             return None
         return claim.measure(run)
@@ -226,7 +240,7 @@ class BatchNormController(LabController):
         self.experiment = experiment
         self.corrected = corrected
         self._announced = False
-        self._forget_bias()
+        self._forget_measurements()
         self._watch(layer, unit)
         self.example_index %= self.n_test
 

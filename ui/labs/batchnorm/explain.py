@@ -81,7 +81,10 @@ def explain_html(values: dict[str, Any], layer: int, unit: int) -> str:
 NO_BIAS = ("<p><b>No b</b> in a layer with batch norm: z = W a. Normalizing subtracts μ, which "
            "removes any constant added to z, so b would do nothing; β takes its place. "
            "<i>Undo</i> sets γ = √(σ² + ε) and β = μ: then z̃ = z, and batch norm passes z "
-           "through unchanged (the network can learn that, if it helps).</p>")
+           "through unchanged (the network can learn that, if it helps).</p>"
+           "<p><b>A slight regularizer</b>: each mini-batch is scaled by its own μ and σ², which "
+           "adds noise to z̃, as dropout does. A larger m means less noise and less of the effect "
+           "(the Regularizer tab measures it); do not rely on batch norm to regularize.</p>")
 
 
 def _short(v: Any, shown: int = 3) -> str:

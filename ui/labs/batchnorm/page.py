@@ -19,7 +19,7 @@ from ui.framework.presentation import set_html
 from .controller import BatchNormController
 from .explain import HELP_HTML, explain_html
 from .panel import BatchNormPanel
-from .views import BiasView, LayerView, StatsView, TestTimeView, TwinsView
+from .views import BiasView, LayerView, RegularizerView, StatsView, TestTimeView, TwinsView
 
 EXPLAIN_WIDTH = 330
 
@@ -48,7 +48,10 @@ class BatchNormPage(LabPage):
         self.tabs.addTab(self.layer_view, "Layer")
         self.bias = BiasView(lab)
         self.tabs.addTab(self.bias, "No b")
-        lab.bias_changed.connect(self._measure)  # a preset's claim on the measurement in front
+        self.regularizer = RegularizerView(lab)
+        self.tabs.addTab(self.regularizer, "Regularizer")
+        for signal in (lab.bias_changed, lab.gaps_changed):  # a preset's claim on the measurement
+            signal.connect(self._measure)
         self.tabs.currentChanged.connect(lambda _: self.redraw(force=True))
         self.view_tabs = self.tabs
 

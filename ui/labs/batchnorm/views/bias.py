@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from simulator.batchnorm.bias import ITERATIONS
 from ui.framework.plots import add_plot
 
-from .common import C_BN, C_PLAIN, legend
+from .common import C_BN, C_PLAIN, legend, measure_row
 
 TITLE_SIZE = "10pt"
 
@@ -26,13 +26,10 @@ class BiasView(QWidget):
     def __init__(self, lab) -> None:
         super().__init__()
         self.lab = lab
-        self.measure_button = QPushButton("Measure")
-        self.measure_button.setToolTip("Train the settings in force without and with b, from the same "
-                                       "weights on the same mini-batches (in the background)")
-        self.measure_button.clicked.connect(lab.measure_bias)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(f"Twins without and with b, {ITERATIONS} mini-batches"), 1)
-        top.addWidget(self.measure_button)
+        top, self.measure_button = measure_row(
+            f"Twins without and with b, {ITERATIONS} mini-batches",
+            "Train the settings in force without and with b, from the same weights on the same "
+            "mini-batches (in the background)", lab.measure_bias)
         self.plots = pg.GraphicsLayoutWidget()
         self.loss_plot = add_plot(self.plots, 0, 0, "mini-batch J", "iteration")
         self.b_plot = add_plot(self.plots, 1, 0, "b (layer 1)", "unit")

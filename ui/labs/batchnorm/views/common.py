@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from ui.framework.plots import side_legend
 from ui.framework.style import OKABE_ITO
@@ -32,6 +33,19 @@ def iteration_window(n: int) -> tuple[int, int, int]:
 def legend(plot: pg.PlotItem) -> pg.LegendItem:
     """A small legend beside the plot's data (never over the histograms or the dots)."""
     return side_legend(plot, "8pt")
+
+
+def measure_row(text: str, tip: str, slot) -> tuple[QHBoxLayout, QPushButton]:
+    """A measurement tab's top row: what it measures, and its Measure button (calls ``slot``)."""
+    button = QPushButton("Measure")
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    label = QLabel(text)
+    label.setWordWrap(True)
+    row = QHBoxLayout()
+    row.addWidget(label, 1)
+    row.addWidget(button)
+    return row, button
 
 
 def dots(color: str, size: int = 4, antialias: bool = True) -> dict:
