@@ -16,7 +16,7 @@ from ui.labs.tuning import KEYS, LESSONS
 SMALL = {"scale": {"draws": 100}, "search": {"budget": 4, "epochs": 3},
          "coarse": {"budget": 4, "epochs": 3}, "caviar": {"models": 4, "epochs": 3}, "panda": {"epochs": 3},
          "halving": {"trials": 4, "min_epochs": 1}, "population": {"size": 4, "interval": 2, "epochs": 4},
-         "repeats": {"repeats": 2, "budget": 4, "epochs": 2}}
+         "repeats": {"repeats": 2, "budget": 4, "epochs": 2}, "retest": {"grid": 4, "epochs": 2}}
 ENTRIES = pytest.mark.parametrize("entry", LESSONS, ids=lambda e: e.key)
 
 
@@ -33,8 +33,9 @@ def curves(lesson) -> list:
     return [list(lesson.run.values(p, s)) for p, s in (("alpha", "log"), ("beta", "uniform"))]
 
 
-def test_the_registry_lists_eight_lessons_in_the_notes_order_each_key_once():
-    assert KEYS == ("scale", "search", "repeats", "coarse", "caviar", "panda", "halving", "population")
+def test_the_registry_lists_nine_lessons_in_the_notes_order_each_key_once():
+    assert KEYS == ("scale", "search", "repeats", "coarse", "retest", "caviar", "panda", "halving",
+                    "population")
     assert len({e.title for e in LESSONS}) == len(LESSONS)
 
 

@@ -16,6 +16,7 @@ from ..tuning.lessons import (
     Lesson,
     PandaLesson,
     RepeatsLesson,
+    RetestLesson,
     ScaleLesson,
     SearchLesson,
 )
@@ -201,6 +202,19 @@ def halving(lesson) -> Verdict:
                           f"({full / result.spent:.0f} times as much).")
 
 
+def retest(lesson) -> Verdict:
+    """After the data grew, the α range within 2 points of the best moved at least 2 times lower,
+    the best α went down, and the old best α is no longer the best on the new data."""
+    r = lesson.result
+    holds = r is not None and r.moved >= 2 and r.best["after"][0] < r.best["before"][0] and r.lost > 0
+    if r is None:
+        return Verdict(False, "Both searches must finish before they can be compared.")
+    return Verdict(holds, f"Best α {r.best['before'][0]:.2g} on {lesson.settings.points['before']:,} "
+                          f"points, {r.best['after'][0]:.2g} on {lesson.settings.points['after']:,}; "
+                          f"the good range's centre moved {r.moved:.1f}× lower, and the old best α "
+                          f"scores {100 * r.lost:.1f} points below the new best on the new data.")
+
+
 CLAIMS: dict[str, Claim] = {
     "alpha_log_scale": Claim(10**6, alpha_log_scale, kind=ScaleLesson),
     "beta_near_one": Claim(10**6, beta_near_one, kind=ScaleLesson),
@@ -213,6 +227,7 @@ CLAIMS: dict[str, Claim] = {
     "caviar": Claim(60, caviar, kind=CaviarLesson),
     "panda": Claim(60, panda, script=raise_alpha, kind=PandaLesson),
     "halving": Claim(10**6, halving, ready=lambda lesson: lesson.done, kind=HalvingLesson),
+    "retest": Claim(10**6, retest, ready=lambda lesson: lesson.done, kind=RetestLesson),
 }
 
 __all__ = ["CLAIMS", "variant", "run", "ready", "train"]

@@ -6,7 +6,7 @@ made) and its run (build, advance, reset, done), Qt-free and clock-free. The lab
 - ``copies``: the window's copies of what a worker trains (``copy_trial``, ``snapshot``, ``Feed``).
 - ``settings``: ``SearchSettings``, a search over two hyperparameters (``RUN_ON``: where).
 - ``scale``, ``search``, ``repeats``, ``coarse``, ``caviar``, ``panda``, ``halving``,
-  ``population``: the eight lessons, in the notes' order.
+  ``population``, ``retest``: the nine lessons, in the notes' order.
 """
 
 from .base import Lesson, check_keys, whole_fields
@@ -17,6 +17,7 @@ from .halving import HalvingLesson, HalvingSettings
 from .panda import TUNABLE, PandaLesson, PandaSettings
 from .population import PopulationLesson, PopulationSettings
 from .repeats import Repeats, RepeatsLesson, RepeatsSettings
+from .retest import RetestLesson, RetestSettings
 from .scale import ScaleLesson
 from .search import METHODS, SearchLesson
 from .settings import DEFAULT_ADDRESS, RUN_ON, SearchSettings
@@ -24,6 +25,6 @@ from .settings import DEFAULT_ADDRESS, RUN_ON, SearchSettings
 __all__ = ["DEFAULT_ADDRESS", "MAX_MODELS", "METHODS", "RUN_ON", "TUNABLE", "CaviarLesson", "CaviarSettings",
            "CoarseLesson", "Feed", "HalvingLesson", "HalvingSettings", "Lesson", "PandaLesson",
            "PandaSettings", "PopulationLesson", "PopulationSettings", "Repeats", "RepeatsLesson",
-           "RepeatsSettings", "ScaleLesson", "SearchLesson",
+           "RepeatsSettings", "RetestLesson", "RetestSettings", "ScaleLesson", "SearchLesson",
            "SearchSettings", "apply_tails", "apply_trials", "check_keys", "whole_fields", "copy_trial",
            "snapshot"]

@@ -20,6 +20,7 @@ from simulator.tuning.lessons import (
     PandaLesson,
     PopulationLesson,
     RepeatsLesson,
+    RetestLesson,
     ScaleLesson,
     SearchLesson,
 )
@@ -68,6 +69,8 @@ LESSONS: tuple[LessonEntry, ...] = (
                 E + "repeats_html"),
     LessonEntry("coarse", "Coarse to fine", CoarseLesson, P + "search:CoarsePanel", V + "search:CoarseView",
                 E + "coarse_html"),
+    LessonEntry("retest", "Re-test", RetestLesson, P + "retest:RetestPanel", V + "retest:RetestView",
+                E + "retest_html"),
     LessonEntry("caviar", "Caviar", CaviarLesson, P + "caviar:CaviarPanel", V + "caviar:CaviarView",
                 E + "caviar_html"),
     LessonEntry("panda", "Panda", PandaLesson, P + "panda:PandaPanel", V + "panda:PandaView",

@@ -207,3 +207,27 @@ def repeats_html(lesson) -> str:
                  "α's land near the best one is luck: here one of the five, 0.056, happens to lie "
                  "near it. With fewer trials the grid has fewer α's and that luck runs out.</p>")
     return "".join(parts)
+
+
+def retest_html(lesson) -> str:
+    """The re-test: what was searched, what each search found, and the old best re-run."""
+    s, r = lesson.settings, lesson.result
+    points = s.points
+    parts = [f"<p><b>Re-test your hyperparameters.</b> The same {s.grid} values of α (log scale, "
+             f"10⁻³ to 1) train {s.epochs} epochs each on the spiral as it was ({points['before']:,} "
+             f"points) and after it grew to {points['after']:,}, everything else equal (network, "
+             "mini-batch size, seed).</p>"]
+    if r is not None:
+        b, a = r.best["before"], r.best["after"]
+        parts.append(f"<p>Before: best α = <b>{b[0]:.2g}</b> ({b[1]:.1%}); good (within 2 points) "
+                     f"from {r.good['before'][0]:.2g} to {r.good['before'][1]:.2g}.<br>"
+                     f"After: best α = <b>{a[0]:.2g}</b> ({a[1]:.1%}); good from "
+                     f"{r.good['after'][0]:.2g} to {r.good['after'][1]:.2g}.<br>"
+                     f"The good range's centre moved {r.moved:.1f} times lower. The old best α, "
+                     f"re-run on the new data, scores {r.old_after:.1%}: <b>{100 * r.lost:.1f} "
+                     "points</b> below the new best.</p>")
+    parts.append("<p>Why it moves: at the same mini-batch size, ten times the data is ten times the "
+                 "steps per epoch, so a smaller α gets as far and settles better. Data, servers and "
+                 "the code around a model change; a setting found once is a guess about the next "
+                 "time. Re-run the search every few months, or when the data changes.</p>")
+    return "".join(parts)

@@ -74,3 +74,26 @@ def score_brushes(scores: np.ndarray, ok: np.ndarray, lo: float, hi: float) -> l
     """One brush per trial: its score's colour, grey for a diverged trial."""
     idx = colour_index(scores, lo, hi)
     return [BRUSHES[i] if good else DIVERGED_BRUSH for i, good in zip(idx, ok, strict=True)]
+
+
+class LessonPlots(pg.GraphicsLayoutWidget):
+    """A lesson's tab of plots: ``lesson`` (the lesson of ``key``), ``_drawn`` (what was drawn
+    last, for a subclass to skip a redraw) and ``title``, which ``show_title`` sets on the plot
+    ``title_plot`` (the subclass's) only when it changes."""
+
+    title_plot: pg.PlotItem
+
+    def __init__(self, lab, key: str) -> None:
+        super().__init__()
+        self.lab, self.key = lab, key
+        self._drawn = None
+        self.title = ""
+
+    @property
+    def lesson(self):
+        return self.lab.lessons[self.key]
+
+    def show_title(self, text: str) -> None:
+        if text != self.title:
+            self.title = text
+            self.title_plot.setTitle(text, size=TITLE_SIZE)

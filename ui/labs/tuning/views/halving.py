@@ -9,19 +9,19 @@ import pyqtgraph as pg
 
 from ui.framework.style import CLASS_COLORS
 
-from .axes import TITLE_SIZE, plot_in
+from .axes import LessonPlots, plot_in
 from .caviar import nan_joined
 
 MAX_ROUNDS = 8
 
 
-class HalvingView(pg.GraphicsLayoutWidget):
+class HalvingView(LessonPlots):
     """``round_curves[r]`` (the trials whose last round was r), ``budget_bars`` and their texts."""
 
     def __init__(self, lab, key: str) -> None:
-        super().__init__()
-        self.lab, self.key = lab, key
+        super().__init__(lab, key)
         self.curves_plot = plot_in(self, 0, 0, "validation accuracy", "epoch")
+        self.title_plot = self.curves_plot
         self.curves_plot.setYRange(0, 1.02, padding=0)
         self.round_curves = [self.curves_plot.plot(pen=pg.mkPen(CLASS_COLORS[r % len(CLASS_COLORS)],
                                                                 width=1 if r == 0 else 2),
@@ -33,12 +33,7 @@ class HalvingView(pg.GraphicsLayoutWidget):
         self.budget_text: list[pg.TextItem] = []
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
-        self._drawn = self._drawn_result = None
-        self.title = ""
-
-    @property
-    def lesson(self):
-        return self.lab.lessons[self.key]
+        self._drawn_result = None
 
     def draw(self, rich: bool = True) -> None:
         lesson = self.lesson
@@ -70,8 +65,8 @@ class HalvingView(pg.GraphicsLayoutWidget):
         self.budget_text = []
         if lesson.result is None:
             self.budget_bars.setOpts(x=[], height=[])
-            self._title(f"{len(lesson.trials)} trials: training the first round" if lesson.trials else
-                        "Press Play: successive halving runs in the background")
+            self.show_title(f"{len(lesson.trials)} trials: training the first round" if lesson.trials else
+                             "Press Play: successive halving runs in the background")
             return
         rounds = lesson.result.rounds
         spent = [r.spent for r in rounds]
@@ -84,12 +79,8 @@ class HalvingView(pg.GraphicsLayoutWidget):
             text.setPos(i, r.spent)
             self.budget_plot.addItem(text)
             self.budget_text.append(text)
-        self._title(f"{len(rounds)} rounds, {lesson.result.spent} epochs in all")
+        self.show_title(f"{len(rounds)} rounds, {lesson.result.spent} epochs in all")
 
-    def _title(self, text: str) -> None:
-        if text != self.title:
-            self.title = text
-            self.curves_plot.setTitle(text, size=TITLE_SIZE)
 
     def csv_lines(self) -> list[str]:
         """Each trial's α, β, status, epochs and validation accuracy."""

@@ -11,17 +11,17 @@ from PySide6.QtCore import Qt
 
 from ui.framework.plots import side_legend
 
-from .axes import TITLE_SIZE, plot_in
+from .axes import LessonPlots, plot_in
 from .figure1 import METHOD_COLORS
 
 
-class RepeatsView(pg.GraphicsLayoutWidget):
+class RepeatsView(LessonPlots):
     """``expected`` (the two curves) and ``bars`` (the two searches' best scores, side by side)."""
 
     def __init__(self, lab, key: str) -> None:
-        super().__init__()
-        self.lab, self.key = lab, key
+        super().__init__(lab, key)
         self.expected_plot = plot_in(self, 0, 0, "expected best accuracy", "trials per search")
+        self.title_plot = self.expected_plot
         self.expected_plot.setYRange(0, 1.02, padding=0)
         side_legend(self.expected_plot)
         self.expected = {
@@ -39,12 +39,6 @@ class RepeatsView(pg.GraphicsLayoutWidget):
             self.best_plot.addItem(item)
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
-        self._drawn = None
-        self.title = ""
-
-    @property
-    def lesson(self):
-        return self.lab.lessons[self.key]
 
     def draw(self, rich: bool = True) -> None:
         found = self.lesson.found
@@ -60,9 +54,9 @@ class RepeatsView(pg.GraphicsLayoutWidget):
         self._draw_bests(found)
         if found.count:
             win, tie, lose = found.wins()
-            self._title(f"Random beat the grid in {win} of {found.count} repeats (tied {tie})")
+            self.show_title(f"Random beat the grid in {win} of {found.count} repeats (tied {tie})")
         else:
-            self._title("Press Play: both searches are repeated in the background")
+            self.show_title("Press Play: both searches are repeated in the background")
 
     def _draw_bests(self, found) -> None:
         bests = {"grid": np.asarray(found.grid_best, dtype=float), "random": found.random_best()}
@@ -81,10 +75,6 @@ class RepeatsView(pg.GraphicsLayoutWidget):
         most = max(int(np.max(self.bars[m].opts["height"])) for m in self.bars)
         self.best_plot.setYRange(0, max(1, most) * 1.15, padding=0)
 
-    def _title(self, text: str) -> None:
-        if text != self.title:
-            self.title = text
-            self.expected_plot.setTitle(text, size=TITLE_SIZE)
 
     def csv_lines(self) -> list[str]:
         """Per repeat: the grid's best and random search's best."""
