@@ -16,10 +16,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from . import about, session
 from .autosave import SessionKeeper
+from .course import menu as course_menu
+from .course.bar import CourseBar
+from .course.controller import Course
 from .framework import export
 from .framework.presentation import install_view_menu
 from .labs import LABS, entry_for
@@ -44,8 +49,16 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.pages[entry.key], entry.title)
         # Only the page in front runs: leaving a page pauses it.
         self.tabs.currentChanged.connect(self._page_changed)
-        self.setCentralWidget(self.tabs)
         self.presets = load_presets()
+        self.course = Course(self)  # the course path: the notes in order, predict then see
+        self.course_bar = CourseBar(self.course)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.course_bar)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self._run_state = QLabel("paused")
         self._run_state.setContentsMargins(12, 0, 6, 0)  # a gap after the message, however long
         self.statusBar().addPermanentWidget(self._run_state)
@@ -109,9 +122,13 @@ class MainWindow(QMainWindow):
                 act = self._action(self.presets_menu, p["name"], lambda p=p: self.apply_preset(p))
                 act.setStatusTip(p.get("claim", ""))
         self.presets_menu.addSeparator()
-        # What a presentation clicker sends: the next or the previous preset of the page in front.
-        self._action(self.presets_menu, "&Next preset of this page", lambda: self.step_preset(1), "PgDown")
-        self._action(self.presets_menu, "P&revious preset of this page", lambda: self.step_preset(-1), "PgUp")
+        # What a presentation clicker sends: the next or the previous preset of the page in front,
+        # or, while a course path is on, its next or previous step.
+        self._action(self.presets_menu, "&Next preset of this page (or course step)",
+                     lambda: self.clicker(1), "PgDown")
+        self._action(self.presets_menu, "P&revious preset of this page (or course step)",
+                     lambda: self.clicker(-1), "PgUp")
+        course_menu.install(self, bar.addMenu("&Course"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "This &lab…", self.show_lab_help)
@@ -140,6 +157,9 @@ class MainWindow(QMainWindow):
                 page.lab.pause()
         self._say(self.current_page.hint, 10000)
 
+    def say(self, text: str, ms: int = 10000) -> None:
+        self._say(text, ms)
+
     def _say(self, text: str, ms: int = 6000) -> None:
         """A note in the status bar for ``ms``, cut with "…" where it would run into the run
         state ("paused"); the whole of it in the bar's tooltip."""
@@ -157,7 +177,11 @@ class MainWindow(QMainWindow):
     def state(self, only_page: bool = False) -> dict:
         """Every lab's state (or the page in front's only), in the session file's format."""
         pages = {self.current_key: self.current_page} if only_page else self.pages
-        return session.pack({k: p.lab.state() for k, p in pages.items()}, self.current_key)
+        packed = session.pack({k: p.lab.state() for k, p in pages.items()}, self.current_key)
+        course = None if only_page else self.course.state()
+        if course is not None:  # where the class is on the course path
+            packed["course"] = course
+        return packed
 
     def load_state(self, data) -> bool:
         """Load a saved setup or session, of this version or an older one; True if every lab in
@@ -176,6 +200,8 @@ class MainWindow(QMainWindow):
             ok = self.pages[key].lab.load(state) and ok
         if current is not None:
             self.tabs.setCurrentWidget(self.pages[current])
+        if isinstance(data, dict) and "course" in data:
+            self.course.restore(data["course"])
         return ok
 
     # -- actions --------------------------------------------------------------------------------
@@ -186,6 +212,13 @@ class MainWindow(QMainWindow):
         if ok:  # the page's preset bar shows its title, claim and caption while it is in force
             page.show_preset(preset)
         return ok
+
+    def clicker(self, delta: int) -> bool:
+        """PgDn (1) or PgUp (-1): the course's next or previous step while a course is on, else
+        the page's next or previous preset."""
+        if self.course.active:
+            return self.course.next() if delta > 0 else self.course.previous()
+        return self.step_preset(delta)
 
     def step_preset(self, delta: int) -> bool:
         """The page in front's next (``delta`` 1) or previous (-1) preset, after the one in force

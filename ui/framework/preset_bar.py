@@ -3,7 +3,7 @@ picture keeps its room, with "more" for its claim and caption in full, and × to
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from .style import HIGHLIGHT_BACKGROUND
@@ -41,8 +41,14 @@ class PresetBar(QFrame):
     (``more_button``) the claim in full (``title_label``) and the caption (``caption_label``);
     × (``close_button``) dismisses it. ``set_compact(True)`` (Stage view) keeps it to one line."""
 
+    verdict_changed = Signal(object)  # a Verdict measured on the run in front, or None
+    dismissed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Quiet (a course step in front): the preset is in force and its claim measured, but the
+        # bar stays hidden: its name and claim would give away the answer the class predicts.
+        self.quiet = False
         self.setObjectName("preset_bar")
         self.setStyleSheet(f"#preset_bar {{ background: {HIGHLIGHT_BACKGROUND}; border: 1px solid #d8c070;"
                            " border-radius: 3px; }")
@@ -112,7 +118,7 @@ class PresetBar(QFrame):
         self.title_label.setVisible(self.expanded)
         self.caption_label.setVisible(self.expanded and bool(preset.get("caption")))
         self.verdict_label.setVisible(self.verdict is not None)
-        self.show()
+        self.setVisible(not self.quiet)
 
     def set_verdict(self, verdict) -> None:
         """Show what this run measured of the claim (a ``simulator.claims.Verdict``), or nothing."""
@@ -123,8 +129,17 @@ class PresetBar(QFrame):
             mark = "✓ Measured on this run:" if verdict.holds else "✗ Not on this run:"
             self.verdict_label.setText(f"<b>{mark}</b> {escape(verdict.text)}")
         self.verdict_label.setVisible(verdict is not None and self.preset is not None)
+        self.verdict_changed.emit(verdict)
+
+    def set_quiet(self, on: bool) -> None:
+        """Hide the bar while the preset stays in force (``quiet``), or show it again."""
+        self.quiet = bool(on)
+        self.setVisible(self.preset is not None and not self.quiet)
 
     def dismiss(self) -> None:
+        had = self.preset is not None
         self.preset = None
         self.set_verdict(None)
         self.hide()
+        if had:
+            self.dismissed.emit()

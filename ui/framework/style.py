@@ -31,6 +31,7 @@ NOTE_STYLE = "color: #444;"
 HINT_STYLE = "color: #666; font-size: 11px;"
 INVALID_BACKGROUND = "#ffd6d6"
 HIGHLIGHT_BACKGROUND = "#fff3c4"
+OK_COLOR = "#1b7a3a"  # a prediction the run confirmed
 
 # Display names of the optimizers, from the engine's classes.
 LABELS = {name: cls.title for name, cls in OPTIMIZERS.items()}
@@ -68,10 +69,12 @@ THEME_COLORS: dict[str, dict[str, str]] = {
     "light": {},
     "dark": {"#444": "#d0d0d0", "#666": "#b0b0b0", "#333": "#e0e0e0", "#000": "#ffffff",
              "#555": "#c0c0c0", "#777": "#a8a8a8", ERROR_COLOR: "#ff8080",
-             INVALID_BACKGROUND: "#7a2020", HIGHLIGHT_BACKGROUND: "#4d4400", "#d8c070": "#8a7a30"},
+             INVALID_BACKGROUND: "#7a2020", HIGHLIGHT_BACKGROUND: "#4d4400", "#d8c070": "#8a7a30",
+             OK_COLOR: "#7ee29a"},
     "high contrast": {"#444": "#ffffff", "#666": "#ffffff", "#333": "#ffffff", "#000": "#ffffff",
                       "#555": "#ffffff", "#777": "#e0e0e0", ERROR_COLOR: "#ff6b6b",
-                      INVALID_BACKGROUND: "#6a0000", HIGHLIGHT_BACKGROUND: "#000000", "#d8c070": "#ffd700"},
+                      INVALID_BACKGROUND: "#6a0000", HIGHLIGHT_BACKGROUND: "#000000", "#d8c070": "#ffd700",
+                      OK_COLOR: "#7dff9a"},
 }
 
 
