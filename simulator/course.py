@@ -25,7 +25,8 @@ from typing import Any
 from .claims import Verdict
 
 OUTCOMES = ("holds", "fails")
-STEP_FIELDS = ("quote", "lab", "preset", "settings", "view", "measure", "question", "answers", "reveal")
+STEP_FIELDS = ("quote", "lab", "preset", "settings", "view", "measure", "question", "do", "answers",
+               "reveal")
 MAX_STEPS = 500
 MAX_TEXT = 2000
 
@@ -34,7 +35,8 @@ MAX_TEXT = 2000
 class Step:
     """One step of a path (see the module's docstring). ``preset`` names a preset of ``lab``;
     without one, ``settings`` (the lab's saved settings) and ``measure`` say what to run and
-    measure, and ``view`` which tab to open."""
+    measure, and ``view`` which tab to open. ``do``: what the class must do beyond Play for the
+    run to answer (press a button, change α while it trains), shown under the question."""
 
     quote: str
     lab: str
@@ -45,6 +47,7 @@ class Step:
     settings: Mapping[str, Any] | None = None
     measure: str = ""
     view: str = ""
+    do: str = ""
 
     def answer_for(self, verdict: Verdict) -> int | None:
         """The answer the measurement reveals: the index of ``reveal["holds"]`` or
@@ -61,7 +64,10 @@ class Step:
             out["measure"] = self.measure
             if self.view:
                 out["view"] = self.view
-        out.update(question=self.question, answers=list(self.answers), reveal=dict(self.reveal))
+        out["question"] = self.question
+        if self.do:
+            out["do"] = self.do
+        out.update(answers=list(self.answers), reveal=dict(self.reveal))
         return out
 
 
@@ -133,7 +139,8 @@ def read_step(data: Any, number: int, known: Known) -> Step:
     return Step(quote=_text(where, "quote", data.get("quote")), lab=lab,
                 question=_text(where, "question", data.get("question")), answers=answers,
                 reveal=dict(reveal), preset=preset, settings=settings, measure=measure,
-                view=_text(where, "view", data.get("view"), required=False))
+                view=_text(where, "view", data.get("view"), required=False),
+                do=_text(where, "do", data.get("do"), required=False))
 
 
 def read_path(data: Any, known: Known) -> CoursePath:

@@ -89,7 +89,8 @@ class CourseBar(QFrame):
             return
         i = course.progress.index
         self.where.set_full(f"Step {i + 1} / {course.count} · {course.path.title} · “{step.quote}”")
-        self.question.setText(escape(step.question))
+        do = f"<br><span style='font-weight:normal; font-size:small'>{escape(step.do)}</span>"
+        self.question.setText(escape(step.question) + (do if step.do else ""))
         picked = course.progress.picks.get(i)
         revealed = course.revealed()
         measured = revealed[0] if revealed is not None else None

@@ -35,11 +35,12 @@ class Course(QObject):
         self.played = False  # the step in front has been played (or stepped) since it opened
         self.note = ""  # what the bar says beside the question (a settings change, a failure)
         self._pending: list[str] = []  # the preset's actions, run on the first Play
+        self._opened_at: float = 0  # the run's iteration when the step opened
         for page in window.pages.values():
             page.preset_bar.verdict_changed.connect(lambda v, p=page: self._measured(p, v))
             page.preset_bar.dismissed.connect(lambda p=page: self._dismissed(p))
             page.lab.running_changed.connect(lambda on, p=page: on and self._played(p))
-            page.lab.stepped.connect(lambda p=page: self._played(p))
+            page.lab.stepped.connect(lambda p=page: self._stepped(p))
 
     # -- the path -------------------------------------------------------------------------------
 
@@ -87,12 +88,15 @@ class Course(QObject):
             other.preset_bar.set_quiet(True)
         self.window.show_page(step.lab)
         preset = self._preset(step)
+        # Nothing counts as the class's doing while the step opens: the load redraws, measures
+        # and may dismiss the note of the preset before.
+        self.played, self._opened_at = False, float("inf")
         page.lab.pause()
         ok = page.lab.load(preset["settings"])
         if ok:
             page.show_preset({**preset, "actions": []})
-        # After the load: what it emitted (a dismissed note, a redraw) is not the class's doing.
-        self.played, self._pending = False, list(preset.get("actions", []))
+        self._pending = list(preset.get("actions", []))
+        self._opened_at = page.lab.iteration  # a step of the run (Step, →) counts as playing
         self.note = "" if ok else "This step's settings could not be loaded (see the page's message)."
         self.changed.emit()
         return ok
@@ -128,6 +132,11 @@ class Course(QObject):
     def _is_front(self, page) -> bool:
         step = self.step
         return step is not None and self.window.pages[step.lab] is page
+
+    def _stepped(self, page) -> None:
+        """A redraw: the class played if the run went on (a load or a reset also redraws)."""
+        if self._is_front(page) and page.lab.iteration > self._opened_at:
+            self._played(page)
 
     def _played(self, page) -> None:
         if not self._is_front(page) or self.played:
