@@ -57,6 +57,16 @@ def _out_file(suffixes: tuple[str, ...]):
     return parse
 
 
+def _out_dir(text: str) -> Path:
+    """A folder to write into: made if missing; not an existing file."""
+    path = Path(text).expanduser()
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a folder's name, not an empty one")
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder")
+    return path
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from ui.labs import LAB_KEYS, LABS
 
@@ -96,6 +106,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="frames per second of --gif (default 15)")
     ap.add_argument("--export-csv", type=_out_file((".csv",)), metavar="CSV",
                     help="write the page's curves (File > Export as CSV) after the steps and quit")
+    ap.add_argument("--path", metavar="JSON", help="a course path (Course > Save the course path as…) "
+                    "to open instead of the one shipped with Descent; the window starts on it")
+    ap.add_argument("--handout", type=_out_dir, metavar="DIR",
+                    help="render every step of the course path after its run into DIR/index.html "
+                    "and one PNG per step (no display needed), then quit")
     ap.add_argument("--quit-after", type=_number(float, 0, 7 * 24 * 3600, "seconds"),
                     metavar="SECONDS", help="quit after this many seconds (for demos and tests)")
     ap.add_argument("--print-startup-time", action="store_true",
@@ -216,6 +231,26 @@ def render(win, app, args: argparse.Namespace) -> int:
     return 0
 
 
+def handout(win, app, folder: Path) -> int:
+    """--handout DIR: every step of the course path after its run, into DIR."""
+    from PySide6.QtCore import Qt
+
+    from ui.course.handout import write_handout
+
+    win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    win.show()
+    app.processEvents()
+    try:
+        shown = write_handout(win, folder, say=lambda text: print(text, flush=True))
+    except OSError as exc:
+        return fail(f"could not write the handout: {exc}", 1)
+    finally:
+        win.close()
+    print(f"wrote {folder / 'index.html'}: {len(win.course.path.steps)} steps, {shown} answered by "
+          "their runs", flush=True)
+    return 0
+
+
 def dispose(win, app) -> None:
     """Delete the window while the application still runs: left to the interpreter's exit, the
     pages' C++ objects may go after QApplication's and crash it (a segfault, status 139)."""
@@ -224,6 +259,18 @@ def dispose(win, app) -> None:
     win.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app.processEvents()
+
+
+def quiet_offscreen_warnings() -> None:
+    """The offscreen platform says "does not support propagateSizeHints()" at every window it
+    lays out: noise on a terminal, not news. Every other message goes through."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_kind, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def offscreen_if_no_display(environ=os.environ, platform: str = sys.platform) -> bool:
@@ -239,9 +286,10 @@ def offscreen_if_no_display(environ=os.environ, platform: str = sys.platform) ->
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    headless = bool(args.screenshot or args.gif or args.export_csv)
+    headless = bool(args.screenshot or args.gif or args.export_csv or args.handout)
     if headless:
         offscreen_if_no_display()
+        quiet_offscreen_warnings()
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -263,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         for page in win.pages.values():
             page.lab.error.connect(errors.append)
         code = prepare(win, args, errors)
+        if not code and (args.path or args.handout) and not win.course.start(args.path or ""):
+            return fail(win.course.failure)
+        if not code and args.handout:
+            return handout(win, app, args.handout)
         if code or headless:
             return code or render(win, app, args)
         if not second_window_wanted(win):

@@ -14,20 +14,9 @@ from PySide6.QtCore import Qt
 from simulator.course import read_path
 from ui.course import known, load_path
 from ui.course import menu as course_menu
+from ui.course.handout import act_for
 
 REVEAL_S = 120  # the slowest step (a search repeated 20 times) takes a few seconds here
-
-
-def act_for(win, step) -> None:
-    """What the class does beyond Play where the step asks for it (its "do")."""
-    lab = win.pages[step.lab].lab
-    lesson = lab.lessons.get(lab.lesson_key) if hasattr(lab, "lessons") else None
-    if step.measure == "coarse_to_fine" and lesson.rounds == 1 and lesson.done and not lab.running:
-        lab.act("coarse", "zoom_on_best")
-        lab.act("coarse", "resample")
-        lab.play()
-    if step.measure == "panda" and lesson.iteration >= 30 and lesson.current("lr") < 0.01:
-        lab.configure("panda", lr=0.01)
 
 
 @pytest.fixture

@@ -106,6 +106,23 @@ class CourseBar(QFrame):
                     b.style().polish(b)
         self.prev_button.setEnabled(i > 0)
         self.result.setText(self._result_html(step, picked))
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The wrapped texts whole at the bar's width (a label that asks no width is not given
+        the height its lines need), and the answers tall enough for the measured one's border."""
+        for label in (self.question, self.result):
+            need = label.heightForWidth(max(label.width(), 100))
+            if need > 0 and label.minimumHeight() != need:
+                label.setMinimumHeight(need)
+        tall = self.fontMetrics().height() + 14
+        for b in self.answer_buttons:
+            if b.minimumHeight() != tall:
+                b.setMinimumHeight(tall)
 
     def _result_html(self, step, picked: int | None) -> str:
         course = self.course

@@ -34,6 +34,7 @@ class Course(QObject):
         self.active = False
         self.played = False  # the step in front has been played (or stepped) since it opened
         self.note = ""  # what the bar says beside the question (a settings change, a failure)
+        self.failure = ""  # why the last path could not be opened
         self._pending: list[str] = []  # the preset's actions, run on the first Play
         self._opened_at: float = 0  # the run's iteration when the step opened
         for page in window.pages.values():
@@ -62,7 +63,8 @@ class Course(QObject):
             try:
                 path = load_path(source or DEFAULT_PATH)
             except (OSError, ValueError) as exc:
-                self.window.say(f"Could not open the course path {source or 'shipped with Descent'}: {exc}")
+                self.failure = f"Could not open the course path {source or 'shipped with Descent'}: {exc}"
+                self.window.say(self.failure)
                 return False
         self.path, self.source = path, str(source)
         self.progress = progress if progress is not None else Progress()
