@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open setup…", self.open_setup, QKeySequence.StandardKey.Open)
         self._action(file_menu, "&Save setup…", self.save_setup, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save this &page's setup…", lambda: self.save_setup(only_page=True))
+        self._action(file_menu, "Open a &course path…", lambda: course_menu.open_path(self))
         self._action(file_menu, "Cop&y setup (text)", self.copy_setup, "Ctrl+Shift+C")
         self._action(file_menu, "Pas&te setup (text)", self.paste_setup, "Ctrl+Shift+V")
         file_menu.addSeparator()
