@@ -267,3 +267,22 @@ def test_power_of_two_span_and_throttle():
     assert t.ready(running=False) and t.ready(running=True, force=True)
     t.expire()
     assert t.ready(running=True)
+
+
+def test_contours_lie_on_their_levels_and_close_round_a_circle():
+    """The vectorized marching squares: every point is on its level (to the grid's linear
+    interpolation), the circle's contour is found all the way round, and a flat field has none."""
+    import numpy as np
+
+    from ui.framework.plots import contour_polyline
+
+    xs, ys = np.linspace(-2, 2, 121), np.linspace(-2, 2, 101)
+    X, Y = np.meshgrid(xs, ys)
+    x, y = contour_polyline(xs, ys, X**2 + Y**2, [1.0])
+    on = np.isfinite(x)
+    assert np.all(np.isnan(x[2::3])) and on.sum() == 2 * (len(x) // 3)  # segments, NaN between
+    r = np.hypot(x[on], y[on])
+    assert np.abs(r - 1).max() < 0.01  # on the circle of radius 1
+    angles = np.sort(np.arctan2(y[on], x[on]))
+    assert np.diff(angles).max() < 0.1  # all the way round, no gap
+    assert np.isnan(contour_polyline(xs, ys, np.zeros_like(X), [0.5])[0]).all()

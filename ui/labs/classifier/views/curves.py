@@ -20,7 +20,7 @@ BATCH = OKABE_ITO["sky_blue"]
 
 
 def _plot(left: str, bottom: str = "epoch") -> pg.PlotWidget:
-    w = pg.PlotWidget()
+    w = pg.PlotWidget(enableMenu=False)
     p = fixed_plot(w.getPlotItem())
     p.setLabel("left", left)
     p.setLabel("bottom", bottom)

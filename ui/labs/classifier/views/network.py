@@ -49,7 +49,7 @@ class NetworkView(QWidget):
         controls = row(title, self.warp_layer, "units", self.warp_i, self.warp_j)
         controls.addStretch(1)
         lay.addLayout(controls)
-        self.warp_plot = pg.PlotWidget()
+        self.warp_plot = pg.PlotWidget(enableMenu=False)
         wp = fixed_plot(self.warp_plot.getPlotItem())
         self.warp_grid = pg.PlotDataItem(pen=pg.mkPen((120, 120, 120, 160), width=1),
                                          connect="finite")

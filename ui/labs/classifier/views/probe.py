@@ -38,7 +38,7 @@ class ProbeView(QWidget):
         super().__init__()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.bars_plot = pg.PlotWidget()
+        self.bars_plot = pg.PlotWidget(enableMenu=False)
         bp = fixed_plot(self.bars_plot.getPlotItem())
         bp.setLabel("left", "a = ŷ")
         bp.setYRange(0, 1.0, padding=0.02)

@@ -75,7 +75,7 @@ class RegionView(pg.PlotWidget):
     hovered = Signal(float, float)
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.discretize = False
         self.show_test = True
         self.compare_logistic = False

@@ -43,7 +43,7 @@ class BasinView(QWidget):
         self.lab = lab
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)
         p = self.plot.getPlotItem()
         p.setAspectLocked(True)
         fixed_plot(p)

@@ -25,7 +25,7 @@ class CriticalPointsView(QWidget):
         self.shares: dict[str, np.ndarray] | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)
         p = self.plot.getPlotItem()
         fixed_plot(p)
         p.setLogMode(False, True)

@@ -21,7 +21,7 @@ class LossView(pg.PlotWidget):
     and grows in steps (powers of two, whole decades), not every frame."""
 
     def __init__(self, lab) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.lab = lab
         lp = self.getPlotItem()
         lp.setLogMode(False, True)
@@ -104,7 +104,7 @@ class AlphaView(pg.PlotWidget):
     POINTS = 2048  # t's the curve is computed at, however long the run
 
     def __init__(self, lab) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.lab = lab
         ap = self.getPlotItem()
         ap.setLabel("left", "α_t")

@@ -41,7 +41,7 @@ class MomentumView(QWidget):
         self.shown: MomentumMap | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)
         p = self.plot.getPlotItem()
         fixed_plot(p)
         p.setLabel("bottom", "log10 α")

@@ -31,7 +31,7 @@ class SectionPlot(pg.PlotWidget):
     """One section: the curve, the cut point, and a ball per racer."""
 
     def __init__(self, axis: str) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.axis = axis
         p = self.getPlotItem()
         fixed_plot(p)

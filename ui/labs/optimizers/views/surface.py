@@ -47,7 +47,7 @@ class SurfaceView(pg.PlotWidget):
     """Built once; ``show_surface`` when the surface changes, ``draw`` every frame."""
 
     def __init__(self, lab) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.lab = lab
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         p = self.getPlotItem()
