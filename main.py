@@ -187,14 +187,14 @@ def prepare(win, args: argparse.Namespace, errors: list[str]) -> int:
     for entry in LABS:
         for opt in entry.options:
             value = getattr(args, opt.flag.lstrip("-").replace("-", "_"))
-            if value is not None and not opt.apply(win.pages[entry.key].lab, value):
+            if value is not None and not opt.apply(win.labs[entry.key], value):
                 return fail(f"{opt.flag} {value}: {'; '.join(errors) or 'refused'}")
     if args.preset:
         match = [p for p in win.presets if p["name"].lower() == args.preset.lower()]
         if not match:
             names = ", ".join(p["name"] for p in win.presets)
             return fail(f"no preset {args.preset!r}; presets: {names}")
-        if args.page and match[0]["page"] != win.pages[args.page].lab.key:
+        if args.page and match[0]["page"] != win.labs[args.page].key:
             return fail(f"preset {match[0]['name']!r} is for the page {match[0]['page']!r}, "
                         f"not {args.page!r}")
         del errors[:]
@@ -308,8 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     win = MainWindow(session_path=None if args.fresh or headless else default_session_path())
     try:
         errors: list[str] = []
-        for page in win.pages.values():
-            page.lab.error.connect(errors.append)
+        for lab in win.labs.values():
+            lab.error.connect(errors.append)
         code = prepare(win, args, errors)
         if not code and (args.path or args.handout) and not win.course.start(args.path or ""):
             return fail(win.course.failure)

@@ -72,7 +72,7 @@ def win(qtbot):
 
     w = MainWindow(session_path=None)
     yield w
-    leaks = _leaks(p.lab for p in w.pages.values())
+    leaks = _leaks(w.labs.values())
     w.close()
     # Delete the window's thousands of widgets now, not in the next test's first event loop,
     # where they would hold up that test's timers for seconds.

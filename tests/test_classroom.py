@@ -356,6 +356,7 @@ def test_no_tab_is_out_of_reach(qtbot, shown):
     from PySide6.QtWidgets import QTabBar
 
     shown.resize(1024, 768)
+    assert len(list(shown.pages.values())) == len(LAB_KEYS)  # every page built (they are built when wanted)
     shown.presentation.set_step(len(ZOOM_STEPS) - 1)
     qtbot.wait(30)
     bars = shown.findChildren(QTabBar)

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QWidget
 
 
 def press(qtbot, win, key, times: int = 1) -> None:
@@ -75,11 +76,11 @@ def test_a_plot_made_after_a_zoom_has_zoomed_axes_pens_and_legend(qtbot, shown):
 def test_a_page_built_after_a_zoom_matches_one_zoomed_after_it_was_built(qtbot, shown):
     from ui.labs import entry_for
 
+    old = shown.pages["tuning"]  # built before the zoom (the window builds a page when wanted)
     press(qtbot, shown, Qt.Key.Key_Equal, 2)
     page = entry_for("tuning").make_page()  # its own axis font, 11 pt at zoom 1
     qtbot.addWidget(page)
     qtbot.wait(5)
-    old = shown.pages["tuning"]
     try:
         for before, after in zip(_tick_sizes(old), _tick_sizes(page), strict=True):
             assert after == pytest.approx(before)
@@ -183,3 +184,21 @@ def test_zoom_widens_the_bare_curves_of_caviar_and_undoes_exactly(qtbot, shown):
     assert band.opts["pen"].widthF() == pytest.approx(max(width, 1.0) * z)
     press(qtbot, shown, Qt.Key.Key_0)
     assert band.opts["pen"].widthF() == pytest.approx(width)
+
+
+def test_a_page_the_window_builds_after_a_zoom_and_a_theme_takes_them(qtbot, shown):
+    """The window builds a page when it is first wanted: one built after the zoom and the theme
+    changed has the same tick fonts, style sheets and Stage view as one built before."""
+    before = shown.pages["optimizers"]
+    press(qtbot, shown, Qt.Key.Key_Equal, 2)
+    shown.presentation.set_theme("dark")
+    shown.presentation.set_stage(True)
+    assert shown.pages.built() == [before]
+    later = shown.show_page("tuning")  # built now
+    qtbot.wait(5)
+    assert max(_tick_sizes(later)) == pytest.approx(11 * shown.presentation.zoom)
+    sheets = [w.styleSheet() for w in later.findChildren(QWidget) if w.styleSheet()]
+    assert sheets and all(w.property("descent_sheet") == w.styleSheet()
+                          for w in later.findChildren(QWidget) if w.styleSheet())
+    assert later.staged and before.staged
+    shown.presentation.set_stage(False)

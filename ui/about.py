@@ -60,7 +60,7 @@ def shortcuts_text(window) -> str:
         if keys:
             name = act.text().split("\t")[0].replace("&", "").rstrip("…")
             lines.append(f"{' / '.join(keys)}: {name}")
-    hints = [f"{entry.title}: {window.pages[entry.key].hint}" for entry in LABS]
+    hints = [f"{entry.title}: {entry.page.hint}" for entry in LABS]  # without building the pages
     return "\n".join(lines) + "\n\n" + "\n".join(hints)
 
 

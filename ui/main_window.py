@@ -27,6 +27,7 @@ from .course.controller import Course
 from .framework import export
 from .framework.presentation import install_view_menu
 from .labs import LABS, entry_for
+from .pages import Pages
 from .window_exports import ExportActions
 
 
@@ -44,11 +45,11 @@ class MainWindow(ExportActions, QMainWindow):
         self.session_path = session_path
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.pages = {entry.key: entry.make_page() for entry in LABS}
+        # Every lab's controller now; its page when it is first wanted (``ui.pages``).
+        self.labs = {entry.key: entry.controller(self) for entry in LABS}
+        self.pages = Pages(self.labs, self._page_built)
         for entry in LABS:
-            self.tabs.addTab(self.pages[entry.key], entry.title)
-        # Only the page in front runs: leaving a page pauses it.
-        self.tabs.currentChanged.connect(self._page_changed)
+            self.tabs.addTab(self.pages.slots[entry.key], entry.title)
         self.presets = load_presets()
         self.course = Course(self)  # the course path: the notes in order, predict then see
         self.course_bar = CourseBar(self.course)
@@ -62,11 +63,9 @@ class MainWindow(ExportActions, QMainWindow):
         self._run_state = QLabel("paused")
         self._run_state.setContentsMargins(12, 0, 6, 0)  # a gap after the message, however long
         self.statusBar().addPermanentWidget(self._run_state)
-        for page in self.pages.values():
-            page.lab.running_changed.connect(
-                lambda on: self._run_state.setText("running" if on else "paused"))
+        for lab in self.labs.values():
+            lab.running_changed.connect(lambda on: self._run_state.setText("running" if on else "paused"))
         self._build_menus()
-        self._say(self.current_page.hint, 10000)
         self.resize(1280, 800)
         self.keeper: SessionKeeper | None = None
         self.recording: export.GifRecording | None = None
@@ -74,6 +73,11 @@ class MainWindow(ExportActions, QMainWindow):
             self.keeper = SessionKeeper(Path(session_path), self.state, self._say, self)
             self._restore_session()
             self.keeper.start()
+        # Only the page in front runs: leaving a page pauses it. Built now: the one in front.
+        self.tabs.currentChanged.connect(self._page_changed)
+        if not self.statusBar().currentMessage():  # a note about the session comes first
+            self._say(self.current_page.hint, 10000)
+        self.current_page  # noqa: B018 - built now, with the window
         self._initial = json.dumps(self.state())  # to tell whether the user made anything
         install_view_menu(self)  # View: fullscreen, zoom, theme; fits the window to its screen
 
@@ -140,23 +144,34 @@ class MainWindow(ExportActions, QMainWindow):
 
     @property
     def current_page(self):
-        return self.tabs.currentWidget()
+        """The page in front (built now if it was not)."""
+        return self.pages[self.current_key]
 
     @property
     def current_key(self) -> str:
-        return next(k for k, p in self.pages.items() if p is self.current_page)
+        return self.pages.key_of(self.tabs.currentWidget())
 
     def show_page(self, key: str):
         """Bring the page of lab ``key`` to the front (ValueError for an unknown key)."""
-        page = self.pages[entry_for(key).key]
-        self.tabs.setCurrentWidget(page)
-        return page
+        key = entry_for(key).key
+        self.tabs.setCurrentWidget(self.pages.slots[key])
+        return self.pages[key]
 
     def _page_changed(self, _index: int) -> None:
-        for page in self.pages.values():
-            if page is not self.current_page:
-                page.lab.pause()
-        self._say(self.current_page.hint, 10000)
+        key = self.current_key
+        for other, lab in self.labs.items():
+            if other != key:
+                lab.pause()
+        self._say(self.pages[key].hint, 10000)
+
+    def _page_built(self, page) -> None:
+        """A page just made: the zoom, theme and Stage in force, and the course's hold on it."""
+        presentation = getattr(self, "presentation", None)
+        if presentation is not None:
+            presentation.adopt(page)
+        course = getattr(self, "course", None)
+        if course is not None:
+            course.adopt(page)
 
     def say(self, text: str, ms: int = 10000) -> None:
         self._say(text, ms)
@@ -177,8 +192,8 @@ class MainWindow(ExportActions, QMainWindow):
 
     def state(self, only_page: bool = False) -> dict:
         """Every lab's state (or the page in front's only), in the session file's format."""
-        pages = {self.current_key: self.current_page} if only_page else self.pages
-        packed = session.pack({k: p.lab.state() for k, p in pages.items()}, self.current_key)
+        labs = {self.current_key: self.labs[self.current_key]} if only_page else self.labs
+        packed = session.pack({k: lab.state() for k, lab in labs.items()}, self.current_key)
         course = None if only_page else self.course.state()
         if course is not None:  # where the class is on the course path
             packed["course"] = course
@@ -198,9 +213,9 @@ class MainWindow(ExportActions, QMainWindow):
         if notes:
             self._say("Read as far as possible: " + "; ".join(notes), 10000)
         for key, state in states.items():
-            ok = self.pages[key].lab.load(state) and ok
+            ok = self.labs[key].load(state) and ok
         if current is not None:
-            self.tabs.setCurrentWidget(self.pages[current])
+            self.tabs.setCurrentWidget(self.pages.slots[current])
         if isinstance(data, dict) and "course" in data:
             self.course.restore(data["course"])
         return ok
@@ -331,8 +346,10 @@ class MainWindow(ExportActions, QMainWindow):
             return
         if self.recording is not None:
             self.recording.finish()
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.shutdown()
+        for lab in self.labs.values():
+            lab.shutdown()
         if self.keeper is not None:
             self.keeper.stop()
         super().closeEvent(event)

@@ -37,11 +37,18 @@ class Course(QObject):
         self.failure = ""  # why the last path could not be opened
         self._pending: list[str] = []  # the preset's actions, run on the first Play
         self._opened_at: float = 0  # the run's iteration when the step opened
-        for page in window.pages.values():
-            page.preset_bar.verdict_changed.connect(lambda v, p=page: self._measured(p, v))
-            page.preset_bar.dismissed.connect(lambda p=page: self._dismissed(p))
-            page.lab.running_changed.connect(lambda on, p=page: on and self._played(p))
-            page.lab.stepped.connect(lambda p=page: self._stepped(p))
+        for key, lab in window.labs.items():
+            lab.running_changed.connect(lambda on, k=key: on and self._played(k))
+            lab.stepped.connect(lambda k=key: self._stepped(k))
+        for page in window.pages.built():
+            self.adopt(page)
+
+    def adopt(self, page) -> None:
+        """Follow a page's preset bar (the window calls it for each page it builds)."""
+        key = self.window.pages.key_of(page)
+        page.preset_bar.verdict_changed.connect(lambda v, k=key: self._measured(k, v))
+        page.preset_bar.dismissed.connect(lambda k=key: self._dismissed(k))
+        page.preset_bar.set_quiet(self.active)
 
     # -- the path -------------------------------------------------------------------------------
 
@@ -74,7 +81,7 @@ class Course(QObject):
     def leave(self) -> None:
         """Leave the course: the pages are as they were, their preset notes shown again."""
         self.active = False
-        for page in self.window.pages.values():
+        for page in self.window.pages.built():
             page.preset_bar.set_quiet(False)
         self.changed.emit()
 
@@ -85,10 +92,9 @@ class Course(QObject):
         self.active = True
         self.progress.index = min(max(int(index), 0), self.count - 1)
         step = self.step
-        page = self.window.pages[step.lab]
-        for other in self.window.pages.values():
+        page = self.window.show_page(step.lab)
+        for other in self.window.pages.built():
             other.preset_bar.set_quiet(True)
-        self.window.show_page(step.lab)
         preset = self._preset(step)
         # Nothing counts as the class's doing while the step opens: the load redraws, measures
         # and may dismiss the note of the preset before.
@@ -131,18 +137,19 @@ class Course(QObject):
 
     # -- the run ----------------------------------------------------------------------------------
 
-    def _is_front(self, page) -> bool:
+    def _is_front(self, key: str) -> bool:
         step = self.step
-        return step is not None and self.window.pages[step.lab] is page
+        return step is not None and step.lab == key
 
-    def _stepped(self, page) -> None:
+    def _stepped(self, key: str) -> None:
         """A redraw: the class played if the run went on (a load or a reset also redraws)."""
-        if self._is_front(page) and page.lab.iteration > self._opened_at:
-            self._played(page)
+        if self._is_front(key) and self.window.labs[key].iteration > self._opened_at:
+            self._played(key)
 
-    def _played(self, page) -> None:
-        if not self._is_front(page) or self.played:
+    def _played(self, key: str) -> None:
+        if not self._is_front(key) or self.played:
             return
+        page = self.window.pages[key]
         self.played = True
         actions, self._pending = self._pending, []
         for action in actions:  # what the preset does on loading, now that the class has picked
@@ -150,18 +157,18 @@ class Course(QObject):
                 page.lab.preset_action(action)
             except ValueError as exc:
                 page.show_message(str(exc), error=True)
-        self._measured(page, page.preset_bar.verdict)
+        self._measured(key, page.preset_bar.verdict)
 
-    def _measured(self, page, verdict: Verdict | None) -> None:
+    def _measured(self, key: str, verdict: Verdict | None) -> None:
         """The page measured the step's claim on the run in front: reveal what it gives, once
         the step has been played."""
-        if verdict is None or not self.played or not self._is_front(page):
+        if verdict is None or not self.played or not self._is_front(key):
             return
         self.progress.revealed[self.progress.index] = (self.step.answer_for(verdict), verdict.text)
         self.changed.emit()
 
-    def _dismissed(self, page) -> None:
-        if self._is_front(page):
+    def _dismissed(self, key: str) -> None:
+        if self._is_front(key):
             self.note = ("A setting was changed by hand: this run no longer measures the step's "
                          "claim. ⟲ opens the step again.")
             self.changed.emit()

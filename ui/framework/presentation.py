@@ -95,6 +95,17 @@ class Presentation(QObject):
                 box.setStyleSheet(INDICATOR_SHEET)
         window.installEventFilter(self)
 
+    def adopt(self, page: QWidget) -> None:
+        """A page built after the window: the checkboxes' indicators, the style sheets at the zoom
+        and theme in force (its plots follow them as they are made), and Stage view if it is on."""
+        for box in [*page.findChildren(QCheckBox), *page.findChildren(QRadioButton)]:
+            if not box.styleSheet():
+                box.setStyleSheet(INDICATOR_SHEET)
+        if self.step != DEFAULT_STEP or self.theme != "light":
+            self.restyle([page, *page.findChildren(QWidget)])
+        if self.stage and hasattr(page, "set_stage"):
+            page.set_stage(True)
+
     def widgets(self) -> list[QWidget]:
         """The window and every widget in it (what the zoom and the theme restyle)."""
         return [self.window, *self.window.findChildren(QWidget)]
@@ -161,10 +172,12 @@ class Presentation(QObject):
         """The theme after this one (light, dark, high contrast, light, …)."""
         self.set_theme(THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)])
 
-    def restyle(self) -> None:
-        """Every widget's own style sheet at the zoom and theme. The sheet a widget set itself is
-        kept as its base; one it set since the last pass becomes its new base."""
-        for w in self.widgets():
+    def restyle(self, widgets: list[QWidget] | None = None) -> None:
+        """Every widget's own style sheet (or those of ``widgets``) at the zoom and theme. The sheet
+        a widget set itself is kept as its base; one it set since the last pass becomes its new
+        base."""
+        widgets = self.widgets() if widgets is None else widgets
+        for w in widgets:
             sheet = w.styleSheet()
             if not sheet:
                 continue
@@ -173,7 +186,7 @@ class Presentation(QObject):
             new = restyle(w.property("descent_base_sheet"), self.zoom, self.theme)
             w.setProperty("descent_sheet", new)
             w.setStyleSheet(new)  # even if the same: a styled widget takes the app's font only so
-        for w in self.widgets():
+        for w in widgets:
             if w.property(HTML_PROPERTY) is not None:
                 w.setHtml(style.recolor(w.property(HTML_PROPERTY), self.theme))
 
@@ -189,7 +202,8 @@ class Presentation(QObject):
     def set_stage(self, on: bool) -> None:
         """Stage view on every page (``LabPage.set_stage``): the main view and its run row."""
         self.stage = bool(on)
-        for page in getattr(self.window, "pages", {}).values():
+        pages = getattr(self.window, "pages", {})
+        for page in pages.built() if hasattr(pages, "built") else pages.values():
             page.set_stage(self.stage)
         self.stage_changed.emit(self.stage)
 
