@@ -80,6 +80,7 @@ class MainWindow(ExportActions, QMainWindow):
         self.current_page  # noqa: B018 - built now, with the window
         self._initial = json.dumps(self.state())  # to tell whether the user made anything
         install_view_menu(self)  # View: fullscreen, zoom, theme; fits the window to its screen
+        self.presentation.theme_changed.connect(lambda _: self.course_bar.refresh())  # its colours
 
     # -- menus ----------------------------------------------------------------------------------
 
