@@ -183,7 +183,9 @@ class ClassifierTrainer:
 
     Points the user added (``add_point``) or removed (``remove_nearest``) are part of the training
     set and survive a rebuild with new settings; regenerating the data with another seed keeps the
-    added points and forgets the removals (they named points of the old set).
+    added points and forgets the removals (they named points of the old set). An added point of a
+    class the data set does not have (class 2 on a two-class set) is kept aside (``aside``), out of
+    the training set, and comes back when the set has that class again.
     """
 
     def __init__(self, settings: ClassifierSettings | None = None,
@@ -204,13 +206,11 @@ class ClassifierTrainer:
         old = getattr(self, "settings", None)
         same_data = hasattr(self, "data") and old is not None and old.data_spec == settings.data_spec
         data = self.data if same_data else settings.data_spec.build()
-        added = [p for p in self.added if p[2] < data.n_classes]
         sizes = [len(settings.features), *map(int, settings.hidden), data.n_classes]
         model = MLP(sizes, activation=settings.activation, batchnorm=settings.batchnorm,
                     seed=settings.seed, l2=settings.l2, l1=settings.l1, bn_momentum=settings.bn_momentum)
         optimizer = self._make_optimizer(settings)
         self.settings, self.data, self.model, self.optimizer = settings, data, model, optimizer
-        self.added = added
         if not (same_data and keep_removed):
             self.removed = set()
         self._refresh_training_set()
@@ -240,11 +240,27 @@ class ClassifierTrainer:
     def _make_optimizer(settings: ClassifierSettings):
         return settings.optimizer_spec.build()
 
+    def _in_use(self) -> list[int]:
+        """The indices in ``added`` of the points the training set holds (not those kept aside)."""
+        return [k for k, p in enumerate(self.added) if p[2] < self.data.n_classes]
+
+    @property
+    def aside(self) -> int:
+        """Added points kept out of the training set: their class is not one of the data set's."""
+        return len(self.added) - len(self._in_use())
+
+    def set_removed(self, indices) -> None:
+        """Remove the generated training points at ``indices`` (as ``removed`` saved them); those
+        the data set does not have are ignored (it may have changed since)."""
+        self.removed = {int(i) for i in indices if 0 <= int(i) < len(self.data.y_train)}
+        self._refresh_training_set()
+
     def _refresh_training_set(self) -> None:
         keep = np.array([i not in self.removed for i in range(len(self.data.y_train))], dtype=bool)
         X, y = self.data.X_train[keep], self.data.y_train[keep]
-        if self.added:
-            a = np.asarray(self.added, dtype=float)
+        used = [self.added[k] for k in self._in_use()]
+        if used:
+            a = np.asarray(used, dtype=float)
             X = np.concatenate([X, a[:, :2]])
             y = np.concatenate([y, a[:, 2].astype(np.int64)])
         self.X_train, self.y_train = X, y
@@ -291,7 +307,7 @@ class ClassifierTrainer:
         if i < len(generated):
             self.removed.add(generated[i])
         else:
-            del self.added[i - len(generated)]
+            del self.added[self._in_use()[i - len(generated)]]
         self._refresh_training_set()
         return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -242,3 +243,42 @@ def test_points_once_written_whole_still_take_fractions(lab):
     assert lab.load({**lab.settings_dict(), "added": [[1, 1, 0]]}), said
     assert lab.load({**lab.settings_dict(), "added": [[0.5, 0.5, 0]]}), said
     assert lab.trainer.added == [(0.5, 0.5, 0)]
+
+
+def test_removed_points_are_saved_and_come_back_removed(make_controller, lab):
+    """Right-click removals were not saved: remove 5 points, restart, and all were back."""
+    X = lab.trainer.X_train.copy()
+    for x, y in X[:5]:
+        assert lab.remove_nearest(float(x), float(y))
+    n = len(lab.trainer.y_train)
+    assert n == len(X) - 5
+    saved = json.loads(json.dumps(lab.state()))
+    assert len(saved["settings"]["removed"]) == 5
+    again = make_controller("classifier")
+    assert again.load(saved)
+    assert len(again.trainer.y_train) == n and again.trainer.removed == lab.trainer.removed
+    assert np.array_equal(again.trainer.X_train, lab.trainer.X_train)
+
+
+@pytest.mark.parametrize("bad, words", [("3", "removed must be a list"), ([1, "x"], r"removed\[1\]"),
+                                        ([True], r"removed\[0\]"), ([-1], r"removed\[0\]")])
+def test_a_bad_list_of_removals_is_named(lab, bad, words):
+    said = messages(lab)
+    assert not lab.load({"removed": bad})
+    assert any(re.search(words, m) for m in said), said
+
+
+def test_points_of_a_class_the_set_lacks_are_kept_aside_not_lost(lab):
+    """Switching to two classes deleted the added points of class 2 for good."""
+    said = messages(lab)
+    lab.set_add_class(2)
+    assert lab.add_point(1.0, 1.0)
+    with_it = len(lab.trainer.y_train)
+    assert lab.configure(classes=2)
+    assert lab.trainer.aside == 1 and len(lab.trainer.y_train) < with_it
+    assert 2 not in set(lab.trainer.y_train.tolist())
+    assert any("kept aside" in m for m in said)
+    assert json.loads(json.dumps(lab.state()))["settings"]["added"] == [[1.0, 1.0, 2]]
+    assert lab.configure(classes=3)
+    assert lab.trainer.aside == 0 and (1.0, 1.0, 2) in lab.trainer.added
+    assert 2 in set(lab.trainer.y_train.tolist())

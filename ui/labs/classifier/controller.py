@@ -15,8 +15,9 @@ from simulator.claims import Verdict
 from simulator.claims.classifier import CLAIMS, ready
 from simulator.classifier.batch_sizes import BatchSizes, measure_sizes
 from simulator.classifier.plane import LogisticComparison
+from simulator.own_data import MAX_ROWS
 from simulator.training import DIVERGED, FEATURES, ClassifierSettings, ClassifierTrainer
-from simulator.validation import check_choice, check_numeric, check_rows, check_whole
+from simulator.validation import check_choice, check_count, check_numeric, check_rows, check_whole
 from ui.framework.controller import LabController
 from ui.session import check_limits
 
@@ -77,6 +78,10 @@ class ClassifierController(LabController):
         self.add_class = min(self.add_class, self.trainer.data.n_classes - 1)
         if rebuilt:
             self.data_changed.emit()
+            aside = self.trainer.aside
+            if aside:
+                self.message.emit(f"{aside} added point{'s' if aside > 1 else ''} of a class this data set "
+                                  "does not have kept aside: back when it has that class again")
 
     def set_optimizer(self, name: str) -> bool:
         """Another optimizer starts from its own default hyperparameters."""
@@ -183,18 +188,25 @@ class ClassifierController(LabController):
     # -- saved state ----------------------------------------------------------------------------
 
     def settings_dict(self) -> dict[str, Any]:
-        """The settings, the added points and the logistic comparison's switch."""
+        """The settings, the added points (those kept aside too), the generated points removed
+        and the logistic comparison's switch."""
         return {**self.settings.to_dict(), "added": [list(p) for p in self.trainer.added],
-                "compare_logistic": self.compare_logistic}
+                "removed": sorted(self.trainer.removed), "compare_logistic": self.compare_logistic}
 
     def _load_settings(self, data: dict[str, Any]) -> None:
         data = dict(data)
         added = check_rows("added", data.pop("added", []), check_numeric, check_numeric, check_whole)
+        removed = data.pop("removed", [])
+        if not isinstance(removed, list):
+            raise ValueError(f"removed must be a list of point numbers, got {removed!r:.60}")
+        check_count("removed", removed, MAX_ROWS * 10)  # at most the generated points
+        removed = [check_whole(f"removed[{k}]", v, 0) for k, v in enumerate(removed)]
         compare = data.pop("compare_logistic", False)
         if not isinstance(compare, bool):
             raise TypeError(f"compare_logistic must be true or false, got {compare!r}")
         check_limits(data, {"lr": (None, 1000), "l2": (None, 100), "l1": (None, 100)})  # the fields' ranges
         trainer = ClassifierTrainer(ClassifierSettings.from_dict(data), added=added)
+        trainer.set_removed(removed)
         self.trainer, self.compare_logistic = trainer, compare
         self._announced = False
         self.add_class = min(self.add_class, trainer.data.n_classes - 1)
