@@ -286,6 +286,26 @@ def test_a_cancelled_search_leaves_no_worker_process_training():
     assert not any(process.is_alive() for process in workers)
 
 
+def test_cancelling_searches_on_a_pool_leaves_no_error_in_its_threads(monkeypatch):
+    """Play and Pause on a process pool printed `InvalidStateError: CANCELLED` tracebacks from
+    the pool's manager thread: its workers were ended before it had dropped the cancelled tasks."""
+    import threading
+    import time
+
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    space = SearchSpace([AXES["lr"], AXES["eps"]])
+    with executor_for("processes", workers=2) as pool:
+        run_search(space, objective(epochs=1), "random", 2, executor=pool)  # the workers started
+        for delay in (0.3, 0.45, 0.6):  # cancelled at various points, as Pause would
+            start = time.perf_counter()
+            run_search(space, objective(epochs=10_000), "random", 64, seed=0, executor=pool,
+                       cancelled=lambda start=start, delay=delay: time.perf_counter() - start > delay)
+        manager = pool._executor_manager_thread
+    manager.join(timeout=10)
+    assert not manager.is_alive() and not failures, failures
+
+
 def test_executor_for_refuses_what_it_cannot_open():
     assert RUN_ON == ("here", "processes", "dask")
     with executor_for("here") as nothing:

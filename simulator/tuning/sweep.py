@@ -14,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -263,6 +264,22 @@ def _run_on(executor: cf.Executor, objective: Objective, params_list: list[dict[
     return trials
 
 
+def _let_the_pool_drop_cancelled(manager, most_s: float = 0.5) -> None:
+    """Wait (at most ``most_s``) until a process pool's manager thread has taken its shutdown in
+    and dropped the cancelled tasks. Ending the workers before that breaks the pool with cancelled
+    futures still on its books, and the manager thread then fails setting their exception
+    (``InvalidStateError: CANCELLED`` on stderr, Python 3.11)."""
+    end = time.monotonic() + most_s
+    while manager is not None and manager.is_alive() and time.monotonic() < end:
+        try:
+            items = list(getattr(manager, "pending_work_items", {}).values())
+        except RuntimeError:  # it changed while read: the manager is at it
+            items = None
+        if items is not None and not any(w.future.cancelled() for w in items):
+            return
+        time.sleep(0.005)
+
+
 RUN_ON = ("here", "processes", "dask")  # where trials train: the page's "run trials on"
 
 
@@ -286,7 +303,9 @@ def executor_for(where: str, address: str | None = None, workers: int | None = N
             # go on using a core for as long as its trials train: end the workers. After a search
             # that finished they are idle, so nothing is lost. (shutdown forgets the processes.)
             workers = list((getattr(pool, "_processes", None) or {}).values())
+            manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it too
             pool.shutdown(wait=False, cancel_futures=True)
+            _let_the_pool_drop_cancelled(manager)
             for process in workers:
                 process.terminate()
     else:
