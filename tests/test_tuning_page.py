@@ -371,3 +371,25 @@ def test_diverged_trials_are_marked_in_the_table_and_grey_on_the_plot(qtbot, pag
     grey = {b.color().name() for b, t in zip(brushes, lesson.trials["grid"], strict=True)
             if t.status == "diverged"}
     assert grey == {"#969696"}
+
+
+def test_stepping_a_spin_box_starts_one_run_when_it_rests(qtbot, page):
+    """Five quick steps of a tuning spin box took 2-4 s: each one changed the settings and
+    started work. Now the stepped value is adopted once the stepping rests, once; a typed value
+    (or one set by code) at once."""
+    from PySide6.QtCore import Qt
+
+    page.lab.set_lesson("caviar")
+    spin = page.panel.caviar.epochs_spin
+    adopted = []
+    page.lab.settings_changed.connect(lambda: adopted.append(page.lab.lessons["caviar"].settings.epochs))
+    start = page.lab.lessons["caviar"].settings.epochs
+    spin.setFocus()
+    for _ in range(5):
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert spin.value() == start + 5 and adopted == []  # shown, not yet adopted
+    qtbot.waitUntil(lambda: bool(adopted), timeout=3000)
+    qtbot.wait(50)
+    assert adopted == [start + 5] and page.lab.lessons["caviar"].settings.epochs == start + 5
+    spin.setValue(start)  # as a typed, committed value: at once
+    assert page.lab.lessons["caviar"].settings.epochs == start

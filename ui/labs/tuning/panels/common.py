@@ -1,9 +1,10 @@
 """Small pieces the tuning lab's lesson panels share: a trimmed number field, a group box with a
-form, a spin box, a progress line, and the α range fields."""
+form, a spin box that adopts a stepped value once the stepping rests, a progress line, and the α
+range fields."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.framework.widgets import NumberField
+from ui.framework.widgets import NumberField, blocked
 
 
 class TrimmedField(NumberField):
@@ -34,8 +35,39 @@ def group(title: str) -> tuple[QGroupBox, QFormLayout]:
     return box, QFormLayout(box)
 
 
+class RestingSpinBox(QSpinBox):
+    """A spin box whose steps (arrow keys, the wheel, its buttons) are adopted once the stepping
+    rests: five quick steps are one change of settings, not five runs started and stopped (each
+    took the tuning lab 0.4 to 0.8 s). A value typed, or set by code, is adopted at once."""
+
+    REST_MS = 350
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(self.REST_MS)
+        self._rest.timeout.connect(lambda: self.valueChanged.emit(self.value()))
+        self.editingFinished.connect(self.settle)  # leaving the field adopts what it shows
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt's name)
+        with blocked(self):
+            super().stepBy(steps)
+        self._rest.start()
+
+    def settle(self) -> None:
+        """Adopt a stepped value now, if one is waiting."""
+        if self._rest.isActive():
+            self._rest.stop()
+            self.valueChanged.emit(self.value())
+
+    @property
+    def resting(self) -> bool:
+        return not self._rest.isActive()
+
+
 def spin(lo: int, hi: int, step: int = 1) -> QSpinBox:
-    s = QSpinBox()
+    s = RestingSpinBox()
     s.setRange(lo, hi)
     s.setSingleStep(step)
     s.setKeyboardTracking(False)  # one change when the user has typed the whole number
