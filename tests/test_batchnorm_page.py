@@ -273,3 +273,24 @@ def test_reset_clears_the_message_about_the_run_before(make_page):
     assert "diverged" in page.message
     page.lab.reset()
     assert page.message == ""
+
+
+@pytest.mark.parametrize("changes, tiny", [({"n": 40, "test_fraction": 0.1}, True),
+                                           ({"n": 40, "test_fraction": 0.0}, False)])
+def test_the_test_batch_slider_shows_the_size_in_force_with_a_tiny_or_no_test_set(page, changes, tiny):
+    """With 3 test examples the slider showed 1 (its end) while 16 stayed in force; with none the
+    tab drew nothing. The size in force is the one chosen, at most the test set's; without a test
+    set the tab uses the training set, as test-time accuracy does."""
+    lab = page.lab
+    assert lab.load(changes)
+    page.tabs.setCurrentWidget(page.test_time)
+    page.test_time.draw()
+    view = page.test_time
+    shown = lab.n_test if tiny else 16
+    assert (lab.n_test < 16) is tiny
+    assert lab.test_batch == shown == view.batch_slider.value()
+    assert view.batch_label.text() == f"Test batch size: {shown}"
+    assert len(view.batch_mu.getData()[0]) == -(-lab.n_test // shown)
+    assert "nan" not in view.html.lower()
+    lab.load({"n": 300, "test_fraction": 0.3})  # a test set again: the chosen 16 comes back
+    assert lab.test_batch == 16

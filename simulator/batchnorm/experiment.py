@@ -187,11 +187,16 @@ class BNExperiment:
                                   self.stats_for(mode, corrected))
 
     def test_batches(self, batch_size: int, layer: int, unit: int) -> dict[str, Any]:
-        """The test set in batches of ``batch_size`` (fixed order), each normalized with its own
-        statistics: per batch, mu and sigma^2 of the watched unit, and the overall accuracy."""
+        """The test set (the training set without one, as everywhere at test time) in batches of
+        ``batch_size`` (fixed order), each normalized with its own statistics: per batch, mu and
+        sigma^2 of the watched unit, and the overall accuracy."""
         self.column(layer, unit)
-        return test_time.own_batches(self.model, self.bn.F_test, self.bn.data.y_test, batch_size,
-                                     layer, unit)
+        return test_time.own_batches(self.model, *self._test_set(), batch_size, layer, unit)
+
+    @property
+    def test_size(self) -> int:
+        """Examples the test-time tab uses: the test set's, or the training set's without one."""
+        return len(self._test_set()[1])
 
     def example(self, index: int, corrected: bool = True,
                 stats: dict[str, Stats | None] | None = None) -> dict[str, Any]:

@@ -95,8 +95,15 @@ class BatchNormController(LabController):
 
     @property
     def n_test(self) -> int:
-        """Test examples (at least 1, for the example picker)."""
-        return max(1, len(self.experiment.bn.data.y_test))
+        """Test examples (at least 1, for the example picker; the training set's without a test
+        set, as the test-time tab uses it)."""
+        return max(1, self.experiment.test_size)
+
+    @property
+    def test_batch(self) -> int:
+        """The test batch size in force: the one chosen, at most the test set's size (a smaller
+        test set shows and uses its own size; a larger one brings the chosen size back)."""
+        return min(self.test_batch_size, self.n_test)
 
     # -- settings -------------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ class TestTimeView(QWidget):
         lay.addWidget(self.text, 3)
         self.batch_label = QLabel()
         self.batch_slider = binder.bind(
-            QSlider(Qt.Orientation.Horizontal), lambda: lab.test_batch_size, lab.set_test_batch_size,
+            QSlider(Qt.Orientation.Horizontal), lambda: lab.test_batch, lab.set_test_batch_size,
             limits=lambda: (1, min(MAX_TEST_BATCH, lab.n_test)))
         lay.addLayout(row(self.batch_label, self.batch_slider, stretch=1))
         self.plots = pg.GraphicsLayoutWidget()
@@ -62,11 +62,11 @@ class TestTimeView(QWidget):
         lab, e = self.lab, self.lab.experiment
         layer, unit = lab.layer, lab.unit
         table = e.test_time_table(lab.example_index, layer, unit, lab.corrected)
-        batches = e.test_batches(lab.test_batch_size, layer, unit)
+        batches = e.test_batches(lab.test_batch, layer, unit)
         self.html = (table_html(table, layer, unit)
-                     + batches_sentence(lab.test_batch_size, batches["accuracy"]))
+                     + batches_sentence(lab.test_batch, batches["accuracy"]))
         set_html(self.text, self.html)
-        self.batch_label.setText(f"Test batch size: {lab.test_batch_size}")
+        self.batch_label.setText(f"Test batch size: {lab.test_batch}")
         k = np.arange(1, len(batches["mu"]) + 1)
         self.batch_mu.setData(k, batches["mu"])
         self.batch_var.setData(k, batches["var"])
