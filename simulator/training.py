@@ -21,6 +21,7 @@ from .datasets import CLASS_RANGE, DATASETS, DEFAULT_TURNS, TURNS_RANGE, Dataset
 from .nn import MLP
 from .optimizers import OPTIMIZERS
 from .own_data import MAX_ROWS, freeze_points
+from .points import EditablePoints
 from .schedules import SCHEDULES
 from .specs import DataSpec, ModelSpec, OptimizerSpec
 from .validation import (
@@ -29,7 +30,6 @@ from .validation import (
     check_choice,
     check_count,
     check_fields,
-    check_label,
     check_point,
     check_range,
 )
@@ -178,7 +178,7 @@ class ClassifierSettings:
         featurize(np.zeros((1, 2)), self.features)
 
 
-class ClassifierTrainer:
+class ClassifierTrainer(EditablePoints):
     """A data set, a model and an optimizer; ``step()`` trains on one mini-batch.
 
     Points the user added (``add_point``) or removed (``remove_nearest``) are part of the training
@@ -240,21 +240,6 @@ class ClassifierTrainer:
     def _make_optimizer(settings: ClassifierSettings):
         return settings.optimizer_spec.build()
 
-    def _in_use(self) -> list[int]:
-        """The indices in ``added`` of the points the training set holds (not those kept aside)."""
-        return [k for k, p in enumerate(self.added) if p[2] < self.data.n_classes]
-
-    @property
-    def aside(self) -> int:
-        """Added points kept out of the training set: their class is not one of the data set's."""
-        return len(self.added) - len(self._in_use())
-
-    def set_removed(self, indices) -> None:
-        """Remove the generated training points at ``indices`` (as ``removed`` saved them); those
-        the data set does not have are ignored (it may have changed since)."""
-        self.removed = {int(i) for i in indices if 0 <= int(i) < len(self.data.y_train)}
-        self._refresh_training_set()
-
     def _refresh_training_set(self) -> None:
         keep = np.array([i not in self.removed for i in range(len(self.data.y_train))], dtype=bool)
         X, y = self.data.X_train[keep], self.data.y_train[keep]
@@ -283,33 +268,6 @@ class ClassifierTrainer:
         self.costs = CostTrace()  # J of every mini-batch, for the noisy per-iteration curve
         self._good = self.model.state_dict()
         self._record()
-
-    # -- points -------------------------------------------------------------------------------------
-
-    def add_point(self, x: float, y: float, label: int) -> None:
-        check_label("class", label, self.data.n_classes)
-        if len(self.added) >= MAX_ROWS:
-            raise ValueError(f"{MAX_ROWS:,} points added already, the most there may be: remove some")
-        self.added.append(_point(x, y, label))
-        self._refresh_training_set()
-
-    def remove_nearest(self, x: float, y: float, radius: float = 0.15) -> bool:
-        """Remove the training point nearest to (x, y) if it lies within ``radius``."""
-        x, y = check_point("the point to remove", (x, y))
-        check_range("radius", radius, low=0.0)
-        if len(self.y_train) == 0:
-            return False
-        d = np.hypot(self.X_train[:, 0] - x, self.X_train[:, 1] - y)
-        i = int(np.argmin(d))
-        if d[i] > radius:
-            return False
-        generated = [j for j in range(len(self.data.y_train)) if j not in self.removed]
-        if i < len(generated):
-            self.removed.add(generated[i])
-        else:
-            del self.added[self._in_use()[i - len(generated)]]
-        self._refresh_training_set()
-        return True
 
     # -- training -----------------------------------------------------------------------------------
 
@@ -405,11 +363,6 @@ class ClassifierTrainer:
 
     def _logits(self, F: np.ndarray) -> np.ndarray:
         return np.asarray(self.model.forward(F, training=False), dtype=float)
-
-
-def _point(x: float, y: float, label: int) -> tuple[float, float, int]:
-    """An added point as (x, y, class); ValueError for a non-finite coordinate or a class < 0."""
-    return check_added_point((x, y, label))
 
 
 __all__ = ["FEATURES", "featurize", "ClassifierSettings", "ClassifierTrainer", "History",
