@@ -104,16 +104,16 @@ def test_covariate_shift_is_drawn_from_iteration_0_on_shared_axes(make_page):
     assert ranges[0] == ranges[1]  # both histograms on the same axes
 
 
-def test_the_no_b_preset_measures_in_the_background_and_shows_its_verdict(qtbot, make_page):
+def in_window(win, name: str):
+    """The batch-norm page of the main window with preset ``name`` applied (its action started)."""
+    assert win.apply_preset({**PRESETS[name], "page": "batchnorm"})
+    return win.pages["batchnorm"]
+
+
+def test_the_no_b_preset_measures_in_the_background_and_shows_its_verdict(qtbot, win):
     """The preset opens the No b tab, measures there in the worker, draws both twins' J (one on the
     other) and b at the start and end, and the preset bar shows the verdict of that run."""
-    from ui.main_window import MainWindow
-
-    win = MainWindow(session_path=None)
-    qtbot.addWidget(win)
-    preset = PRESETS["No b: batch norm makes a layer's bias useless"]
-    assert win.apply_preset({**preset, "page": "batchnorm"})
-    page = win.pages["batchnorm"]
+    page = in_window(win, "No b: batch norm makes a layer's bias useless")
     assert page.tabs.currentWidget() is page.bias
     qtbot.waitUntil(lambda: page.lab.bias is not None, timeout=30_000)
     run = page.lab.bias
@@ -126,17 +126,11 @@ def test_the_no_b_preset_measures_in_the_background_and_shows_its_verdict(qtbot,
     assert page.lab.bias is None and len(page.bias.without.yData or []) == 0
 
 
-def test_the_regularizer_preset_measures_the_gaps_and_shows_its_verdict(qtbot):
+def test_the_regularizer_preset_measures_the_gaps_and_shows_its_verdict(qtbot, win):
     """The preset opens the Regularizer tab and measures there in the worker: both twins' gap at
     every m is drawn, the x axis is labelled in m (the last the whole set), and the preset bar
     shows the verdict of that run; a change of settings forgets it."""
-    from ui.main_window import MainWindow
-
-    win = MainWindow(session_path=None)
-    qtbot.addWidget(win)
-    preset = PRESETS["Batch norm's slight regularization, and m"]
-    assert win.apply_preset({**preset, "page": "batchnorm"})
-    page = win.pages["batchnorm"]
+    page = in_window(win, "Batch norm's slight regularization, and m")
     assert page.tabs.currentWidget() is page.regularizer
     qtbot.waitUntil(lambda: page.lab.gaps is not None, timeout=60_000)
     run = page.lab.gaps
