@@ -14,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -280,6 +281,17 @@ def _let_the_pool_drop_cancelled(manager, most_s: float = 0.5) -> None:
         time.sleep(0.005)
 
 
+def _wait_ended(processes, most_s: float = 5.0) -> None:
+    """Wait (at most ``most_s``) until every process has ended. Their sentinels say so whoever
+    reaps them: the pool's manager thread joins them too, and ``is_alive()`` read while it reaps
+    can still say True for a process that is gone."""
+    pending = [p.sentinel for p in processes if p.exitcode is None]
+    end = time.monotonic() + most_s
+    while pending and time.monotonic() < end:
+        ready = multiprocessing.connection.wait(pending, timeout=end - time.monotonic())
+        pending = [s for s in pending if s not in ready]
+
+
 RUN_ON = ("here", "processes", "dask")  # where trials train: the page's "run trials on"
 
 
@@ -308,6 +320,7 @@ def executor_for(where: str, address: str | None = None, workers: int | None = N
             _let_the_pool_drop_cancelled(manager)
             for process in workers:
                 process.terminate()
+            _wait_ended(workers)
     else:
         if not address:
             raise ValueError("give the Dask scheduler's address, e.g. tcp://192.168.1.10:8786")
