@@ -128,3 +128,45 @@ class SentPoints:
 @pytest.fixture
 def sent_points(monkeypatch) -> SentPoints:
     return SentPoints(monkeypatch)
+
+
+FROZEN_S = 1.0  # a gap between two 10-ms ticks this long is a window that stopped answering:
+# 60 frames of 16.7 ms, a margin no busy machine reaches, and far below the freezes it catches
+
+
+class Ticks:
+    """A timer ticking every 10 ms on the GUI thread while a case runs; ``longest`` is the
+    longest gap between two ticks, or since the last one (seconds). Compared with FROZEN_S, not
+    with the machine's speed."""
+
+    def __init__(self) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self._clock = time.monotonic
+        self.last = self._clock()
+        self.gaps = [0.0]
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self._clock()
+        self.gaps.append(now - self.last)
+        self.last = now
+
+    @property
+    def longest(self) -> float:
+        return max(max(self.gaps), self._clock() - self.last)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+@pytest.fixture
+def ticks(qtbot):
+    t = Ticks()
+    yield t
+    t.stop()

@@ -8,6 +8,8 @@ import json
 import numpy as np
 import pytest
 
+from tests.conftest import FROZEN_S
+
 from simulator.tuning import BATCH, ScaleSettings
 
 
@@ -243,11 +245,56 @@ def test_an_unreachable_scheduler_fails_with_a_message_and_keeps_the_settings(qt
     errors, _ = messages(lab)
     lesson = small(lab, run_on="dask", budget=2, epochs=2)
     assert lab.configure("search", address="tcp://127.0.0.1:9")  # nothing listens on port 9
+    lesson.connect_s = 1.0  # not the page's 10 s: the message is the same
     lab.set_lesson("search")
     lab.play()
     qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
     assert "127.0.0.1:9" in errors[-1]
     assert lesson.settings.run_on == "dask" and lesson.settings.budget == 2
+
+
+def test_pause_stops_a_search_waiting_on_an_address_that_never_answers(qtbot, lab, ticks):
+    """An address that accepts and stays silent (an HTTP server, as Dask's dashboard on :8787 is)
+    held the worker for ever: "Training … on a Dask cluster…" stayed, Pause could not stop it, and
+    closing waited. The window answers all along, Pause ends the wait, and the settings stay."""
+    from tests.test_tuning_sweep import _Listener
+
+    errors, notes = messages(lab)
+    listener = _Listener()
+    try:
+        lesson = small(lab, run_on="dask", budget=2, epochs=2)
+        assert lab.configure("search", address=listener.address)
+        lesson.connect_s = 3600  # only Pause can end this wait
+        lab.set_lesson("search")
+        lab.play()
+        qtbot.waitUntil(lambda: bool(listener.held), timeout=30000)  # it is connecting
+        qtbot.wait(200)
+        assert lab.busy
+        lab.pause()
+        qtbot.waitUntil(lambda: not lab.busy, timeout=10000)
+    finally:
+        listener.close()
+    assert ticks.longest < FROZEN_S
+    assert not errors and lesson.settings.address == listener.address
+    assert not any(t.epochs for ts in lesson.trials.values() for t in ts)
+
+
+def test_an_address_that_is_not_dask_fails_with_a_message(qtbot, lab, ticks):
+    from tests.test_tuning_sweep import _Listener
+
+    errors, _ = messages(lab)
+    listener = _Listener(b"HTTP/1.0 400 Bad Request\r\n\r\n")
+    try:
+        lesson = small(lab, run_on="dask", budget=2, epochs=2)
+        assert lab.configure("search", address=listener.address)
+        lesson.connect_s = 1.0
+        lab.set_lesson("search")
+        lab.play()
+        qtbot.waitUntil(lambda: not lab.busy, timeout=60000)
+    finally:
+        listener.close()
+    assert ticks.longest < FROZEN_S
+    assert listener.address in errors[-1] and "not a Dask scheduler" in errors[-1]
 
 
 def test_caviar_steps_every_model_and_panda_marks_its_changes(lab):

@@ -320,6 +320,83 @@ def test_executor_for_refuses_what_it_cannot_open():
             pass
 
 
+class _Listener:
+    """Something on a port that is not a Dask scheduler: it accepts and stays silent, or answers
+    every connection with ``reply`` (an HTTP server's 400, say)."""
+
+    def __init__(self, reply: bytes | None = None) -> None:
+        import socket
+        import threading
+
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.address = f"tcp://127.0.0.1:{self.server.getsockname()[1]}"
+        self.reply, self.held = reply, []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+            if self.reply is not None:
+                conn.sendall(self.reply)
+
+    def close(self) -> None:
+        self.server.close()
+        for conn in self.held:
+            conn.close()
+
+
+def _connecting(address: str, **kwargs) -> BaseException | None:
+    """What ``executor_for("dask", address)`` raised, run in a thread that must end: an address
+    that never answers used to hold the caller for ever (the thread is left behind if it does)."""
+    import threading
+
+    raised = []
+
+    def attempt() -> None:
+        try:
+            with executor_for("dask", address, **kwargs):
+                pass
+        except BaseException as exc:  # noqa: BLE001 - the test reads it
+            raised.append(exc)
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), f"connecting to {address} never returned"
+    return raised[0] if raised else None
+
+
+@pytest.mark.parametrize("reply", [None, b"HTTP/1.0 400 Bad Request\r\n\r\n"], ids=["silent", "http"])
+def test_an_address_that_answers_but_is_not_dask_is_refused_within_the_deadline(reply):
+    listener = _Listener(reply)
+    try:
+        raised = _connecting(listener.address, connect_s=0.5)
+    finally:
+        listener.close()
+    assert isinstance(raised, ValueError)
+    assert listener.address in str(raised)
+    assert "Dask scheduler" in str(raised)
+
+
+def test_connecting_to_a_silent_address_stops_when_cancelled():
+    import time
+
+    from simulator.tuning.sweep import ConnectCancelled
+
+    listener = _Listener()
+    start = time.monotonic()
+    try:  # a deadline far away: only the cancel can end it
+        raised = _connecting(listener.address, connect_s=3600,
+                             cancelled=lambda: time.monotonic() - start > 0.3)
+    finally:
+        listener.close()
+    assert isinstance(raised, ConnectCancelled)
+
+
 # -- the views' numbers --------------------------------------------------------------------------------
 
 

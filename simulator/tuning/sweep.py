@@ -292,17 +292,73 @@ def _wait_ended(processes, most_s: float = 5.0) -> None:
         pending = [s for s in pending if s not in ready]
 
 
+CONNECT_S = 10.0  # how long a Dask scheduler's address has to answer
+
+
+class ConnectCancelled(Exception):
+    """Connecting to a Dask scheduler was cancelled (Pause) before it answered."""
+
+
+def _ask_scheduler(address: str, connect_s: float, cancelled: Cancelled) -> None:
+    """Ask ``address`` who it is, as Dask's client does first, within ``connect_s`` seconds and
+    until ``cancelled()``. Whatever listens there (nothing, an HTTP server, a slow host), this
+    returns, raises ValueError naming what happened, or raises ConnectCancelled. (``Client(...,
+    timeout=10)`` alone waits for ever on an address that accepts and never answers.)"""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=connect_s)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        task = asyncio.ensure_future(identity())
+        end = time.monotonic() + connect_s
+        while not task.done():
+            if cancelled() or time.monotonic() >= end:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+                raise ConnectCancelled if cancelled() else TimeoutError
+            await asyncio.wait({task}, timeout=POLL_S)
+        return task.result()
+
+    try:
+        reply = asyncio.run(bounded())
+    except (TimeoutError, asyncio.TimeoutError):
+        raise ValueError(f"no Dask scheduler answered at {address} within {connect_s:g} s: "
+                         "is it running, and is this its address and port?") from None
+    except OSError as exc:
+        raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    except ConnectCancelled:
+        raise
+    except Exception:  # noqa: BLE001 - what answered spoke something else (HTTP, say)
+        raise ValueError(f"what answers at {address} is not a Dask scheduler: its reply is not "
+                         "Dask's (a web page's port, such as the dashboard's :8787?)") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        kind = reply.get("type") if isinstance(reply, dict) else type(reply).__name__
+        raise ValueError(f"what answers at {address} is not a Dask scheduler (it says {kind!r})")
+
+
 RUN_ON = ("here", "processes", "dask")  # where trials train: the page's "run trials on"
 
 
 @contextlib.contextmanager
 def executor_for(where: str, address: str | None = None, workers: int | None = None,
+                 connect_s: float = CONNECT_S, cancelled: Cancelled | None = None,
                  ) -> Iterator[cf.Executor | None]:
     """The executor for ``run_search``, closed on exit: None "here" (this process, vectorized), a
     pool of ``workers`` fresh processes ("spawn": safe beside a GUI's threads), or a Dask
     cluster's, given its scheduler's address ("tcp://host:8786"; needs the "cluster" extra, and
-    Descent installed on every worker). A scheduler it cannot reach raises ValueError. On exit,
-    tasks not started are dropped rather than waited for, so a cancelled search ends fast."""
+    Descent installed on every worker). The address must answer as a Dask scheduler within
+    ``connect_s`` seconds, or ValueError says what it did; ``cancelled()`` (looked at every
+    POLL_S while connecting) raises ConnectCancelled. On exit, tasks not started are dropped
+    rather than waited for, so a cancelled search ends fast."""
     where = check_choice("place to run trials", where, RUN_ON)
     if where == "here":
         yield None
@@ -328,8 +384,9 @@ def executor_for(where: str, address: str | None = None, workers: int | None = N
             import distributed
         except ImportError:
             raise ValueError('Dask is not installed: pip install -e ".[cluster]"') from None
+        _ask_scheduler(address, connect_s, cancelled or (lambda: False))
         try:
-            client = distributed.Client(address, timeout=10)
+            client = distributed.Client(address, timeout=connect_s)
         except OSError as exc:
             raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         with client:

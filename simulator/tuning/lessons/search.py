@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...work import Cancelled, Training, never
-from ..sweep import Sweep, executor_for, remote_search
+from ..sweep import CONNECT_S, ConnectCancelled, Sweep, executor_for, remote_search
 from .settings import RUN_ON, SearchSettings
 from .sweeps import SweepLesson, fraction_of
 
@@ -23,6 +23,7 @@ class SearchLesson(SweepLesson):
     labels = METHODS
     step_tip = "Train every trial of both searches one epoch, here"
     reset_tip = "Start both searches over"
+    connect_s = CONNECT_S  # how long a Dask scheduler has to answer
 
     def build(self) -> dict[str, Sweep]:
         s = self.settings
@@ -42,17 +43,22 @@ class SearchLesson(SweepLesson):
         self.ensure()
         sweeps, where, address = self.sweeps, self.settings.run_on, self.settings.address
         every = lambda: [t for s in sweeps.values() for t in s.trials]  # noqa: E731
-        units = self._remote(sweeps, {"pool": "processes", "dask": "dask"}[where], address)
+        units = self._remote(sweeps, {"pool": "processes", "dask": "dask"}[where], address, cancelled)
         return Training(self.generation, units, lambda: {m: list(s.trials) for m, s in sweeps.items()},
                         lambda: fraction_of(every()))
 
-    def _remote(self, sweeps: dict[str, Sweep], where: str, address: str) -> Iterator[None]:
+    def _remote(self, sweeps: dict[str, Sweep], where: str, address: str,
+                cancelled: Cancelled) -> Iterator[None]:
         """One poll of the executor per unit. An executor that cannot be had (Dask missing, a
-        scheduler it cannot reach) raises RuntimeError, which the worker reports as a failure."""
+        scheduler it cannot reach) raises RuntimeError, which the worker reports as a failure;
+        a cancel while connecting ends the run with nothing sent."""
         s = self.settings
         try:
-            manager = executor_for(where, address, workers=2)
+            manager = executor_for(where, address, workers=2, connect_s=self.connect_s,
+                                   cancelled=cancelled)
             executor = manager.__enter__()
+        except ConnectCancelled:
+            return
         except ValueError as exc:
             raise RuntimeError(str(exc)) from None
         try:
