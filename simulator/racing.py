@@ -271,7 +271,8 @@ def momentum_rate_map(
     betas: np.ndarray,
     steps: int = 200,
     start: tuple[float, float] | None = None,
-) -> np.ndarray:
+    progress: Callable[[float], bool] | None = None,
+) -> np.ndarray | None:
     """Convergence rate of momentum for every (alpha, beta) pair, as in Goh's "Why Momentum Works".
 
     The rate is the average factor by which the distance to the minimum shrinks per step over
@@ -279,6 +280,8 @@ def momentum_rate_map(
     ((J_T - J*) / (J_0 - J*)) ** (1 / 2T): on a quadratic it matches the spectral radius of the
     momentum iteration, Goh's convergence rate. Below 1 converges (smaller is faster); 1 or more
     does not (inf when the run diverged). Returns shape (len(betas), len(alphas)).
+    ``progress(fraction)`` is called every 10 steps; if it returns False the map is abandoned and
+    None returned (a typed surface's map can take seconds: it runs in the worker).
     """
     alphas = np.atleast_1d(check_range("alphas", alphas, low=0.0, low_open=True))
     betas = np.atleast_1d(check_range("betas", betas, low=0.0, high=1.0, high_open=True))
@@ -295,10 +298,12 @@ def momentum_rate_map(
         raise ValueError(f"start ({sx:g}, {sy:g}) is at the minimum (J − J* = {j0:.3g}): the map "
                          "measures how fast J − J* shrinks, so start away from it")
     with np.errstate(all="ignore"):
-        for _ in range(steps):
+        for k in range(steps):
             G[:, 0], G[:, 1] = surface.grad(W[:, 0], W[:, 1])
             opt.step([W], [G])
             W[~np.isfinite(W)] = np.inf
+            if progress is not None and k % 10 == 9 and progress((k + 1) / steps) is False:
+                return None
         jT = surface.f(W[:, 0], W[:, 1]) - surface.f_min
         rate = (np.maximum(jT, 0.0) / j0) ** (0.5 / steps)
     rate[~np.isfinite(rate)] = np.inf

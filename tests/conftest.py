@@ -157,6 +157,10 @@ class Ticks:
         self.gaps.append(now - self.last)
         self.last = now
 
+    def restart(self) -> None:
+        """Forget the gaps so far: what comes next is the case."""
+        self.gaps, self.last = [0.0], self._clock()
+
     @property
     def longest(self) -> float:
         return max(max(self.gaps), self._clock() - self.last)

@@ -107,3 +107,30 @@ def test_a_refused_file_shows_the_loaders_message_and_keeps_the_data(make_page, 
     assert not button.load(str(path))
     assert words in page.message
     assert page.lab.trainer.data is before
+
+
+def long_formula() -> str:
+    """A legal typed surface near the 500-character limit, slow to evaluate: its momentum map
+    (12,000 runs of 200 steps) takes seconds."""
+    from simulator.formula import MAX_CHARS
+
+    terms, k = [], 1
+    while len(" + ".join([*terms, f"0.01*sin({k}.1*x+y)*cos(x-{k}.3*y)"])) < MAX_CHARS - 20:
+        terms.append(f"0.01*sin({k}.1*x+y)*cos(x-{k}.3*y)")
+        k += 1
+    return " + ".join(terms) + " + x**2 + y**2"
+
+
+def test_a_long_typed_surfaces_momentum_map_is_made_while_the_window_answers(make_page, qtbot, ticks):
+    """It was computed on the GUI thread: the window froze for seconds when the tab was shown."""
+    from tests.conftest import FROZEN_S
+
+    page = make_page("optimizers")
+    assert page.lab.set_formula(long_formula(), (-2.0, 2.0, -2.0, 2.0))
+    view = page.momentum_view
+    ticks.restart()  # what set_formula took is not this case's
+    page.views.setCurrentWidget(view)
+    assert "Computing" in view.best_label.text()
+    qtbot.waitUntil(lambda: view.shown is not None, timeout=120000)
+    assert ticks.longest < FROZEN_S
+    assert view.shown.surface is page.lab.surface and view.rates.shape == (100, 120)

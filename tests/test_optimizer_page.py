@@ -252,10 +252,20 @@ def test_basin_map_shows_the_surface_before_the_first_compute(qtbot, page):
         assert "press Compute" in view.legend.text()
 
 
+def map_shown(qtbot, page, surface: str | None = None):
+    """The momentum map of the page's surface (or ``surface``), once the worker brought it."""
+    view = page.momentum_view
+    qtbot.waitUntil(lambda: view.shown is not None and view.shown.surface is page.lab.surface,
+                    timeout=20000)
+    return view.shown
+
+
 def test_momentum_map_marks_and_sets_the_racer(qtbot, page):
     view = page.momentum_view
     assert view.rates is None  # computed when the tab is first shown
     page.views.setCurrentWidget(view)
+    assert "Computing" in view.best_label.text()  # in the worker: the window answers meanwhile
+    map_shown(qtbot, page)
     assert view.rates is not None and view.rates.shape == (100, 120)
     click_data(qtbot, view.plot, -1.0, 0.8)
     h = page.lab.settings.hyper["momentum"]
@@ -272,6 +282,7 @@ def test_momentum_map_follows_the_surface_and_the_racers_own_alpha(qtbot, page):
     view = page.momentum_view
     page.views.setCurrentWidget(view)
     page.lab.set_surface("rosenbrock")
+    map_shown(qtbot, page)
     assert view.shown.surface.name == "rosenbrock" and view.shown.start == page.lab.start
     lr = page.lab.settings.hyper["momentum"]["lr"]
     assert view.shown.alphas[0] < lr < view.shown.alphas[-1]
@@ -283,6 +294,7 @@ def test_momentum_map_beta_axis_on_a_log_scale(qtbot, page):
     view = page.momentum_view
     page.views.setCurrentWidget(view)
     view.log_box.setChecked(True)
+    qtbot.waitUntil(lambda: view.shown is not None and view.shown.log_beta, timeout=20000)
     assert view.shown.log_beta and view.shown.betas[-1] == pytest.approx(0.999)
     # 0.9, 0.99 and 0.999 are evenly apart: each decade of 1 − β gets a third of the axis
     assert np.mean(view.shown.betas >= 0.9) == pytest.approx(2 / 3, abs=0.02)

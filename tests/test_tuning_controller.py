@@ -8,9 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from tests.conftest import FROZEN_S
-
 from simulator.tuning import BATCH, ScaleSettings
+from tests.conftest import FROZEN_S
 
 
 def draws_of(lab):

@@ -194,10 +194,14 @@ class LabController(QObject):
             self.timer.setInterval(0 if self._speed >= self.MAX_SPEED else self.interval_ms)
         self.speed_changed.emit(self._speed)
 
-    def jobs(self) -> JobRunner:
-        """The controller's worker (made on first use): one background job at a time."""
-        runner = self.findChild(JobRunner)
-        return runner if runner is not None else JobRunner(self)
+    def jobs(self, name: str = "jobs") -> JobRunner:
+        """The controller's worker called ``name`` (made on first use): one background job at a
+        time. A second name is a second worker, for work that must not wait for the first."""
+        runner = self.findChild(JobRunner, name)
+        if runner is None:
+            runner = JobRunner(self)
+            runner.setObjectName(name)
+        return runner
 
     @property
     def busy(self) -> bool:

@@ -66,7 +66,8 @@ class OptimizerController(LabController):
 
     ``narration_changed``: a narrated update moved to its next stage (or was dropped).
     ``basin_changed``: the basin map started, finished or was cleared; ``basin_progress`` (0..1)
-    while it is computed in the worker.
+    while it is computed in the worker. ``momentum_changed``: a momentum map asked for by
+    ``request_momentum_map`` is there (or failed), computed in a worker of its own.
     """
 
     key = "optimizers"
@@ -82,6 +83,7 @@ class OptimizerController(LabController):
 
     basin_changed = Signal()
     basin_progress = Signal(float)
+    momentum_changed = Signal()
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
         super().__init__(parent, interval_ms)
@@ -92,6 +94,7 @@ class OptimizerController(LabController):
         self.narration: dict[str, Any] | None = None
         self.basin: BasinResult | None = None
         self._momentum_maps: dict[tuple, MomentumMap] = {}
+        self._momentum_wanted: tuple | None = None  # the map being computed in the worker
         self._announced: set[str] = set()
 
     # -- reading -------------------------------------------------------------------------------
@@ -316,13 +319,71 @@ class OptimizerController(LabController):
 
     def momentum_map(self, log_beta: bool = False) -> MomentumMap:
         """Momentum's convergence rate per (α, β) on the lab's surface from its start (computed
-        once per surface, start and β axis, about 0.1 s)."""
-        key = (self.surface.name, self.start, bool(log_beta))
+        here, once per surface, start and β axis: about 0.1 s on a built-in surface, seconds on a
+        long typed one; the page asks ``request_momentum_map``, which computes in the worker)."""
+        key = self._momentum_key(log_beta)
         if key not in self._momentum_maps:
-            alphas, betas = momentum_axes(self.surface, log_beta)
-            rates = momentum_rate_map(self.surface, alphas, betas, start=self.start)
-            if len(self._momentum_maps) >= 8:  # a few recent maps, not one per click ever made
-                self._momentum_maps.pop(next(iter(self._momentum_maps)))
-            self._momentum_maps[key] = MomentumMap(alphas, betas, rates, self.surface, self.start,
-                                                   bool(log_beta), best_pair(rates, alphas, betas))
+            self._keep_momentum_map(key, _momentum_map(self.surface, self.start, bool(log_beta)))
         return self._momentum_maps[key]
+
+    def request_momentum_map(self, log_beta: bool = False) -> MomentumMap | None:
+        """The map if it is computed; else None, and it is computed in the maps' worker (the
+        window answers meanwhile): ``momentum_changed`` says when it is there. A map that cannot
+        be made (the start on the minimum) raises ValueError at once."""
+        key = self._momentum_key(log_beta)
+        if key in self._momentum_maps:
+            return self._momentum_maps[key]
+        surface, start = self.surface, self.start
+        momentum_rate_map(surface, [1.0], [0.5], steps=1, start=start)  # what it would refuse
+        if self._momentum_wanted != key:
+            self._momentum_wanted = key
+            self.jobs("maps").cancel()  # a map of a surface, start or axis no longer wanted
+            self.jobs("maps").when_idle(lambda: self._start_momentum_map(key, surface, start))
+        return None
+
+    def momentum_map_ready(self, log_beta: bool = False) -> MomentumMap | None:
+        """The map of the lab's surface and start if it is computed, else None (nothing starts)."""
+        return self._momentum_maps.get(self._momentum_key(log_beta))
+
+    def _start_momentum_map(self, key: tuple, surface: Surface, start: tuple[float, float]) -> None:
+        if self._momentum_wanted != key or key in self._momentum_maps:
+            return
+
+        def done(m: MomentumMap | None) -> None:
+            if m is not None:
+                self._keep_momentum_map(key, m)
+            if self._momentum_wanted == key:
+                self._momentum_wanted = None
+            self.momentum_changed.emit()
+
+        def failed(text: str) -> None:
+            self._momentum_wanted = None
+            self.error.emit(f"momentum map failed: {text}")
+            self.momentum_changed.emit()
+
+        self.jobs("maps").start(lambda report: _momentum_map(surface, start, key[-1], report),
+                                done, on_failed=failed)
+
+    def _momentum_key(self, log_beta: bool) -> tuple:
+        # the surface itself (a typed one's name is not its formula); kept alive by its map
+        return (self.surface.name, id(self.surface), self.start, bool(log_beta))
+
+    def _keep_momentum_map(self, key: tuple, m: MomentumMap) -> None:
+        if len(self._momentum_maps) >= 8:  # a few recent maps, not one per click ever made
+            self._momentum_maps.pop(next(iter(self._momentum_maps)))
+        self._momentum_maps[key] = m
+
+    @property
+    def momentum_computing(self) -> bool:
+        return self._momentum_wanted is not None
+
+
+def _momentum_map(surface: Surface, start: tuple[float, float], log_beta: bool,
+                  report=None) -> MomentumMap | None:
+    """The momentum map of ``surface`` from ``start`` (None if ``report`` said stop)."""
+    alphas, betas = momentum_axes(surface, log_beta)
+    progress = None if report is None else (lambda fraction: report(fraction))
+    rates = momentum_rate_map(surface, alphas, betas, start=start, progress=progress)
+    if rates is None:
+        return None
+    return MomentumMap(alphas, betas, rates, surface, start, log_beta, best_pair(rates, alphas, betas))

@@ -62,6 +62,7 @@ class MomentumView(QWidget):
         self.log_box = QCheckBox("β axis on a log(1 − β) scale")
         self.log_box.setToolTip("0.9, 0.99 and 0.999 evenly apart")
         self.log_box.toggled.connect(lambda _on: self.refresh(force=True))
+        lab.momentum_changed.connect(self._arrived)
         lay.addWidget(self.log_box)
         self.best_label = QLabel()
         self.best_label.setWordWrap(True)
@@ -85,19 +86,33 @@ class MomentumView(QWidget):
 
     def refresh(self, force: bool = False) -> None:
         """After a settings change: the map again if the surface or start changed (only while
-        the tab is on screen, or when ``force``d), and the cross."""
+        the tab is on screen, or when ``force``d), and the cross. A map not computed yet is
+        computed in the lab's worker; ``momentum_changed`` brings it here."""
         if force or self.isVisible():
             try:
-                m = self.lab.momentum_map(self.log_box.isChecked())
+                m = self.lab.request_momentum_map(self.log_box.isChecked())
             except ValueError as e:  # the start sits on the minimum: nothing to measure
-                self.shown = None
-                self.image.clear()
-                self.best.setData([], [])
-                self.best_label.setText(f"No map: {e}.")
+                self._clear(f"No map: {e}.")
             else:
-                if m is not self.shown:
+                if m is None:
+                    self._clear("Computing the momentum map for this surface and start…")
+                elif m is not self.shown:
                     self._show_map(m)
         self.draw_marker()
+
+    def _arrived(self) -> None:
+        """The worker brought a map (or failed): show it if it is this surface's and start's."""
+        m = self.lab.momentum_map_ready(self.log_box.isChecked())
+        if m is not None and m is not self.shown:
+            self._show_map(m)
+        elif m is None and not self.lab.momentum_computing and self.shown is None:
+            self.best_label.setText("No map.")  # it failed: the message line says why
+
+    def _clear(self, text: str) -> None:
+        self.shown = None
+        self.image.clear()
+        self.best.setData([], [])
+        self.best_label.setText(text)
 
     def _show_map(self, m: MomentumMap) -> None:
         self.shown = m
