@@ -186,3 +186,63 @@ def test_a_save_killed_midway_leaves_no_temporary_for_ever(qtbot, tmp_path):
         assert (tmp_path / ".session-2.json.zz.tmp").exists()
     finally:
         keeper.release()
+
+
+class FullDisk:
+    """The session's folder on a full disk, as the OS shows it: a lock file cannot be made
+    (``QLockFile`` says UnknownError, not "held by another"), a write raises ENOSPC, and no space
+    is free; ``free()`` frees some."""
+
+    def __init__(self, monkeypatch) -> None:
+        import shutil
+        from collections import namedtuple
+
+        from PySide6.QtCore import QLockFile
+
+        from ui import autosave, session
+
+        self.full, disk = True, self
+        real_write, real_usage = session.write_atomic, shutil.disk_usage
+        usage = namedtuple("usage", "total used free")
+
+        class Lock(QLockFile):
+            def tryLock(self, timeout=0):  # noqa: N802 (Qt's name)
+                return False if disk.full else super().tryLock(timeout)
+
+            def error(self):
+                return QLockFile.LockError.UnknownError if disk.full else super().error()
+
+        def write(*args, **kwargs):
+            if disk.full:
+                raise OSError(28, "No space left on device")
+            return real_write(*args, **kwargs)
+
+        monkeypatch.setattr(autosave, "QLockFile", Lock)
+        monkeypatch.setattr(session, "write_atomic", write)
+        monkeypatch.setattr(shutil, "disk_usage",
+                            lambda p: usage(1 << 30, 1 << 30, 0) if disk.full else real_usage(p))
+
+    def free(self) -> None:
+        self.full = False
+
+
+def test_a_full_disk_at_start_is_said_and_the_session_is_saved_once_space_is_freed(
+        qtbot, tmp_path, monkeypatch):
+    """The lock file could not be written, and the window said "Too many Descent windows are
+    open" with one window open; nothing was saved even after space was freed."""
+    disk = FullDisk(monkeypatch)
+    path = tmp_path / "session.json"
+    w = MainWindow(session_path=path)
+    qtbot.addWidget(w)
+    assert "the disk is full" in shown(w) and "Too many" not in shown(w)
+    assert w.keeper.timer.isActive()  # it tries again when a save is due
+    w.pages["optimizers"].lab.set_surface("beale")
+    w.keeper.timer.timeout.emit()
+    assert not path.exists() and w.unsaved  # closing by hand would ask first
+    disk.free()
+    w.keeper.timer.timeout.emit()
+    assert json.loads(path.read_text())["labs"]["optimizers"]["settings"]["surface"] == "beale"
+    assert "saved again" in shown(w) and not w.unsaved
+    w.pages["optimizers"].lab.set_surface("saddle")
+    w.close()
+    assert json.loads(path.read_text())["labs"]["optimizers"]["settings"]["surface"] == "saddle"

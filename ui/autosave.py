@@ -81,6 +81,20 @@ def _remove_stale_temporaries(path: Path) -> None:
             pass  # another time
 
 
+def _why_unwritable(folder: Path) -> str:
+    """Why a file cannot be made in ``folder``, in the user's words."""
+    import shutil
+
+    try:
+        if shutil.disk_usage(folder).free < 1 << 20:
+            return "the disk is full"
+    except OSError:
+        pass
+    if not os.access(folder, os.W_OK):
+        return "the folder is read-only"
+    return "its lock file cannot be written"
+
+
 class SessionKeeper(QObject):
     """Reads the session from ``source`` and saves it to ``path`` (the same file, unless another
     window holds its lock: then a file of this window's own, "session-2.json", and ``note`` says
@@ -92,28 +106,50 @@ class SessionKeeper(QObject):
         self.source = Path(path)
         self._state, self._say = state, say
         self.note = ""
+        self.failed = ""  # why the last save (or taking the lock) failed ("" if it did not)
+        self.retrying = False  # the lock could not be written: taken again when a save is due
         self.path, self._lock = self._claim(self.source)
         self._last = ""  # the text of the last save that succeeded (or of what was read)
-        self.failed = ""  # why the last save failed ("" if it did not)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save)
 
     def _claim(self, path: Path) -> tuple[Path, QLockFile | None]:
-        """This window's session file and its lock: ``path`` if no other window holds it."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """This window's session file and its lock: ``path`` if no other window holds it. A
+        lock that cannot be written at all (a full disk, a read-only folder) is not another
+        window's: ``note`` says what happened, and it is tried again when a save is due."""
+        self.retrying = False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return self._cannot_write(path, exc.strerror or str(exc))
         for n in range(1, MAX_INSTANCES + 1):
             mine = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
             lock = QLockFile(str(mine) + ".lock")
             lock.setStaleLockTime(0)  # only a lock whose process has gone is stale, never by age
             if lock.tryLock(0):
                 _remove_stale_temporaries(mine)
-                if n > 1:
-                    self.note = (f"Another Descent window is using {path.name}: this window "
-                                 f"saves its session to {mine.name}")
+                self.note = (f"Another Descent window is using {path.name}: this window "
+                             f"saves its session to {mine.name}") if n > 1 else ""
                 return mine, lock
+            if lock.error() != QLockFile.LockError.LockFailedError:  # not held: not writable
+                return self._cannot_write(path, _why_unwritable(path.parent))
         self.note = "Too many Descent windows are open: this one does not save its session"
         return path, None
+
+    def _cannot_write(self, path: Path, why: str) -> tuple[Path, None]:
+        self.retrying, self.failed = True, why
+        self.note = (f"The session cannot be saved in {path.parent} for now ({why}); Descent "
+                     "tries again every few seconds. Use File > Save setup to keep your work "
+                     "elsewhere.")
+        return path, None
+
+    def _reclaim(self) -> bool:
+        """Try the lock again (after it could not be written); True once this window saves."""
+        self.path, self._lock = self._claim(self.source)
+        if self._lock is not None and self.note:
+            self._say(self.note)  # another window took the file meanwhile: this one saves aside
+        return self._lock is not None  # ``failed`` stays until the save that follows succeeds
 
     @property
     def saving(self) -> bool:
@@ -143,7 +179,7 @@ class SessionKeeper(QObject):
     def start(self) -> None:
         """Take what is in force now as saved, then save every few seconds while it changes."""
         self._last = self._text()
-        if self.saving:
+        if self.saving or self.retrying:
             self.timer.start()
 
     def _text(self) -> str:
@@ -158,7 +194,7 @@ class SessionKeeper(QObject):
     def save(self, force: bool = False) -> bool:
         """Write the session if it changed (or ``force``); a failure is said in the status bar
         and on stderr, and leaves the last good file as it was. True if the file is up to date."""
-        if not self.saving:
+        if not self.saving and not (self.retrying and self._reclaim()):
             return False
         text = self._text()
         if text == self._last and not force and not self.failed:
@@ -186,6 +222,6 @@ class SessionKeeper(QObject):
 
     def stop(self) -> bool:
         """Save a last time and let the session go; True if it was saved."""
-        ok = self.save(force=True) if self.saving else True
+        ok = self.save(force=True) if self.saving or self.retrying else True
         self.release()
         return ok
