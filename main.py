@@ -8,7 +8,8 @@
     python main.py --page classifier --steps 50 --gif run.gif --frames 60 --export-csv run.csv
 
 Exit status: 0 when done, 2 for a bad argument (one line on stderr says which), 1 when a file
-could not be written or the session could not be saved.
+could not be written or the session could not be saved, 130 when Ctrl+C stopped --steps (a long
+run prints its progress on stderr; the files are written with the steps done).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from ui.long_run import run_steps  # no Qt: the platform is chosen after the arguments are read
+
 T0 = time.perf_counter()
 # The engine's matrices are small: BLAS threads only contend with the GUI thread for 2 cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -29,6 +32,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 ICON = Path(__file__).resolve().parent / "ui" / "icons" / "descent.svg"
 MAX_STEPS = 10_000_000
 MAX_FRAMES = 1000
+INTERRUPTED = 130  # Ctrl+C stopped --steps: what was done is written or saved, as a shell expects
 
 
 def _number(kind: type, low: float, high: float, what: str):
@@ -213,8 +217,7 @@ def render(win, app, args: argparse.Namespace) -> int:
     win.show()
     app.processEvents()
     page = win.current_page
-    if args.steps:
-        page.lab.run(args.steps)
+    stopped = bool(args.steps) and run_steps(page.lab, args.steps)[1]
     app.processEvents()
     try:
         if args.gif:
@@ -228,7 +231,7 @@ def render(win, app, args: argparse.Namespace) -> int:
         return fail(f"could not write the output: {exc}", 1)
     finally:
         win.close()
-    return 0
+    return INTERRUPTED if stopped else 0
 
 
 def handout(win, app, folder: Path) -> int:
@@ -333,9 +336,10 @@ def run_window(win, app, args: argparse.Namespace) -> int:
     from ui.framework.presentation import fit_window
 
     install_error_hook(win)
+    if args.steps and run_steps(win.current_page.lab, args.steps)[1]:
+        win.close()  # Ctrl+C before the window was shown: the session keeps what was done
+        return INTERRUPTED
     install_quit_signals(win, app)
-    if args.steps:
-        win.current_page.lab.run(args.steps)
     if win.presentation.store is None:  # --fresh: no remembered geometry, but still on screen
         win.presentation.fit_to_screen()
     win.show()

@@ -113,3 +113,67 @@ def test_sigterm_closes_the_window_and_saves_the_session(tmp_path):
     saved = json.loads(next(tmp_path.rglob("session.json")).read_text())
     assert saved["labs"]["optimizers"]["settings"]["surface"] == "beale"
     assert not list(tmp_path.rglob("*.lock"))  # the lock went with the window
+
+
+def test_a_long_run_says_how_far_it_is_and_ctrl_c_keeps_what_was_done(tmp_path):
+    """``--steps 2000000 --export-csv`` ran for minutes with no sign of life, and Ctrl+C lost
+    everything: now its progress is on stderr, and Ctrl+C writes the CSV with the steps done."""
+    out = tmp_path / "curves.csv"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--page", "classifier",
+                             "--steps", "2000000", "--export-csv", str(out)], cwd=tmp_path,
+                            env=env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stderr.readline()  # after about two seconds of training
+        assert first.startswith("descent: step ") and "of 2,000,000" in first and "left" in first
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=60)
+        rest = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert code == 130, rest
+    assert "stopped by Ctrl+C after" in rest and "Traceback" not in rest
+    rows = [line for line in out.read_text().splitlines() if line[:1].isdigit()]
+    assert len(rows) > 10  # the epochs trained before Ctrl+C, one row each
+
+
+def test_steps_go_in_slices_and_stop_where_the_lab_stops(capsys):
+    """``run_steps`` does every step asked (in slices, so Ctrl+C is seen between two of them),
+    and ends early, without looping, when the lab no longer moves (diverged, or refused)."""
+    from ui.long_run import run_steps
+
+    class Lab:
+        def __init__(self, stop_at: int) -> None:
+            self.iteration, self.stop_at, self.calls = 0, stop_at, 0
+
+        def run(self, k: int) -> None:
+            self.calls += 1
+            self.iteration = min(self.iteration + k, self.stop_at)
+
+    lab = Lab(stop_at=10**9)
+    assert run_steps(lab, 100_000) == (100_000, False) and lab.iteration == 100_000
+    assert lab.calls > 1
+    stuck = Lab(stop_at=37)
+    done, stopped = run_steps(stuck, 100_000)
+    assert stuck.iteration == 37 and not stopped and done < 100_000
+    assert capsys.readouterr().err == ""  # a short run says nothing
+
+
+def test_ctrl_c_during_steps_stops_between_two_slices(capsys):
+    from ui.long_run import run_steps
+
+    class Lab:
+        iteration = 0
+
+        def run(self, k: int) -> None:
+            self.iteration += k
+            if self.iteration >= 50:
+                signal.raise_signal(signal.SIGINT)  # as the terminal sends it
+
+    before = signal.getsignal(signal.SIGINT)
+    lab = Lab()
+    done, stopped = run_steps(lab, 10**9)
+    assert stopped and done == lab.iteration >= 50
+    assert signal.getsignal(signal.SIGINT) is before  # the handler in force came back
+    assert "stopped by Ctrl+C after" in capsys.readouterr().err
