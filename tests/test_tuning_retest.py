@@ -42,7 +42,7 @@ def test_the_comparison_waits_for_every_trial_and_then_reads_both_searches():
     assert r.old_after == 0.90 and r.lost == pytest.approx(0.02)
     assert r.good["before"] == (0.1, 0.1, pytest.approx(0.1))
     assert r.good["after"][:2] == (0.01, 0.1) and r.good["after"][2] == pytest.approx(np.sqrt(0.001))
-    assert r.moved == pytest.approx(0.1 / np.sqrt(0.001))
+    assert r.moved == pytest.approx(10)  # the low ends: 0.1, then 0.01
 
 
 def test_the_tab_draws_both_searches_their_bests_and_the_old_best_re_run(qtbot, make_page):

@@ -4,6 +4,7 @@ every bound widget shows the value in force, with its signals blocked so nothing
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -74,7 +75,9 @@ def _check_shown(b: Binding) -> None:
         return  # its panel is gone
     try:
         value = float(b.read())
-    except (TypeError, ValueError, OverflowError):
+    except OverflowError:  # a value so large that the widget's own terms overflow (1e308 × 100)
+        value = math.inf
+    except (TypeError, ValueError):
         return  # not a number: the engine has judged it
     lo, hi = b.limits() if b.limits is not None else (b.widget.minimum(), b.widget.maximum())
     if lo <= value <= hi or hi < lo:

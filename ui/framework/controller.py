@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from simulator.validation import check_int
+
 from ..session import check_like, check_version
 from .salvage import LOAD_ERRORS, declared, salvage
 from .worker import JobRunner
@@ -320,9 +322,14 @@ class LabController(QObject):
         if not isinstance(settings, dict):
             raise TypeError("expected 'settings' to be a JSON object")
         speed = data.get("speed")
-        if speed is not None and (not isinstance(speed, int) or isinstance(speed, bool)):
-            raise ValueError(f"speed must be a whole number, got {speed!r}")
-        return settings, speed
+        return settings, None if speed is None else self.checked_speed(speed)
+
+    def checked_speed(self, value: Any) -> int:
+        """A saved speed, in [1, MAX_SPEED] (ValueError naming it otherwise: a setup's speed of
+        -1 was set to 1 without a word). The speed slider clamps; a file is told."""
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            value = int(value)
+        return check_int("speed", value, 1, self.MAX_SPEED)
 
 
 MAX_STEPS_PER_FRAME = 1_000_000  # the "max" notch's bound, never reached within a budget

@@ -4,6 +4,7 @@ adopted, with a message naming each field left out."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +47,9 @@ def salvage(base: dict[str, Any], incoming: dict[str, Any], attempt: Attempt,
     "added[3]"). Objects are merged key by key, lists of records item by item; fields are tried
     again while any is adopted, since one may allow another (a data set, then its classes). The
     settings are None if no field was adopted."""
-    pending = dict(incoming)
+    # A field equal to the one in force needs no attempt (each rebuilds the lab: a classifier's
+    # setup with one bad field of 24 cost 0.75 s, now two attempts).
+    pending = {k: v for k, v in incoming.items() if k not in base or not _same(base[k], v)}
     reasons: dict[str, list[str]] = {}
     adopted = progress = False
     while pending and (progress or not adopted):
@@ -59,6 +62,14 @@ def salvage(base: dict[str, Any], incoming: dict[str, Any], attempt: Attempt,
         if not progress:
             break
     return (base if adopted else None), [r for rs in reasons.values() for r in rs]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, kinds included (1 is not 1.0, True is not 1), as JSON would write them."""
+    try:
+        return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    except (TypeError, ValueError, RecursionError):
+        return False
 
 
 def _merge(base: dict[str, Any], key: str, value: Any, attempt: Attempt, path: str

@@ -17,7 +17,7 @@ from simulator.batchnorm.regularizer import GapRun, compare_gaps
 from simulator.claims import Verdict
 from simulator.claims.batchnorm import CLAIMS, BNRun, ready
 from simulator.training import ClassifierSettings
-from simulator.validation import check_number
+from simulator.validation import check_int, check_number
 from ui.framework.controller import LabController
 from ui.session import check_limits
 
@@ -238,12 +238,14 @@ class BatchNormController(LabController):
         watch = data.pop("watch", [0, 0])
         if not isinstance(watch, (list, tuple)) or len(watch) != 2:
             raise ValueError(f"watch must be [layer, unit], got {watch!r}")
-        layer, unit = (int(v) for v in watch)
         check_limits(data, {"lr": (None, 10), "batch_size": (None, BATCH_RANGE[1])})  # the widgets' ranges
         if "bn_momentum" in data:  # this page's range, before the engine's wider one
             check_momentum(check_number("bn_momentum", data["bn_momentum"]))
         settings = ClassifierSettings.from_dict({**default_settings().to_dict(), **data})
         experiment = BNExperiment(settings, pop_every=self.experiment.pop_every)
+        units = experiment.units  # a watched unit the network does not have is named, not moved
+        layer = check_int("watch layer", watch[0], 0, len(units) - 1)
+        unit = check_int(f"watch unit of layer {layer + 1}", watch[1], 0, units[layer] - 1)
         self.experiment = experiment
         self.corrected = corrected
         self._announced = False

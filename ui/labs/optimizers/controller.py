@@ -219,7 +219,7 @@ class OptimizerController(LabController):
         if not isinstance(data, dict):
             raise TypeError("expected a JSON object with the race settings")
         speed = data.get("speed")
-        speed = None if speed is None else int(speed)  # presets and older files keep it here
+        speed = None if speed is None else self.checked_speed(speed)  # presets keep it here
         check_limits(data, {"hyper.*.lr": (None, 1000), "start.*": (-1e3, 1e3)})  # the fields' ranges
         self._adopt(RaceSettings.from_dict(data))
         if speed is not None:
