@@ -223,7 +223,7 @@ def retest_html(lesson) -> str:
                      f"from {r.good['before'][0]:.2g} to {r.good['before'][1]:.2g}.<br>"
                      f"After: best α = <b>{a[0]:.2g}</b> ({a[1]:.1%}); good from "
                      f"{r.good['after'][0]:.2g} to {r.good['after'][1]:.2g}.<br>"
-                     f"The good range's centre moved {r.moved:.1f} times lower. The old best α, "
+                     f"The good range now reaches {r.moved:.0f} times lower. The old best α, "
                      f"re-run on the new data, scores {r.old_after:.1%}: <b>{100 * r.lost:.1f} "
                      "points</b> below the new best.</p>")
     parts.append("<p>Why it moves: at the same mini-batch size, ten times the data is ten times the "
