@@ -100,9 +100,72 @@ def _checked_grid(tree: Node, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
                                  f"y = {Y.flat[i]:.4g}: the surface must stay finite and within "
                                  f"±{MAX_VALUE:g} on the whole domain; change the formula or the domain")
 
+    watched = _divisors(tree)
+    seen: dict[int, tuple] = {}
+
+    def check_and_watch(node: Node, triple) -> None:
+        check(node, triple)
+        if id(node) in watched:  # kept until its parent (the division) is checked
+            seen[id(node)] = triple
+        divisor = _divisor_of(node)
+        if divisor is not None and id(divisor) in seen:
+            _check_no_zero_between(node, divisor, seen.pop(id(divisor)), X, Y)
+
     with np.errstate(all="ignore"):
-        v, _, _ = dual(tree, X, Y, check)
+        v, _, _ = dual(tree, X, Y, check_and_watch)
     return np.broadcast_to(np.asarray(v, dtype=float), X.shape)
+
+
+def _divisor_of(node: Node) -> Node | None:
+    """The part of ``node`` that makes it infinite where it is 0: a divisor, or the base of a
+    negative or variable power."""
+    if node.op == "/":
+        return node.args[1]
+    if node.op == "**" and (node.args[1].op != "num" or node.args[1].value < 0):
+        return node.args[0]
+    return None
+
+
+def _divisors(tree: Node) -> set[int]:
+    out, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        if (d := _divisor_of(node)) is not None:
+            out.add(id(d))
+        stack.extend(node.args)
+    return out
+
+
+HERMITE_T = np.linspace(0.0, 1.0, 17)[1:-1]  # where a divisor is looked at between grid points
+
+
+def _check_no_zero_between(node: Node, divisor: Node, triple, X: np.ndarray, Y: np.ndarray) -> None:
+    """ValueError if ``divisor`` is 0 between two neighbouring grid points (a pole the grid does
+    not hit: 1/(x - 0.015) on a grid with a point at 0 and the next at 0.03). Along each edge of
+    the grid the divisor is followed by the cubic through its values and slopes at both ends (exact
+    for a quadratic): a change of sign, or a dip to 0, is a zero between the points."""
+    v, vx, vy = (np.broadcast_to(np.asarray(a, dtype=float), X.shape) for a in triple)
+    for axis, slope, step in ((1, vx, X[0, 1] - X[0, 0]), (0, vy, Y[1, 0] - Y[0, 0])):
+        a, b = _ends(v, axis)
+        ma, mb = (s * step for s in _ends(slope, axis))
+        t = HERMITE_T.reshape(-1, *([1] * a.ndim))
+        p = ((2 * t**3 - 3 * t**2 + 1) * a + (t**3 - 2 * t**2 + t) * ma
+             + (-2 * t**3 + 3 * t**2) * b + (t**3 - t**2) * mb)
+        tiny = 1e-9 * (np.abs(a) + np.abs(b) + np.abs(ma) + np.abs(mb))
+        zero = (a * b < 0) | np.any((np.sign(p) != np.sign(a)) | (np.abs(p) <= tiny), axis=0)
+        if np.any(zero):
+            i = np.unravel_index(np.flatnonzero(zero)[0], zero.shape)
+            x, y = X[i], Y[i]
+            where = (f"between x = {x:.4g} and {x + step:.4g}, y = {y:.4g}" if axis == 1 else
+                     f"between y = {y:.4g} and {y + step:.4g}, x = {x:.4g}")
+            raise ValueError(f"{divisor.src} (column {divisor.col}) is 0 {where}, so {node.src} "
+                             "is infinite there: the surface must stay finite on the whole domain; "
+                             "change the formula or the domain")
+
+
+def _ends(a: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """The values at the start and at the end of every grid edge along ``axis``."""
+    return (a[:, :-1], a[:, 1:]) if axis == 1 else (a[:-1, :], a[1:, :])
 
 
 def _grid_minima(F: np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ differences, the minima found numerically, and a formula travelling in the race 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -244,3 +245,22 @@ def test_a_domain_of_huge_integers_is_refused_by_its_bound(huge):
     """A JSON or typed domain may hold integers too large for a float: OverflowError before."""
     with pytest.raises(ValueError, match=r"domain xmin must be in \[-1000, 1000\], got about 10\^"):
         from_formula("x**2 + y**2", [huge, 1, -1, 1])
+
+
+@pytest.mark.parametrize("text, part", [
+    ("1/(x-0.015)+y**2", "x-0.015"),  # a sign change between x = 0 and 0.03
+    ("1/((x-0.015)**2)+y**2", "(x-0.015)**2"),  # a dip to 0 without a sign change
+    ("(x-0.015)**-2 + y**2", "x-0.015"),  # a negative power
+    ("x/(y-0.007)", "y-0.007"),
+])
+def test_a_pole_between_grid_points_is_refused_naming_its_divisor(text, part):
+    """Only grid points were checked: J was unbounded on the domain, and a racer near x = 0.015
+    would have met an infinite gradient."""
+    with pytest.raises(ValueError, match=rf"{re.escape(part)} \(column \d+\) is 0 between"):
+        from_formula(text)
+
+
+@pytest.mark.parametrize("text", ["1/(x**2+0.01)+y**2", "1/(2+sin(x*y))", "x**2/(1+y**2)",
+                                  "(x**2+y**2+1)**-1"])
+def test_a_divisor_that_stays_away_from_0_is_accepted(text):
+    assert from_formula(text).minima or from_formula(text).note
