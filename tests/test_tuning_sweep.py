@@ -28,6 +28,7 @@ from simulator.tuning import (
     run_search,
     successive_halving,
 )
+from simulator.tuning.sweep import remote_search
 
 
 def objective(epochs: int = 4, **changes) -> Objective:
@@ -385,7 +386,7 @@ def test_an_address_that_answers_but_is_not_dask_is_refused_within_the_deadline(
 def test_connecting_to_a_silent_address_stops_when_cancelled():
     import time
 
-    from simulator.tuning.sweep import ConnectCancelled
+    from simulator.tuning.dask_cluster import ConnectCancelled
 
     listener = _Listener()
     start = time.monotonic()
@@ -447,3 +448,38 @@ def test_objective_round_trips_and_refuses_what_a_stack_cannot_train():
         objective(batchnorm=True)
     with pytest.raises(ValueError, match=r"epochs must be in \[1, "):
         objective(epochs=0)
+
+
+def test_a_cluster_without_a_worker_says_so_instead_of_waiting_for_ever():
+    """Every worker gone: the page said "Training…" for over 90 s with no message."""
+    import distributed  # in the test extra
+
+    from simulator.tuning.dask_cluster import DaskExecutor
+
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster.scheduler_address) as client:
+        executor = DaskExecutor(client, cluster.scheduler_address, no_workers_s=0.5)
+        params = SearchSpace([AXES["lr"]]).search("random", 2, 0)
+        with pytest.raises(RuntimeError, match="has had no worker for 0.5 s"):
+            for n, _ in enumerate(remote_search(executor, objective(epochs=2), params)):
+                if n > 600:  # 30 s of polls: it would have waited for ever
+                    break
+
+
+def test_a_scheduler_that_stops_during_a_search_is_said_in_words(capfd):
+    """A killed scheduler gave "CancelledError: " on the page and distributed's tracebacks on
+    stderr."""
+    import distributed  # in the test extra
+
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                       dashboard_address=None)
+    try:
+        with executor_for("dask", cluster.scheduler_address, connect_s=5) as executor:
+            params = SearchSpace([AXES["lr"]]).search("random", 2, 0)
+            with pytest.raises(RuntimeError, match="stopped .*and dropped the search's trials"):
+                for n, _ in enumerate(remote_search(executor, objective(epochs=10_000), params)):
+                    if n == 5:
+                        cluster.sync(cluster.scheduler.close)
+    finally:
+        cluster.close()
+    assert "distributed.client - ERROR" not in capfd.readouterr().err

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..validation import check_choice, check_int
 from ..work import Cancelled
+from .dask_cluster import CONNECT_S, DaskExecutor, ask_scheduler, quiet_distributed
 from .population import PopulationTraining
 from .space import LABELS, SearchSpace
 from .trials import STRUCTURAL, Objective, StackGroup, Trial
@@ -235,18 +236,32 @@ def remote_search(executor: cf.Executor, objective: Objective, params_list: list
         future = executor.submit(train_task, objective, [params_list[i] for i in rows], rows)
         futures[future] = g
     pending = set(futures)
+    check = getattr(executor, "check", lambda: None)  # a cluster says what went wrong in words
     try:
         while pending:
             finished, pending = cf.wait(pending, timeout=POLL_S, return_when=cf.FIRST_COMPLETED)
             for f in finished:
-                for t in f.result():
+                for t in _result(f, executor):
                     t.group = futures[f]
                     trials[t.index] = t
+            if pending:
+                check()
             yield trials
     finally:
         for f in pending:
             f.cancel()
         waiting.cancel()  # what has not come back
+
+
+def _result(future: cf.Future, executor: cf.Executor) -> list[Trial]:
+    """A task's trials; a task the executor dropped (a Dask scheduler that stopped) is said in
+    words, not as a bare ``CancelledError``."""
+    try:
+        return future.result()
+    except cf.CancelledError:
+        gone = getattr(executor, "scheduler_gone", None)
+        raise RuntimeError(gone() if gone else "a task of the search was cancelled by the "
+                           "executor it ran on") from None
 
 
 def _run_on(executor: cf.Executor, objective: Objective, params_list: list[dict[str, Any]],
@@ -292,59 +307,6 @@ def _wait_ended(processes, most_s: float = 5.0) -> None:
         pending = [s for s in pending if s not in ready]
 
 
-CONNECT_S = 10.0  # how long a Dask scheduler's address has to answer
-
-
-class ConnectCancelled(Exception):
-    """Connecting to a Dask scheduler was cancelled (Pause) before it answered."""
-
-
-def _ask_scheduler(address: str, connect_s: float, cancelled: Cancelled) -> None:
-    """Ask ``address`` who it is, as Dask's client does first, within ``connect_s`` seconds and
-    until ``cancelled()``. Whatever listens there (nothing, an HTTP server, a slow host), this
-    returns, raises ValueError naming what happened, or raises ConnectCancelled. (``Client(...,
-    timeout=10)`` alone waits for ever on an address that accepts and never answers.)"""
-    import asyncio
-
-    from distributed.comm import connect
-
-    async def identity() -> Any:
-        comm = await connect(address, timeout=connect_s)
-        try:
-            await comm.write({"op": "identity", "reply": True})
-            return await comm.read()
-        finally:
-            comm.abort()
-
-    async def bounded() -> Any:
-        task = asyncio.ensure_future(identity())
-        end = time.monotonic() + connect_s
-        while not task.done():
-            if cancelled() or time.monotonic() >= end:
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
-                raise ConnectCancelled if cancelled() else TimeoutError
-            await asyncio.wait({task}, timeout=POLL_S)
-        return task.result()
-
-    try:
-        reply = asyncio.run(bounded())
-    except (TimeoutError, asyncio.TimeoutError):
-        raise ValueError(f"no Dask scheduler answered at {address} within {connect_s:g} s: "
-                         "is it running, and is this its address and port?") from None
-    except OSError as exc:
-        raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    except ConnectCancelled:
-        raise
-    except Exception:  # noqa: BLE001 - what answered spoke something else (HTTP, say)
-        raise ValueError(f"what answers at {address} is not a Dask scheduler: its reply is not "
-                         "Dask's (a web page's port, such as the dashboard's :8787?)") from None
-    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
-        kind = reply.get("type") if isinstance(reply, dict) else type(reply).__name__
-        raise ValueError(f"what answers at {address} is not a Dask scheduler (it says {kind!r})")
-
-
 RUN_ON = ("here", "processes", "dask")  # where trials train: the page's "run trials on"
 
 
@@ -384,13 +346,13 @@ def executor_for(where: str, address: str | None = None, workers: int | None = N
             import distributed
         except ImportError:
             raise ValueError('Dask is not installed: pip install -e ".[cluster]"') from None
-        _ask_scheduler(address, connect_s, cancelled or (lambda: False))
+        ask_scheduler(address, connect_s, cancelled or (lambda: False))
         try:
             client = distributed.Client(address, timeout=connect_s)
         except OSError as exc:
             raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        with client:
-            yield client.get_executor()
+        with quiet_distributed(), client:  # quiet while the client closes too
+            yield DaskExecutor(client, address)
 
 
 def run_search(space: SearchSpace, objective: Objective, method: str, budget: int, seed: int = 0,

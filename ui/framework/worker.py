@@ -61,6 +61,9 @@ class Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn(self.report)
+        except (ValueError, RuntimeError) as exc:  # the engine's own words, for the user
+            self.signals.failed.emit(str(exc) or type(exc).__name__)
+            return
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash in a thread
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return

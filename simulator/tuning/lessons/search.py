@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...work import Cancelled, Training, never
-from ..sweep import CONNECT_S, ConnectCancelled, Sweep, executor_for, remote_search
+from ..dask_cluster import CONNECT_S, ConnectCancelled
+from ..sweep import Sweep, executor_for, remote_search
 from .settings import RUN_ON, SearchSettings
 from .sweeps import SweepLesson, fraction_of
 
