@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .surfaces import Surface
-from .validation import check_int
+from .validation import check_int, check_point
 
 NOTES_CAPTION = ("In high dimensions a point where the gradient is zero is almost never a local "
                  "optimum: all n directions would have to curve upward. It is a saddle point. "
@@ -36,9 +36,10 @@ def minimum_share(n: int, samples: int = 20000, seed: int = 0,
                   batch: int = 5000) -> tuple[float, int]:
     """The share of ``samples`` random GOE Hessians in n dimensions that are positive definite
     (the critical point is a minimum), and how many were. Seeded; memory bounded by ``batch``."""
-    check_int("dimension", n, 1, 1000)
-    check_int("samples", samples, 1, None)
-    rng = np.random.default_rng([int(seed), int(n)])
+    check_int("dimension n", n, 1, 1000)
+    check_int("samples", samples, 1, 10_000_000)
+    check_int("batch", batch, 1, 100_000)
+    rng = np.random.default_rng([check_int("seed", seed, 0, None), int(n)])
     count, left = 0, int(samples)
     while left > 0:
         k = min(batch, left)
@@ -86,7 +87,8 @@ def sections(surface: Surface, point: tuple[float, float] | None = None,
              n: int = 200) -> dict[str, Any]:
     """J along w1 (w2 fixed at the point's) and along w2 (w1 fixed), over the domain, and what
     the point is along each: "minimum" where J curves up, "maximum" where it curves down."""
-    px, py = section_point(surface) if point is None else point
+    px, py = section_point(surface) if point is None else check_point("point", point)
+    n = check_int("n", n, 2, 100_000)
     x0, x1, y0, y1 = surface.domain
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     kinds = ["minimum" if curvature(surface, (px, py), a) > 0 else "maximum" for a in (0, 1)]

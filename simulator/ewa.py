@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_int, check_range
+from .validation import check_array, check_bool, check_int, check_range
 
 BETAS = (0.5, 0.9, 0.98)  # the curves the optimizer lab's EWA tab draws
 DAYS = 365
@@ -29,7 +29,10 @@ def ewa(values, beta: float, corrected: bool = False) -> np.ndarray:
     """v_1 … v_n of ``values`` (θ_1 … θ_n) for ``beta`` in [0, 1); divided by 1 − β^t if
     ``corrected``. Also per column for a 2-D array (n, k)."""
     beta = float(check_range("beta", beta, 0.0, 1.0, high_open=True))
-    theta = np.asarray(values, dtype=float)
+    corrected = check_bool("corrected", corrected)
+    theta = check_array("values", values)
+    if theta.ndim == 0:
+        raise ValueError(f"values must be a sequence of numbers θ_1 … θ_n, got one number {float(theta):g}")
     v = np.empty_like(theta)
     acc = np.zeros(theta.shape[1:])
     for i, x in enumerate(theta):

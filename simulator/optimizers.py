@@ -26,6 +26,20 @@ from .validation import check_bool, check_choice, check_range
 LearningRate = float | np.ndarray | Callable[[float], Any]
 
 
+def _gradient(i: int, dw: Any, w: np.ndarray) -> np.ndarray:
+    """``grads[i]`` as numbers of ``w``'s shape, else ValueError naming it."""
+    if isinstance(dw, np.ndarray) and dw.shape == w.shape and dw.dtype.kind == "f":
+        return dw  # the hot path: nothing to convert
+    try:
+        dw = np.asarray(dw, dtype=w.dtype)
+        if np.broadcast_shapes(dw.shape, w.shape) != w.shape:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValueError(f"grads[{i}] must be numbers in the shape of params[{i}] {w.shape}, got "
+                         f"{type(dw).__name__}") from None
+    return dw
+
+
 class Optimizer:
     """Base class: validation, per-parameter state and the learning-rate lookup."""
 
@@ -81,12 +95,15 @@ class Optimizer:
             raise ValueError(f"params and grads must be lists of arrays, got {type(params).__name__} "
                              f"and {type(grads).__name__}")
         if len(params) != len(grads):
-            raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
+            raise ValueError(f"params and grads must pair up: got {len(params)} parameter arrays "
+                             f"but {len(grads)} gradients")
+        grads = list(grads)
         for i, w in enumerate(params):
             if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
                 kind = w.dtype if isinstance(w, np.ndarray) else type(w).__name__
                 raise ValueError(f"params[{i}] must be a float array (it is updated in place), "
                                  f"got {kind}")
+            grads[i] = _gradient(i, grads[i], w)
         alpha = self.learning_rate(self.t + 1 if epoch is None else epoch)
         if callable(self.lr) and not _usable(alpha):  # NaN, inf or negative: named
             check_range("the learning rate lr(epoch)", alpha, low=0.0)  # 0: a stopped model

@@ -98,9 +98,39 @@ def _short(value: Any) -> str:
 
 def check_number(name: str, value: Any, low: float | None = None, high: float | None = None) -> float:
     """One finite number (not True/False, not text) in [low, high], as a float."""
-    if np.ndim(value) != 0:
+    if _ndim(value) != 0:
         raise ValueError(f"{name} must be one number, got {_short(value)}")
     return check_range(name, value, low, high)
+
+
+def _ndim(value: Any) -> int:
+    """``np.ndim``, or -1 for what is no array at all (a ragged list)."""
+    try:
+        return np.ndim(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def check_array(name: str, value: Any, ndim: int | None = None, dtype: Any = float,
+                finite: bool = False) -> np.ndarray:
+    """``value`` as an array of numbers (with ``ndim`` dimensions, all finite if ``finite``),
+    else ValueError naming it: text, None, ragged lists and objects are not arrays of numbers."""
+    try:
+        if isinstance(value, (str, bytes, dict)) or value is None:
+            raise TypeError
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf":  # True/False, text and objects are not numbers
+            raise TypeError
+        with np.errstate(over="ignore"):
+            arr = raw if dtype is None else raw.astype(dtype, copy=False)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be an array of numbers, got {_short(value)}") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension{'s' if ndim != 1 else ''}, got shape "
+                         f"{arr.shape}")
+    if finite and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    return arr
 
 
 def _is_number(v: Any) -> bool:

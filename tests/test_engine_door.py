@@ -116,7 +116,7 @@ HOSTILE = {
     "initialize('a')": (lambda: MLP([2, 3]).initialize("a"), "seed must be an integer"),
     "load_state_dict(None)": (lambda: MLP([2, 3]).load_state_dict(None), "state must be a dict"),
     "forward NaN X": (lambda: MLP([2, 3]).forward(np.full((2, 2), NAN)), "X must hold finite numbers"),
-    "forward text": (lambda: MLP([2, 3]).forward("a"), "could not convert"),
+    "forward text": (lambda: MLP([2, 3]).forward("a"), "X must be an array of numbers"),
     "BN momentum NaN": (lambda: BatchNorm(2, momentum=NAN), "momentum must be in [0, 0.9999]"),
     "BN momentum 1 - 1e-16 (layer)": (lambda: BatchNorm(2, momentum=1 - 1e-16), "momentum must be in"),
     "BN dim True": (lambda: BatchNorm(True), "batch norm dim must be an integer, got True"),
@@ -133,7 +133,7 @@ HOSTILE = {
     # softmax
     "softmax NaN": (lambda: softmax(np.array([NAN, 0.0])), "no NaN"),
     "softmax empty": (lambda: softmax(np.array([])), "at least one number"),
-    "softmax text": (lambda: softmax("ab"), "softmax takes logits"),
+    "softmax text": (lambda: softmax("ab"), "logits z must be an array of numbers"),
     "probe z inf": (lambda: softmax_steps([INF, 0.0]), "z must be in [-1e+06, 1e+06]"),
     "probe z empty": (lambda: softmax_steps([]), "z must hold at least one number"),
     "probe z 2-D": (lambda: softmax_steps([[1, 2], [3, 4]]), "one per class"),

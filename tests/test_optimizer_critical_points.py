@@ -62,5 +62,5 @@ def test_share_of_minima_falls_fast_with_the_dimension():
 
 
 def test_bad_dimension_is_refused():
-    with pytest.raises(ValueError, match="dimension must be in"):
+    with pytest.raises(ValueError, match="dimension n must be in"):
         minimum_share(0)

@@ -279,7 +279,11 @@ class BNExperiment:
             return
         self.bn.step()
         if self.bn.status != DIVERGED:
-            self._record()
+            try:
+                self._record()
+            except ValueError:  # the training set's statistics overflowed: the twin diverged
+                self.bn._diverge("the hidden values over the training set overflowed (α too large?)")
+                return
             if self.bn.iteration in SHIFT_MOMENTS:
                 self._capture_moment()
 
@@ -332,10 +336,10 @@ class BNExperiment:
 
     def _take_snapshot(self) -> None:
         s = self.snap
-        s.iteration.append(self.bn.iteration)
         with np.errstate(all="ignore"):
-            hv = self.hidden_train()
+            hv = self.hidden_train()  # first: if it fails (overflow), nothing is half recorded
             hp = self.plain.model.hidden_values(self.plain.F_train)
+            s.iteration.append(self.bn.iteration)
             # One (m, 3 * units) array and one pass of batch_statistics: a few NumPy calls
             # instead of a dozen per layer.
             cols = [h.z for h in hv] + [h.z_tilde for h in hv] + [h.z for h in hp]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..records import Recorder
-from ..validation import check_int
+from ..validation import check_array, check_int, check_number
 
 
 @dataclass
@@ -26,9 +26,10 @@ class Snapshot:
 def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> tuple[np.ndarray, np.ndarray]:
     """Bin edges (bins + 1) and counts (bins) of the finite ``values`` over [lo, hi]; values
     outside the range are not counted. No finite value gives empty arrays."""
-    v = np.asarray(values, dtype=float)
+    v = check_array("values", values)
     v = v[np.isfinite(v)]
-    if v.size == 0 or not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+    lo, hi = check_number("lo", lo), check_number("hi", hi)
+    if v.size == 0 or not hi - lo > 1e-9 * max(abs(lo), abs(hi), 1e-300):  # no room for bins
         return np.empty(0), np.empty(0)
     counts, edges = np.histogram(v, bins=check_int("bins", bins, 1, 10_000), range=(float(lo), float(hi)))
     return edges, counts

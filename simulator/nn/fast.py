@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..validation import check_array
 from .functional import (
     Activation,
     ActivationBackward,
@@ -286,7 +287,7 @@ class FoldedInference:
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         """The fraction of examples whose predicted class is y (test mode)."""
-        y = np.asarray(y)
+        y = check_array("labels y", y, dtype=None)
         if len(y) == 0:
             raise ValueError("y must hold at least 1 example, got 0")
         return float(np.mean(self.predict(X) == y))

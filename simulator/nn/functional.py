@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..validation import check_int
+from ..validation import check_array, check_int
 
 ACTIVATIONS = ("relu", "tanh")
 
@@ -27,7 +27,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
     Subtracting the maximum first changes nothing mathematically (it cancels in the ratio) but keeps
     exp() from overflowing: z = [1000, -1000] gives [1, 0], not nan.
     """
-    z = np.asarray(z)
+    z = check_array("logits z", z, dtype=None)
     if z.ndim == 0 or z.shape[-1] == 0 or z.dtype.kind not in "iuf" or np.isnan(z).any():
         raise ValueError(f"softmax takes logits z, at least one number per row and no NaN, got {z!r:.60}")
     if np.isposinf(z).any():  # the limit: the infinite logits share the probability
@@ -53,13 +53,13 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarr
     ``y`` holds integer labels (m,) or one-hot (or any probability) rows (m, C). The loss is
     computed as log(sum exp(z)) - z[y] on shifted logits, so it stays finite however large z is.
     """
-    z = np.asarray(z)
+    z = check_array("logits z", z, dtype=None)
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (examples, classes), got shape {z.shape}")
     m, c = z.shape
     if m == 0:
         raise ValueError("logits must hold at least 1 example, got 0")
-    y = np.asarray(y)
+    y = check_array("labels y", y, dtype=None)
     zt = z.T.astype(z.dtype if z.dtype.kind == "f" else np.float64, order="C")  # classes first
     if y.ndim == 1:
         check_labels(y, m, c)
@@ -117,9 +117,9 @@ def check_sizes(sizes: Sequence[int]) -> list[int]:
     except TypeError:
         raise ValueError(f"sizes must be a list of layer sizes, got {sizes!r}") from None
     check_int("number of layers (len(sizes) - 1)", len(sizes) - 1, 1, MAX_LAYERS)
-    out = [check_int("input size", sizes[0], 1, MAX_INPUTS)]
-    out += [check_int("hidden layer sizes", n, 1, MAX_UNITS) for n in sizes[1:-1]]
-    out.append(check_int("number of classes", sizes[-1], 2, MAX_CLASSES))
+    out = [check_int("sizes: input size", sizes[0], 1, MAX_INPUTS)]
+    out += [check_int("sizes: hidden layer sizes", n, 1, MAX_UNITS) for n in sizes[1:-1]]
+    out.append(check_int("sizes: number of classes", sizes[-1], 2, MAX_CLASSES))
     return out
 
 
@@ -136,7 +136,7 @@ def check_dtype(dtype: Any) -> np.dtype:
 
 def check_input(X: Any, n_features: int, dtype: np.dtype) -> np.ndarray:
     """X as an (examples, n_features) array of ``dtype``."""
-    X = np.asarray(X, dtype=dtype)
+    X = check_array("X", X, dtype=dtype)
     if X.ndim != 2 or X.shape[1] != n_features:
         raise ValueError(f"X must have shape (examples, {n_features}), got shape {X.shape}")
     if not np.isfinite(X).all():
@@ -150,7 +150,8 @@ _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 def check_labels(y: np.ndarray, m: int, n_classes: int) -> None:
     """Integer labels, one per example, each in [0, C - 1]; else ValueError saying what is wrong."""
     if y.shape != (m,):
-        raise ValueError(f"labels must have shape ({m},), got shape {y.shape}")
+        raise ValueError(f"labels must have shape ({m},), one per example (row of z or X), got "
+                         f"shape {y.shape}")
     if m and y.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers, got dtype {y.dtype}")
     # Viewed as unsigned, a negative label is huge: one max() checks both ends.
@@ -222,7 +223,10 @@ class HiddenValues(NamedTuple):
 def per_model(values: Any, n: int, name: str = "value", dtype: Any = np.float64) -> np.ndarray:
     """A hyperparameter per model as an (n, 1) array, which broadcasts against (n, P) parameters:
     a number is repeated, a sequence must hold n values. ValueError names the length otherwise."""
-    kind = np.asarray(values).dtype.kind
+    try:
+        kind = np.asarray(values).dtype.kind
+    except (TypeError, ValueError):  # a ragged list
+        kind = "O"
     if kind not in "biuf":
         raise ValueError(f"{name} must be a number or one number per model, got {values!r:.40}")
     arr = np.asarray(values, dtype=dtype)

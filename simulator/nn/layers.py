@@ -119,7 +119,7 @@ class BatchNorm:
         eps: float = 1e-5,
         dtype: Any = np.float64,
     ) -> None:
-        self.dim = check_int("batch norm dim", dim, 1, None)
+        self.dim = check_int("batch norm dim", dim, 1, 100_000)
         self.momentum = check_range("momentum", momentum, low=0.0, high=MAX_EWA_MOMENTUM)
         self.eps = check_range("eps", eps, low=0.0, low_open=True)
         self.gamma = np.ones(self.dim, dtype=dtype)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import MAX_EWA_MOMENTUM, check_int, check_range
+from ..validation import MAX_EWA_MOMENTUM, check_array, check_bool, check_int, check_range
 from . import fast
 from .functional import (
     HiddenValues,
@@ -56,7 +56,8 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
         dtype = check_dtype(dtype)
         check_range("bn_momentum", bn_momentum, low=0.0, high=MAX_EWA_MOMENTUM)
         check_range("bn_eps", bn_eps, low=0.0, low_open=True)
-        self.sizes, self.activation, self.batchnorm = sizes, activation, bool(batchnorm)
+        self.sizes, self.activation = sizes, activation
+        self.batchnorm = check_bool("batchnorm", batchnorm)
         self.seed, self.dtype = check_int("seed", seed, 0, 2**31 - 1), dtype
         self.l2 = check_range("l2", l2, low=0.0)
         self.l1 = check_range("l1", l1, low=0.0)
@@ -158,7 +159,7 @@ class MLP(fast.FlatParameters, fast.FoldedInference):
         m = X.shape[0]
         if m == 0:
             raise ValueError("X must hold at least 1 example, got 0")
-        y = np.asarray(y)
+        y = check_array("labels y", y, dtype=None)
         check_labels(y, m, self.n_classes)
         loss, dlogits = cross_entropy_classes_first(self._fast.forward(X), y)
         self.hidden, self._inputs = self._fast.hidden, self._fast.plain_inputs

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import check_int, check_range
+from ..validation import check_array, check_int, check_range
 from .functional import check_dtype, check_sizes, get_activation, per_model
 from .mlp import MLP
 
@@ -296,7 +296,7 @@ class MLPStack:
     def _check_data(self, X: Any, y: Any, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
         """X as (m, in) or (N, m, in); y as integer labels (m,) or (N, m) in [0, C - 1]."""
         X = self._check_x(X, dtype)
-        y = np.asarray(y)
+        y = check_array("labels y", y, dtype=None)
         m, n = X.shape[-2], self.n_models
         if y.shape not in ((m,), (n, m)):
             raise ValueError(f"labels must have shape ({m},) or ({n}, {m}), got shape {y.shape}")

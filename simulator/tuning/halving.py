@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..validation import check_int, check_range
 from .space import SearchSpace
 from .sweep import Cancelled, Progress, Sweep, ranked
-from .trials import Objective, Trial
+from .trials import MAX_EPOCHS, Objective, Trial
 
 
 @dataclass
@@ -45,9 +45,10 @@ class SuccessiveHalving:
 
     def __init__(self, space: SearchSpace, objective: Objective, n: int, min_epochs: int,
                  keep: float = 1 / 3, seed: int = 0) -> None:
-        n = check_int("n", n, 1, None)
-        self.min_epochs = check_int("min_epochs", min_epochs, 1, None)
-        self.keep = check_range("keep", keep, 0.0, 1.0, low_open=True, high_open=True)
+        n = check_int("n", n, 1, 10_000)
+        self.min_epochs = check_int("min_epochs", min_epochs, 1, MAX_EPOCHS)
+        # at least 1%: min_epochs / keep**r epochs in round r stay countable
+        self.keep = check_range("keep", keep, 0.01, 1.0, high_open=True)
         self.sweep = Sweep(Objective(objective.base, self.min_epochs), space.random(n, seed))
         self.indices = list(range(n))
         self.rounds: list[Rung] = []
@@ -85,7 +86,8 @@ class SuccessiveHalving:
             return
         rung.kept = [t.index for t in survivors[: max(1, math.floor(len(indices) * self.keep))]]
         self.indices, self._before = rung.kept, sum(trials[i].epochs for i in rung.kept)
-        self.epochs = max(self.epochs + 1, round(self.min_epochs / self.keep ** len(self.rounds)))
+        self.epochs = max(self.epochs + 1, round(min(self.min_epochs / self.keep ** len(self.rounds),
+                                                     MAX_EPOCHS)))
         self.sweep.extend(self.indices, self.epochs)
 
     def result(self) -> Halving:
