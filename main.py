@@ -15,6 +15,7 @@ run prints its progress on stderr; the files are written with the steps done).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
@@ -219,6 +220,8 @@ def render(win, app, args: argparse.Namespace) -> int:
     page = win.current_page
     stopped = bool(args.steps) and run_steps(page.lab, args.steps)[1]
     app.processEvents()
+    outputs = [Path(p) for p in (args.gif, args.screenshot, args.export_csv) if p]
+    new = [p for p in outputs if not p.exists()]
     try:
         if args.gif:
             export.record_gif(win, page.lab.tick, args.gif, args.frames, args.fps,
@@ -228,6 +231,9 @@ def render(win, app, args: argparse.Namespace) -> int:
         if args.export_csv:
             page.export_csv(args.export_csv)
     except (OSError, ValueError) as exc:
+        for path in new:  # a half-written file (a full disk) is not left behind as if it were one
+            with contextlib.suppress(OSError):
+                path.unlink()
         return fail(f"could not write the output: {exc}", 1)
     finally:
         win.close()

@@ -177,3 +177,22 @@ def test_ctrl_c_during_steps_stops_between_two_slices(capsys):
     assert stopped and done == lab.iteration >= 50
     assert signal.getsignal(signal.SIGINT) is before  # the handler in force came back
     assert "stopped by Ctrl+C after" in capsys.readouterr().err
+
+
+def test_an_output_that_cannot_be_written_exits_1_and_leaves_no_empty_file(qtbot, tmp_path,
+                                                                            monkeypatch, capsys):
+    """A full disk: the PNG was opened, nothing went in, and an empty file stayed behind, as if
+    it were one. (Run in this process: the write is made to fail as a full disk does.)"""
+    import main
+    from ui.framework import export
+
+    def full_disk(widget, path, scale=1.0):
+        open(path, "wb").close()  # created, then nothing fits
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "save_png", full_disk)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    shot = tmp_path / "out.png"
+    assert main.main(["--page", "classifier", "--steps", "2", "--screenshot", str(shot)]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert not shot.exists()
