@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
 )
 
-from ui.framework.widgets import RunBox
+from ui.framework.widgets import RunBox, ScheduleEditor
 from ui.labs import LAB_KEYS, LABS, entry_for
 
 NAN = re.compile(r"\b(nan|NaN|inf)\b")
@@ -317,3 +317,18 @@ def test_a_value_its_field_cannot_show_is_refused_by_name(make_page, key, path, 
     assert not page.lab.load(_with(page.lab.settings_dict(), path, value))
     assert words in errors[-1]
     assert functools.reduce(lambda d, k: d[k], path, page.lab.settings_dict()) == before
+
+
+@pytest.mark.parametrize("key", ["optimizers", "classifier"])
+def test_a_decay_parameter_its_field_cannot_show_is_refused_by_name(make_page, key):
+    """A setup's decay rate 1e308 was adopted while its field showed 100."""
+    page = make_page(key)
+    errors = []
+    page.lab.error.connect(errors.append)
+    settings = {**page.lab.settings_dict(), "schedule": "inverse_time",
+                "schedule_params": {"decay_rate": 1e308}}
+    assert not page.lab.load(settings)
+    assert "decay rate 1e+308 is beyond what its field shows (0 to 100)" in errors[-1]
+    assert page.lab.settings_dict()["schedule_params"].get("decay_rate", 1.0) <= 100
+    assert page.lab.load({**settings, "schedule_params": {"decay_rate": 50.0}})
+    assert page.findChild(ScheduleEditor).fields["decay_rate"].value() == 50.0

@@ -125,6 +125,23 @@ class ScheduleEditor(QWidget):
         name = self.combo.currentData()
         self.edited.emit(name, {k: self.fields[k].value() for k in SCHEDULES[name].params})
 
+    def check_shown(self, read: Callable[[], dict]) -> Callable[[], None]:
+        """A check for a lab's ``shown_checks``: ValueError naming a schedule parameter in force
+        (``read()`` gives them) that its field cannot show (a setup's decay rate 1e308 showed as
+        100 while the run used 1e308)."""
+
+        def check() -> None:
+            for key, value in read().items():
+                field = self.fields.get(key)
+                try:
+                    v = float(value)
+                except (TypeError, ValueError, OverflowError):
+                    continue  # not a number: the engine has judged it
+                if field is not None and not field.minimum() <= v <= field.maximum():
+                    raise ValueError(f"{key.replace('_', ' ')} {v:g} is beyond what its field shows "
+                                     f"({field.minimum():g} to {field.maximum():g})")
+        return check
+
     def show_schedule(self, name: str, params: dict) -> None:
         with blocked(self.combo):
             self.combo.setCurrentIndex(self.combo.findData(name))

@@ -235,6 +235,7 @@ class ClassifierPanel(QWidget):
         self.schedule = ScheduleEditor()
         self.schedule.edited.connect(
             lambda name, params: lab.configure(schedule=name, schedule_params=params))
+        lab.shown_checks.append(self.schedule.check_shown(lambda: lab.settings.schedule_params))
         form.addRow(self.schedule)
         self.batch_spin = _spin(1, 100000)
         self._show_batch_range()

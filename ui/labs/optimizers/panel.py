@@ -127,6 +127,7 @@ class OptimizerPanel(QWidget):
         v = QVBoxLayout(box)
         self.schedule = ScheduleEditor()
         self.schedule.edited.connect(lambda name, params: self.lab.set_schedule(name, **params))
+        self.lab.shown_checks.append(self.schedule.check_shown(lambda: self.lab.settings.schedule_params))
         v.addWidget(self.schedule)
         v.addWidget(note_label(EPOCH_NOTE, hint=True))
         return box
