@@ -20,12 +20,11 @@ from typing import Any
 import numpy as np
 
 from .files import read_regular
-from .validation import check_count, check_int
+from .validation import MAX_COORDINATE, check_count, check_int
 
 MAX_ROWS = 10_000  # points a file (and the settings that hold them) may have
 MAX_CLASSES = 8
 MAX_BYTES = 2_000_000  # more than MAX_ROWS rows of ordinary numbers need
-MAX_COORDINATE = 1e6
 MIN_POINTS = 2
 _SPLIT = re.compile(r"\s*[,;\t]\s*|\s+")
 

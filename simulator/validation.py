@@ -185,13 +185,18 @@ def check_seed(name: str, value: Any) -> int | tuple[int, ...]:
     return check_int(name, value, 0, None)
 
 
+MAX_COORDINATE = 1e6  # a data point's coordinates, own CSV or added: beyond, training overflows
+
+
 def check_added_point(p: Any) -> tuple[float, float, int]:
-    """A point a user added, (x, y, class): finite coordinates and a class >= 0."""
+    """A point a user added, (x, y, class): coordinates within ±MAX_COORDINATE and a class >= 0."""
     if isinstance(p, (str, bytes, dict)) or not hasattr(p, "__len__") or len(p) != 3:
         raise ValueError(f"a point is [x, y, class], got {_short(p)}")
     x, y = check_point("a point", (p[0], p[1]), finite=False)
     if not (np.isfinite(x) and np.isfinite(y)):
         raise ValueError(f"a point needs finite coordinates, got ({x}, {y})")
+    if max(abs(x), abs(y)) > MAX_COORDINATE:
+        raise ValueError(f"a point's coordinates must be within ±{MAX_COORDINATE:g}, got ({x:g}, {y:g})")
     try:
         return x, y, check_label("a point's class", p[2])
     except ValueError:

@@ -282,3 +282,13 @@ def test_points_of_a_class_the_set_lacks_are_kept_aside_not_lost(lab):
     assert lab.configure(classes=3)
     assert lab.trainer.aside == 0 and (1.0, 1.0, 2) in lab.trainer.added
     assert 2 in set(lab.trainer.y_train.tolist())
+
+
+def test_an_added_point_far_outside_any_data_is_refused_by_name(lab):
+    """Added points at 1e308 were accepted from a setup, and training overflowed silently."""
+    said = messages(lab)
+    assert not lab.load({**lab.settings_dict(), "added": [[1e308, 0.0, 0], [0.5, 0.5, 1]]})
+    assert any("within ±1e+06, got (1e+308, 0)" in m for m in said), said
+    assert lab.trainer.added == [(0.5, 0.5, 1)]
+    with pytest.raises(ValueError, match="within ±1e"):
+        lab.trainer.add_point(2e6, 0.0, 0)
