@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 from simulator.classifier.network import MAX_UNIT_MAPS, unit_maps, warp
 from simulator.training import MAX_HIDDEN_LAYERS, MAX_UNITS, ClassifierTrainer
 from ui.framework.plots import fixed_plot
-from ui.framework.style import class_color
 from ui.framework.widgets import row
 
 from .. import explain
+from .regions import class_brushes
 
 VIRIDIS = pg.colormap.get("viridis").getLookupTable(nPts=256)
 
@@ -79,7 +79,7 @@ class NetworkView(QWidget):
                  self.warp_j.value() - 1)
         self.warp_grid.setData(w.grid_x, w.grid_y)
         self.warp_points.setData(w.points[:, 0], w.points[:, 1],
-                                 brush=[pg.mkBrush(class_color(c)) for c in trainer.y_train])
+                                 brush=class_brushes(trainer.y_train))
         wp = self.warp_plot.getPlotItem()
         bottom, left = explain.warp_labels(w.layer, w.i, w.j)
         wp.setLabel("bottom", bottom)

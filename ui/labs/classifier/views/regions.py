@@ -63,7 +63,8 @@ def _per_class(labels: np.ndarray, make) -> list:
     return [style[c] for c in labels.tolist()]
 
 
-def _brushes(labels: np.ndarray) -> list:
+def class_brushes(labels: np.ndarray) -> list:
+    """A brush per point, one object per class (see ``_per_class``)."""
     return _per_class(labels, pg.mkBrush)
 
 
@@ -143,7 +144,7 @@ class RegionView(pg.PlotWidget):
     def show_data(self, trainer: ClassifierTrainer) -> None:
         """The training (and test) points, and the view fitted to the data's domain."""
         X, y = trainer.X_train, trainer.y_train
-        self.train_points.setData(X[:, 0], X[:, 1], brush=_brushes(y))
+        self.train_points.setData(X[:, 0], X[:, 1], brush=class_brushes(y))
         d = trainer.data
         if self.show_test and len(d.y_test):
             pens = _per_class(d.y_test, lambda color: zoomed_pen(color, width=2.2))
