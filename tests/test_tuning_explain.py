@@ -172,3 +172,20 @@ def test_caviar_and_panda_texts_follow_the_runs():
     panda.configure(lr=0.01)
     text = plain(panda_html(panda))
     assert "Epoch 2:" in text and "epoch 2: α → 0.01" in text
+
+
+def test_a_trial_not_back_from_the_cluster_is_no_best():
+    """On a pool or a cluster a trial is "running" with its untrained values until its task comes
+    back; the page said "best 34.4%" for trials no one had trained."""
+    from simulator.tuning.trials import Trial
+    from ui.labs.tuning.explain_search import best_line, importance_html
+
+    axes = (AXES["lr"], AXES["eps"])
+    waiting = [Trial(index=i, params={"lr": 0.01 * (i + 1), "eps": 1e-8}) for i in range(3)]
+    for t in waiting:
+        t.val_acc = [0.344]  # the untrained model's score, epoch 0
+    assert all(t.epochs == 0 for t in waiting)
+    assert "no trial trained yet" in best_line("grid", waiting, axes)
+    assert importance_html(waiting, axes) == ""
+    waiting[1].val_acc.append(0.9)  # one came back, trained one epoch
+    assert "best 90.0%" in best_line("grid", waiting, axes)

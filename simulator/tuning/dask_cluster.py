@@ -57,18 +57,18 @@ def ask_scheduler(address: str, connect_s: float, cancelled: Cancelled) -> None:
     try:
         reply = asyncio.run(bounded())
     except (TimeoutError, asyncio.TimeoutError):
-        raise ValueError(f"no Dask scheduler answered at {address} within {connect_s:g} s: "
+        raise ValueError(f"No Dask scheduler answered at {address} within {connect_s:g} s: "
                          "is it running, and is this its address and port?") from None
     except OSError as exc:
-        raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        raise ValueError(f"Cannot reach the Dask scheduler at {address}: {exc}") from None
     except ConnectCancelled:
         raise
     except Exception:  # noqa: BLE001 - what answered spoke something else (HTTP, say)
-        raise ValueError(f"what answers at {address} is not a Dask scheduler: its reply is not "
+        raise ValueError(f"What answers at {address} is not a Dask scheduler: its reply is not "
                          "Dask's (a web page's port, such as the dashboard's :8787?)") from None
     if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
         kind = reply.get("type") if isinstance(reply, dict) else type(reply).__name__
-        raise ValueError(f"what answers at {address} is not a Dask scheduler (it says {kind!r})")
+        raise ValueError(f"What answers at {address} is not a Dask scheduler (it says {kind!r})")
 
 
 class DaskExecutor(Executor):
@@ -100,12 +100,12 @@ class DaskExecutor(Executor):
         self._alone_since = self._alone_since if self._alone_since is not None else now
         if now - self._alone_since >= self.no_workers_s:
             raise RuntimeError(
-                f"the Dask cluster at {self.address} has had no worker for {self.no_workers_s:g} s, "
+                f"The Dask cluster at {self.address} has had no worker for {self.no_workers_s:g} s, "
                 f"so no trial can train: start workers (dask worker {self.address}) and press "
                 "Play again, or run the trials here")
 
     def scheduler_gone(self) -> str:
-        return (f"the Dask scheduler at {self.address} stopped (or restarted) and dropped the "
+        return (f"The Dask scheduler at {self.address} stopped (or restarted) and dropped the "
                 "search's trials: start it again and press Play, or run the trials here")
 
 

@@ -350,7 +350,7 @@ def executor_for(where: str, address: str | None = None, workers: int | None = N
         try:
             client = distributed.Client(address, timeout=connect_s)
         except OSError as exc:
-            raise ValueError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+            raise ValueError(f"Cannot reach the Dask scheduler at {address}: {exc}") from None
         with quiet_distributed(), client:  # quiet while the client closes too
             yield DaskExecutor(client, address)
 

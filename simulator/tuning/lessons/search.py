@@ -61,6 +61,8 @@ class SearchLesson(SweepLesson):
         except ConnectCancelled:
             return
         except ValueError as exc:
+            for sweep in sweeps.values():
+                sweep.cancel()  # nothing was sent: no trial is "running"
             raise RuntimeError(str(exc)) from None
         try:
             for m in METHODS:

@@ -39,10 +39,16 @@ def box_text(box: dict, axes) -> str:
 
 
 def best_line(label: str, trials: list, axes) -> str:
+    trials = [t for t in trials if t.epochs > 0]  # an untrained trial (not back yet) is no best
     if not trials:
-        return f"<b>{label}</b>: no trial yet"
+        return f"<b>{label}</b>: no trial trained yet"
     best = ranked(trials)[0]
     return (f"<b>{label}</b>: best {best.score:.1%} at {params_text(best.params, axes)}")
+
+
+def _best_score(trials: list) -> str:
+    scores = [t.score for t in trials if t.epochs > 0]
+    return f"{max(scores):.1%}" if scores else "—"
 
 
 def search_html(lesson) -> str:
@@ -57,7 +63,7 @@ def search_html(lesson) -> str:
     for m, trials in lesson.trials.items():
         counts = distinct_counts([t.params for t in trials], names)
         rows += (f"<tr><td>{m}</td>" + "".join(f"<td align='right'>{counts[n]}</td>" for n in names)
-                 + f"<td align='right'>{max((t.score for t in trials), default=0.0):.1%}</td></tr>")
+                 + f"<td align='right'>{_best_score(trials)}</td></tr>")
     head = "".join(f"<th align='right'>{a.label}</th>" for a in axes)
     parts.append("<table cellspacing='0' cellpadding='3'><tr><th></th>" + head
                  + "<th align='right'>best</th></tr>" + rows + "</table>")
@@ -74,6 +80,7 @@ def search_html(lesson) -> str:
 
 def importance_html(trials: list, axes) -> str:
     """The measured order of importance beside the notes' (α first, ε last)."""
+    trials = [t for t in trials if t.epochs > 0]  # untrained trials (not back yet) measure nothing
     if len(trials) < 2:
         return ""
     shares = importance(trials, axes)

@@ -146,12 +146,14 @@ class Figure1View(pg.GraphicsLayoutWidget):
         _, u, scores = self._places(trials, axes)
         ok = np.array([t.status != "diverged" for t in trials])
         self.scatter[m].set_points(u[0], u[1], score_brushes(scores, ok, lo, 1.0))
-        b = int(np.argmax(np.where(ok, scores, -1.0)))
-        self.best_ring[m].set_points([u[0][b]], [u[1][b]])
+        trained = ok & np.array([t.epochs > 0 for t in trials])  # one not back yet is no best
+        b = int(np.argmax(np.where(trained, scores, -1.0)))
+        self.best_ring[m].set_points(*(([u[0][b]], [u[1][b]]) if trained.any() else ([], [])))
 
     def _draw_marginals(self, m: str, trials: list, axes) -> None:
         """One search's scores along each axis and their marginal means (only where a score or
         a place changed: the trials' places stay, their scores change as they train)."""
+        trials = [t for t in trials if t.epochs > 0]  # a score is a trained trial's
         values, u, scores = self._places(trials, axes) if trials else ([[], []], [[], []], [])
         for i in range(2):
             if self.points[(i, m)].set_points(u[i], scores):
@@ -168,7 +170,8 @@ class Figure1View(pg.GraphicsLayoutWidget):
             counts = distinct_counts([t.params for t in trials], names)
             heights = [counts[n] for n in names]
             set_bars(self.distinct_bars[m], x=[k, 2 + k], height=heights)
-            best.append(max((t.score for t in trials if t.status != "diverged"), default=0.0))
+            best.append(max((t.score for t in trials if t.status != "diverged" and t.epochs > 0),
+                            default=0.0))
             for j, h in enumerate(heights):
                 set_label(self.distinct_text[2 * j + k], str(h), 2 * j + k, h)
         set_bars(self.best_bars, height=best)
