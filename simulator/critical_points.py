@@ -53,7 +53,13 @@ def minimum_shares(dims: range | list[int] = range(1, 21), samples: int = 20000,
                    seed: int = 0) -> dict[str, np.ndarray]:
     """For each dimension: the measured share of minima among random critical points, the count,
     and 2^-n (each direction up or down independently). ``samples`` per dimension."""
-    dims = np.asarray(list(dims), dtype=int)
+    try:
+        dims = [check_int("dims: each dimension", n, 1, 1000) for n in dims]
+    except TypeError:
+        raise ValueError(f"dims must be a list of dimensions, got {dims!r:.40}") from None
+    if not dims:
+        raise ValueError("dims must hold at least one dimension")
+    dims = np.asarray(dims, dtype=int)
     measured = [minimum_share(int(n), samples, seed) for n in dims]
     return {"dims": dims,
             "share": np.array([m[0] for m in measured]),
@@ -76,10 +82,10 @@ def section_point(surface: Surface) -> tuple[float, float]:
 
 def curvature(surface: Surface, point: tuple[float, float], axis: int) -> float:
     """The second derivative of J at ``point`` along w1 (axis 0) or w2 (axis 1)."""
+    p = np.asarray(check_point("point", point), dtype=float)
     h = 1e-4 * surface.span
     d = np.zeros(2)
-    d[axis] = h
-    p = np.asarray(point, dtype=float)
+    d[check_int("axis", axis, 0, 1)] = h
     return float((surface.f(*(p + d)) - 2 * surface.f(*p) + surface.f(*(p - d))) / h**2)
 
 

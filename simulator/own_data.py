@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .files import read_regular
-from .validation import MAX_COORDINATE, check_count, check_int
+from .validation import MAX_COORDINATE, check_array, check_count, check_int
 
 MAX_ROWS = 10_000  # points a file (and the settings that hold them) may have
 MAX_CLASSES = 8
@@ -204,6 +204,9 @@ def points_from_settings(points: Any) -> OwnPoints:
 
 def fitted_domain(X: np.ndarray) -> tuple[float, float, float, float]:
     """A square view around the points with a 10% margin (the generated sets' is ±1.5)."""
+    X = check_array("X", X, ndim=2, finite=True)
+    if X.shape[0] == 0 or X.shape[1] != 2:
+        raise ValueError(f"X must be points (m, 2), at least one, got shape {X.shape}")
     lo, hi = X.min(axis=0), X.max(axis=0)
     centre, half = (lo + hi) / 2, max(float(np.max(hi - lo)) / 2, 1e-3) * 1.1
     return (float(centre[0] - half), float(centre[0] + half), float(centre[1] - half),

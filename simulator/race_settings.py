@@ -10,6 +10,7 @@ so a bad value raises ValueError there, naming the value and its range, before a
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -64,8 +65,8 @@ def check_twin(twin: Any) -> dict[str, Any]:
     if twin["key"] in ("decay", "bias_correction"):
         if not isinstance(value, bool):
             raise ValueError(f"{twin['key']} must be true or false, got {value!r}")
-    elif isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{twin['key']} must be a number, got {value!r}")
+    elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{twin['key']} must be a finite number, got {value!r:.40}")
     return {"of": of, "key": twin["key"], "value": value}
 
 
@@ -269,9 +270,10 @@ def alpha_curve(spec: OptimizerSpec, iterations: int, points: int | None = None
                 ) -> tuple[np.ndarray, np.ndarray]:
     """α_t for t = 1 … iterations under the spec's decay (α itself where the decay's settings are
     invalid): the curve of the lab's α_t plot; at most ``points`` t's, evenly spread, if given."""
-    n = int(iterations)
+    n = check_int("iterations", iterations, 0, 100_000_000)
+    points = None if points is None else check_int("points", points, 2, 100_000)
     t = np.arange(1, n + 1) if points is None or n <= points else np.unique(
-        np.linspace(1, n, int(points)).round().astype(np.int64))
+        np.linspace(1, n, points).round().astype(np.int64))
     try:
         rate = spec.learning_rate()
     except ValueError:

@@ -18,7 +18,7 @@ import numpy as np
 from .optimizers import Optimizer, make_optimizer
 from .records import Recorder
 from .surfaces import Surface
-from .validation import check_int, check_point, check_range, check_seed
+from .validation import check_array, check_int, check_point, check_range, check_seed
 
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 # A racer that stopped (dW ≈ 0) away from every listed minimum: a saddle point.
@@ -172,7 +172,7 @@ class Racer:
 def minimum_kind(surface: Surface, index: int) -> str:
     """"global" if the surface's minimum ``index`` is (within rounding) as low as its lowest,
     else "local"."""
-    mx, my = surface.minima[index]
+    mx, my = surface.minima[check_int("index", index, 0, len(surface.minima) - 1)]
     gap = float(surface.f(mx, my)) - surface.f_min
     return "global" if gap <= 1e-9 * max(1.0, abs(surface.f_min)) else "local"
 
@@ -259,7 +259,8 @@ def basin_map(
 def basin_shares(labels: np.ndarray, n_minima: int) -> dict[int, float]:
     """The fraction of a basin map's starts with each label: every minimum's index (0 to
     n_minima - 1), then ``DIVERGED_LABEL`` and ``MOVING_LABEL``."""
-    labels = np.asarray(labels)
+    labels = check_array("labels", labels, dtype=None)
+    n_minima = check_int("n_minima", n_minima, 0, 10_000)
     total = max(labels.size, 1)
     keys = [*range(n_minima), DIVERGED_LABEL, MOVING_LABEL]
     return {k: np.count_nonzero(labels == k) / total for k in keys}
@@ -324,6 +325,11 @@ def momentum_axes(surface: Surface, log_beta: bool = False,
 
 def best_pair(rates: np.ndarray, alphas: np.ndarray, betas: np.ndarray) -> tuple[float, float, float]:
     """The (α, β) with the lowest convergence rate on a momentum map, and that rate."""
+    rates = check_array("rates", rates, ndim=2)
+    alphas, betas = check_array("alphas", alphas, ndim=1), check_array("betas", betas, ndim=1)
+    if rates.shape != (len(betas), len(alphas)) or rates.size == 0:
+        raise ValueError(f"rates must have shape (len(betas), len(alphas)) = ({len(betas)}, "
+                         f"{len(alphas)}), not empty, got {rates.shape}")
     i = int(np.argmin(np.where(np.isfinite(rates), rates, np.inf)))
     ib, ia = np.unravel_index(i, rates.shape)
     return float(alphas[ia]), float(betas[ib]), float(rates[ib, ia])

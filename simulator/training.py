@@ -27,6 +27,7 @@ from .specs import DataSpec, ModelSpec, OptimizerSpec
 from .validation import (
     MAX_EWA_MOMENTUM,
     check_added_point,
+    check_array,
     check_choice,
     check_count,
     check_fields,
@@ -57,15 +58,16 @@ RUNNING, DIVERGED = "running", "diverged"
 
 
 def featurize(X: np.ndarray, names: tuple[str, ...] | list[str]) -> np.ndarray:
-    """The chosen features of points X (m, 2), as columns (m, len(names)) in X's dtype."""
-    if not names:
-        raise ValueError("choose at least one input feature")
-    unknown = [n for n in names if n not in FEATURES]
+    """The chosen features of points X (m, 2), as columns (m, len(names)) in X's dtype (a NaN
+    point gives NaN features: the grid of the regions is featurized as it is)."""
+    if isinstance(names, (str, bytes)) or not isinstance(names, (list, tuple)) or not names:
+        raise ValueError(f"choose at least one input feature (a list of names), got {names!r:.40}")
+    unknown = [n for n in names if not isinstance(n, str) or n not in FEATURES]
     if unknown:
-        raise ValueError(f"unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}")
-    X = np.asarray(X)
+        raise ValueError(f"unknown feature {unknown[0]!r:.40}; choose from {', '.join(FEATURES)}")
+    X = check_array("X", X, dtype=None)
     if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"points must have shape (m, 2), got shape {X.shape}")
+        raise ValueError(f"points X must have shape (m, 2), got shape {X.shape}")
     x1, x2 = X[:, 0], X[:, 1]
     return np.stack([FEATURES[n](x1, x2) for n in names], axis=1).astype(X.dtype, copy=False)
 

@@ -78,8 +78,8 @@ HOSTILE = {
     "data set None": (lambda: make_dataset(None), "unknown data set None"),
     "data spec n text": (lambda: DataSpec(n="a").build(), "n must be an integer"),
     # training
-    "points 1-D": (lambda: featurize(np.zeros(2), ["x1"]), "points must have shape (m, 2)"),
-    "points None": (lambda: featurize(None, ["x1"]), "points must have shape (m, 2)"),
+    "points 1-D": (lambda: featurize(np.zeros(2), ["x1"]), "points X must have shape (m, 2)"),
+    "points None": (lambda: featurize(None, ["x1"]), "X must be an array of numbers"),
     "hidden '16'": (lambda: trainer(hidden="16"), "hidden must be a list of integers, got '16'"),
     "hidden None": (lambda: trainer(hidden=None), "hidden must be a list of integers"),
     "hidden [0]": (lambda: trainer(hidden=[0]), "hidden layer sizes must be in [1, 64]"),

@@ -16,20 +16,22 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator import critical_points, datasets, ewa, own_data, race_settings, racing
+from simulator import critical_points, datasets, ewa, own_data, race_settings, racing, typed_surface
 from simulator.batchnorm import experiment as bn
 from simulator.batchnorm import histogram
 from simulator.nn import functional as F
-from simulator.nn.layers import BatchNorm
+from simulator.nn.layers import BatchNorm, Dense
 from simulator.nn.mlp import MLP
 from simulator.nn.stack import MLPStack
 from simulator.optimizers import make_optimizer
 from simulator.schedules import make_schedule
+from simulator.specs import OptimizerSpec
 from simulator.surfaces import SURFACES, from_formula, get_surface
-from simulator.training import ClassifierSettings, ClassifierTrainer
+from simulator.training import ClassifierSettings, ClassifierTrainer, featurize
 from simulator.tuning import AXES, Axis, Objective, SearchSpace, Sweep, run_search
 from simulator.tuning.halving import successive_halving
 from simulator.tuning.population import PopulationTraining
+from simulator.tuning.space import distinct_counts
 from simulator.tuning.trials import default_base
 
 NAN = math.nan
@@ -131,6 +133,31 @@ ENTRIES: dict[str, tuple[Callable[..., Any], dict[str, Any], dict[str, tuple[str
     "PopulationTraining": (lambda size, interval, fraction: PopulationTraining(
         _small_objective(), SearchSpace([AXES["lr"]]), size, interval, fraction=fraction).step(),
         {"size": 4, "interval": 1, "fraction": 0.25}, {}),
+    "alpha_curve": (lambda iterations, points: race_settings.alpha_curve(
+        OptimizerSpec("adam", 0.1, schedule="inverse_time", schedule_params={"decay_rate": 0.1}),
+        iterations, points), {"iterations": 50, "points": 20}, {}),
+    "check_twin": (lambda of, key, value:
+                   race_settings.check_twin({"of": of, "key": key, "value": value}),
+                   {"of": "sgd", "key": "lr", "value": 0.1}, {"of": ("racer", "twin"), "key": ("twin",), "value": ("lr",)}),
+    "basin_shares": (racing.basin_shares, {"labels": np.array([[0, 1], [1, -1]]), "n_minima": 2},
+                     {"n_minima": ("minima",)}),
+    "best_pair": (racing.best_pair, {"rates": np.array([[0.9, 0.8]]), "alphas": np.array([0.1, 0.2]),
+                                     "betas": np.array([0.5])}, {}),
+    "minimum_kind": (lambda index: racing.minimum_kind(BOWL, index), {"index": 0}, {}),
+    "minimum_shares": (critical_points.minimum_shares, {"dims": [1, 2], "samples": 50, "seed": 0},
+                       {"dims": ("dimension",)}),
+    "curvature": (lambda point, axis: critical_points.curvature(BOWL, point, axis),
+                  {"point": (1.0, 1.0), "axis": 0}, {}),
+    "fitted_domain": (own_data.fitted_domain, {"X": X}, {}),
+    "check_domain": (typed_surface.check_domain, {"domain": (-2.0, 2.0, -1.0, 1.0)},
+                     {"domain": ("xmin", "xmax", "ymin", "ymax")}),
+    "surface_fields": (lambda **k: typed_surface.surface_fields(k),
+                       {"surface": "formula", "formula": "x**2 + y**2", "domain": [-1.0, 1.0, -1.0, 1.0]},
+                       {"surface": ("surface",)}),
+    "featurize": (featurize, {"X": X, "names": ["x1", "x2", "x1*x2"]}, {"names": ("feature",)}),
+    "distinct_counts": (distinct_counts, {"trials_params": [{"lr": 0.1}, {"lr": 0.2}], "names": ["lr"]},
+                        {"trials_params": ("params", "trial"), "names": ("hyperparameter",)}),
+    "Dense": (lambda W, b: Dense(W, b).forward(X), {"W": np.ones((2, 3)), "b": np.zeros(3)}, {}),
     "minimum_share": (critical_points.minimum_share, {"n": 3, "samples": 100, "seed": 0, "batch": 50}, {}),
     "sections": (lambda point, n: critical_points.sections(BOWL, point, n),
                  {"point": (1.0, 1.0), "n": 20}, {}),
@@ -138,8 +165,8 @@ ENTRIES: dict[str, tuple[Callable[..., Any], dict[str, Any], dict[str, tuple[str
 
 
 # NaN in, NaN out, as documented: a surface at a NaN point (the basin map marks the starts that
-# left the domain so), and an average of NaN values.
-NAN_THROUGH = {"Surface.f", "Surface.grad", "ewa"}
+# left the domain so), an average of NaN values, the features of a NaN point.
+NAN_THROUGH = {"Surface.f", "Surface.grad", "ewa", "featurize"}
 
 
 class Hang(Exception):

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import MAX_EWA_MOMENTUM, check_int, check_range
+from ..validation import MAX_EWA_MOMENTUM, check_array, check_int, check_range
 from .functional import batch_statistics
 
 
@@ -23,6 +23,13 @@ class Dense:
     """
 
     def __init__(self, W: np.ndarray, b: np.ndarray | None = None) -> None:
+        W = check_array("W", W, ndim=2, dtype=None, finite=True)
+        if W.dtype.kind != "f" or 0 in W.shape:
+            raise ValueError(f"W must be a float matrix (inputs, units), got {W.dtype} {W.shape}")
+        if b is not None:
+            b = check_array("b", b, ndim=1, dtype=W.dtype, finite=True)
+            if b.shape != (W.shape[1],):
+                raise ValueError(f"b must have shape ({W.shape[1]},), got {b.shape}")
         self.W = W
         self.b = b
 

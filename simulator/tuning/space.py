@@ -365,8 +365,19 @@ def distinct_counts(trials_params: Iterable[Mapping[str, Any]], names: Iterable[
                     ) -> dict[str, int]:
     """How many distinct values of each named axis these trials tried (a 5 × 5 grid: 5 and 5;
     25 random trials: 25 and 25)."""
-    params = list(trials_params)
-    return {n: len({p[n] for p in params if n in p}) for n in names}
+    try:
+        params, names = list(trials_params), list(names)
+    except TypeError:
+        raise ValueError("trials_params and names must be lists (of trials' params, of "
+                         "hyperparameter names)") from None
+    if isinstance(trials_params, (str, bytes, dict)) or not all(isinstance(p, Mapping) for p in params):
+        raise ValueError(f"trials_params must be a list of each trial's params, got {trials_params!r:.40}")
+    if isinstance(names, (str, bytes)) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"names must be hyperparameter names, got {names!r:.40}")
+    try:
+        return {n: len({p[n] for p in params if n in p}) for n in names}
+    except TypeError:  # a value that cannot be told apart (a list): not a trial's hyperparameter
+        raise ValueError("trials_params must hold numbers or names, one per hyperparameter") from None
 
 
 __all__ = ["AXES", "AXIS_NAMES", "AXIS_SCALES", "LABELS", "MAX_BUDGET", "NOTES_ORDER", "NOTES_TIERS", "Axis",

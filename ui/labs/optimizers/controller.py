@@ -357,7 +357,8 @@ class OptimizerController(LabController):
             self.momentum_changed.emit()
 
         def failed(text: str) -> None:
-            self._momentum_wanted = None
+            if self._momentum_wanted == key:  # not a newer one waiting to start
+                self._momentum_wanted = None
             self.error.emit(f"momentum map failed: {text}")
             self.momentum_changed.emit()
 
