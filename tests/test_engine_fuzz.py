@@ -138,7 +138,8 @@ ENTRIES: dict[str, tuple[Callable[..., Any], dict[str, Any], dict[str, tuple[str
         iterations, points), {"iterations": 50, "points": 20}, {}),
     "check_twin": (lambda of, key, value:
                    race_settings.check_twin({"of": of, "key": key, "value": value}),
-                   {"of": "sgd", "key": "lr", "value": 0.1}, {"of": ("racer", "twin"), "key": ("twin",), "value": ("lr",)}),
+                   {"of": "sgd", "key": "lr", "value": 0.1},
+                   {"of": ("racer", "twin"), "key": ("twin",), "value": ("lr",)}),
     "basin_shares": (racing.basin_shares, {"labels": np.array([[0, 1], [1, -1]]), "n_minima": 2},
                      {"n_minima": ("minima",)}),
     "best_pair": (racing.best_pair, {"rates": np.array([[0.9, 0.8]]), "alphas": np.array([0.1, 0.2]),
