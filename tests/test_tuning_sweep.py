@@ -468,18 +468,32 @@ def test_a_cluster_without_a_worker_says_so_instead_of_waiting_for_ever():
 
 def test_a_scheduler_that_stops_during_a_search_is_said_in_words(capfd):
     """A killed scheduler gave "CancelledError: " on the page and distributed's tracebacks on
-    stderr."""
-    import distributed  # in the test extra
+    stderr. A real scheduler and worker, as ``dask scheduler`` and ``dask worker`` start them;
+    the scheduler is killed (SIGKILL) while the search trains."""
+    import socket
+    import subprocess
+    import sys
 
-    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                       dashboard_address=None)
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host",
+                                  "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                               "--nthreads", "1", "--no-nanny", "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        with executor_for("dask", cluster.scheduler_address, connect_s=5) as executor:
+        with executor_for("dask", address, connect_s=60) as executor:
             params = SearchSpace([AXES["lr"]]).search("random", 2, 0)
             with pytest.raises(RuntimeError, match="stopped .*and dropped the search's trials"):
                 for n, _ in enumerate(remote_search(executor, objective(epochs=10_000), params)):
                     if n == 5:
-                        cluster.sync(cluster.scheduler.close)
+                        scheduler.kill()
+                    if n > 2000:  # 100 s of polls: it would have waited for ever
+                        break
     finally:
-        cluster.close()
+        for process in (scheduler, worker):
+            process.kill()
+            process.wait(timeout=30)
     assert "distributed.client - ERROR" not in capfd.readouterr().err

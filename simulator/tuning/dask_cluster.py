@@ -16,6 +16,7 @@ from ..work import Cancelled
 
 POLL_S = 0.05  # how often a wait looks at its cancel
 NO_WORKERS_S = 10.0  # how long a search waits for a cluster without a worker before saying so
+ASK_S = 2.0  # how often the scheduler is asked for its workers, where the client does not keep it
 
 
 CONNECT_S = 10.0  # how long a Dask scheduler's address has to answer
@@ -80,6 +81,7 @@ class DaskExecutor(Executor):
         self.no_workers_s, self._clock = no_workers_s, clock
         self._inner = client.get_executor()
         self._alone_since: float | None = None
+        self._asked: tuple[float, int] | None = None  # (when, workers) if asked here
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self._inner.submit(fn, *args, **kwargs)
@@ -92,8 +94,7 @@ class DaskExecutor(Executor):
         or it has had no worker for ``no_workers_s`` seconds (a search waited for ever)."""
         if self.client.status not in ("running", "connecting", "newly-created"):
             raise RuntimeError(self.scheduler_gone())
-        workers = (self.client.scheduler_info() or {}).get("workers") or {}
-        if workers:
+        if self._workers():
             self._alone_since = None
             return
         now = self._clock()
@@ -103,6 +104,19 @@ class DaskExecutor(Executor):
                 f"The Dask cluster at {self.address} has had no worker for {self.no_workers_s:g} s, "
                 f"so no trial can train: start workers (dask worker {self.address}) and press "
                 "Play again, or run the trials here")
+
+    def _workers(self) -> int:
+        """How many workers the cluster has, as the client last heard (it asks the scheduler
+        every few seconds by itself); asking here, at most every ASK_S, only where that is not
+        kept (``scheduler_info()`` is a round trip to the scheduler each time)."""
+        identity = getattr(self.client, "_scheduler_identity", None)
+        if isinstance(identity, dict) and isinstance(identity.get("n_workers"), int):
+            return identity["n_workers"]
+        now = self._clock()
+        if self._asked is None or now - self._asked[0] >= ASK_S:
+            info = self.client.scheduler_info() or {}
+            self._asked = (now, len(info.get("workers") or {}))
+        return self._asked[1]
 
     def scheduler_gone(self) -> str:
         return (f"The Dask scheduler at {self.address} stopped (or restarted) and dropped the "
