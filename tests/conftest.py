@@ -14,6 +14,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py: small matrices
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _delete_what_the_test_left():
+    """After each test (and after pytest-qt has closed its widgets), delete the widgets marked for
+    deletion now, not in the next test's event loop, where thousands of an earlier test's
+    widgets held up that test's timers for seconds."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def _leaks(controllers) -> list[str]:
     return [f"{c.key}: {'timer running' if c.running else 'worker running'}"
             for c in controllers if c.busy]
@@ -162,10 +174,12 @@ class Ticks:
         self.last = now
 
     def restart(self) -> None:
-        """Forget the gaps so far (after the events already posted, a new window's layout say):
-        what comes next is the case."""
-        from PySide6.QtCore import QCoreApplication
+        """Forget the gaps so far (after the events already posted: a new window's layout, the
+        deletion of an earlier test's pages, seconds of work the event loop would otherwise do
+        while the case runs): what comes next is the case."""
+        from PySide6.QtCore import QCoreApplication, QEvent
 
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         for _ in range(3):
             QCoreApplication.processEvents()
         self.gaps, self.last = [0.0], self._clock()
