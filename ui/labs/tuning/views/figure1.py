@@ -164,19 +164,20 @@ class Figure1View(pg.GraphicsLayoutWidget):
         """The distinct values and the best scores, each bar with its label (a label that
         waited for a rich frame would float inside a grown bar); the titles when ``rich``."""
         names = [a.name for a in axes]
-        best = []
+        best, trained = [], []
         for k, m in enumerate(("grid", "random")):
             trials = lesson.trials.get(m, [])
             counts = distinct_counts([t.params for t in trials], names)
             heights = [counts[n] for n in names]
             set_bars(self.distinct_bars[m], x=[k, 2 + k], height=heights)
-            best.append(max((t.score for t in trials if t.status != "diverged" and t.epochs > 0),
-                            default=0.0))
+            scores = [t.score for t in trials if t.status != "diverged" and t.epochs > 0]
+            best.append(max(scores, default=0.0))
+            trained.append(bool(scores))
             for j, h in enumerate(heights):
                 set_label(self.distinct_text[2 * j + k], str(h), 2 * j + k, h)
         set_bars(self.best_bars, height=best)
         for k, v in enumerate(best):
-            set_label(self.best_text[k], f"{v:.1%}", k, v)
+            set_label(self.best_text[k], f"{v:.1%}" if trained[k] else "—", k, v)
         if rich:
             self._titles(lesson, best)
 
