@@ -121,8 +121,11 @@ def check_array(name: str, value: Any, ndim: int | None = None, dtype: Any = flo
         raw = np.asarray(value)
         if raw.dtype.kind not in "iuf":  # True/False, text and objects are not numbers
             raise TypeError
-        with np.errstate(over="ignore"):
-            arr = raw if dtype is None else raw.astype(dtype, copy=False)
+        if dtype is None or raw.dtype == dtype:  # the usual case (a training step's batch): as is
+            arr = raw
+        else:
+            with np.errstate(over="ignore"):  # (a context costs more than the rest of this)
+                arr = raw.astype(dtype, copy=False)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name} must be an array of numbers, got {_short(value)}") from None
     if ndim is not None and arr.ndim != ndim:
