@@ -68,7 +68,7 @@ def _connect(widget: QWidget, write: Callable[[Any], Any]) -> None:
         raise TypeError(f"cannot bind a {type(widget).__name__}")
 
 
-def _check_shown(b: Binding) -> None:
+def check_shown(b: Binding) -> None:
     """ValueError naming the field if the value in force lies outside its widget's range (a
     spin box would show its end instead, and the screen would say something else than the run)."""
     if not isValid(b.widget):
@@ -136,7 +136,7 @@ class Binder:
         binding = Binding(widget, read, enabled, limits)
         self.bindings.append(binding)
         if isinstance(widget, (QAbstractSpinBox, QAbstractSlider)) and hasattr(self.lab, "shown_checks"):
-            self.lab.shown_checks.append(lambda: _check_shown(binding))
+            self.lab.shown_checks.append(lambda: check_shown(binding))
         self._show(binding)
         return widget
 

@@ -128,18 +128,13 @@ class ScheduleEditor(QWidget):
     def check_shown(self, read: Callable[[], dict]) -> Callable[[], None]:
         """A check for a lab's ``shown_checks``: ValueError naming a schedule parameter in force
         (``read()`` gives them) that its field cannot show (a setup's decay rate 1e308 showed as
-        100 while the run used 1e308)."""
+        100 while the run used 1e308): the binder's check, on each parameter's field."""
+        from .binder import Binding, check_shown  # the binder builds on these widgets
 
         def check() -> None:
             for key, value in read().items():
-                field = self.fields.get(key)
-                try:
-                    v = float(value)
-                except (TypeError, ValueError, OverflowError):
-                    continue  # not a number: the engine has judged it
-                if field is not None and not field.minimum() <= v <= field.maximum():
-                    raise ValueError(f"{key.replace('_', ' ')} {v:g} is beyond what its field shows "
-                                     f"({field.minimum():g} to {field.maximum():g})")
+                if key in self.fields:
+                    check_shown(Binding(self.fields[key], lambda value=value: value))
         return check
 
     def show_schedule(self, name: str, params: dict) -> None:
