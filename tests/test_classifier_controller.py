@@ -24,11 +24,21 @@ def messages(lab) -> list[str]:
 
 
 def test_speed_is_mini_batches_per_frame(lab):
-    assert lab.speed == 10 and lab.MAX_SPEED == 50
+    assert lab.speed == 25 and lab.MAX_SPEED == 50
     lab.set_speed(500)
     assert lab.speed == 50
     lab.tick()
     assert lab.iteration == 50
+
+
+def test_the_default_speed_trains_an_epoch_a_frame_on_tf_playgrounds_spiral(lab):
+    """TF Playground trains one epoch a frame (its spiral: 500 points, half for testing, in
+    mini-batches of 10, a 2-4-2 tanh network); at the default speed a frame here trains as much."""
+    assert lab.configure(dataset="spiral", classes=2, n=500, test_fraction=0.5, hidden=[4, 2],
+                         activation="tanh", batch_size=10, lr=0.03)
+    assert len(lab.trainer.data.y_train) == 250
+    lab.tick()
+    assert lab.trainer.epoch >= 1
 
 
 def test_every_preset_loads_and_trains_an_epoch(lab):

@@ -88,5 +88,30 @@ def test_visibility_covers_every_part(curve):
     assert not curve.isVisible() and not any(item.isVisible() for item in curve.items)
     curve.setVisible(True)
     assert curve.recent.isVisible() and curve.history.isVisible()
-    assert not any(curve.chunks[k].isVisible() for k in range(curve.max_chunks)
-                   if curve.chunks[k].xData is None or len(curve.chunks[k].xData) == 0)
+    assert not any(item.isVisible() for item in curve.items if item.xData is None or len(item.xData) == 0)
+
+
+def test_parts_are_made_when_first_filled_and_look_like_the_rest(qtbot):
+    """A curve starts with its ``recent`` part only (the optimizer page makes 16 curves at
+    start-up); a part made later has the pen at the zoom, the depth and the antialiasing that
+    the parts made before it were given."""
+    from ui.framework import plot_style
+
+    w = pg.PlotWidget()
+    qtbot.addWidget(w)
+    plot_style.register(w.getPlotItem())
+    plot_style.set_zoom(2.0)
+    try:
+        curve = GrowingCurve(w.getPlotItem(), pg.mkPen("r", width=2), chunk=8, max_chunks=4)
+        assert curve.items == [curve.recent]
+        curve.setZValue(3.5)
+        curve.set_antialias(False)
+        grow(curve, walk(30), 3)
+        made = curve.items
+        assert 2 <= len(made) <= 1 + curve.max_chunks
+        assert all(item.zValue() == 3.5 for item in made)
+        assert all(not item.curve.opts["antialias"] for item in made)
+        assert {item.opts["pen"].widthF() for item in made} == {4.0}
+        assert {item.opts["pen"].color().name() for item in made} == {"#ff0000"}
+    finally:
+        plot_style.set_zoom(1.0)

@@ -19,6 +19,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
+from ui.framework.plot_style import style_item
+
 
 class GrowingCurve:
     """One curve in ``plot``: ``set_points(points, steps, window)`` each frame. An item with no
@@ -29,38 +31,62 @@ class GrowingCurve:
     def __init__(self, plot: pg.PlotItem, pen, shadow_pen=None, segmented: bool = True,
                  chunk: int = 32, max_chunks: int = 12) -> None:
         self.chunk, self.max_chunks = chunk, max_chunks
-        self.history = self._item(plot, pen, shadow_pen, segmented, cached=True)
-        self.chunks = [self._item(plot, pen, shadow_pen, segmented, cached=True)
-                       for _ in range(max_chunks)]
-        self.recent = self._item(plot, pen, shadow_pen, segmented, cached=False)
+        self._plot, self._segmented = plot, segmented
+        # The look a part is made with (pens at zoom 1: adding a part to the plot styles it).
+        self._look: dict = {"pen": pen, "shadow_pen": shadow_pen, "z": None, "antialias": None}
+        # The settled parts are made when first filled: most paths never need their twelve chunks,
+        # and the optimizer page's 16 curves made eagerly were a third of its start-up.
+        self._history: pg.PlotDataItem | None = None
+        self.chunks: list[pg.PlotDataItem | None] = [None] * max_chunks
+        self.recent = self._item(cached=False)
         self._visible = True
         self._filled: set[int] = set()  # ids of the items holding points
         self._clear()
 
-    @staticmethod
-    def _item(plot: pg.PlotItem, pen, shadow_pen, segmented: bool, cached: bool) -> pg.PlotDataItem:
-        item = pg.PlotDataItem(pen=pen, shadowPen=shadow_pen)
+    def _item(self, cached: bool) -> pg.PlotDataItem:
+        look = self._look
+        item = pg.PlotDataItem(pen=look["pen"], shadowPen=look["shadow_pen"])
         # Separate segments rasterize several times faster than one self-crossing polyline (a
         # dashed line needs one polyline for its dashes to show).
-        item.curve.setSegmentedLineMode("on" if segmented else "off")
+        item.curve.setSegmentedLineMode("on" if self._segmented else "off")
         if cached:
             item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        if look["z"] is not None:
+            item.setZValue(look["z"])
+        if look["antialias"] is not None:
+            item.curve.opts["antialias"] = look["antialias"]
         item.setVisible(False)
-        plot.addItem(item)
+        self._plot.addItem(item)
         return item
 
     @property
+    def history(self) -> pg.PlotDataItem:
+        if self._history is None:
+            self._history = self._item(cached=True)
+        return self._history
+
+    def _chunk(self, k: int) -> pg.PlotDataItem:
+        if self.chunks[k] is None:
+            self.chunks[k] = self._item(cached=True)
+        return self.chunks[k]
+
+    @property
     def items(self) -> list[pg.PlotDataItem]:
-        return [self.history, *self.chunks, self.recent]
+        """The parts made so far."""
+        return [item for item in (self._history, *self.chunks, self.recent) if item is not None]
 
     def set_pens(self, pen, shadow_pen=None) -> None:
         """Another look for every part (a settled part repaints once)."""
+        self._look.update(pen=pen, shadow_pen=shadow_pen)
         for item in self.items:
             item.setPen(pen)
             item.setShadowPen(shadow_pen)
+            style_item(item)  # at the zoom and theme, as a part made now is
 
-    def _put(self, item: pg.PlotDataItem, points: np.ndarray | None) -> None:
+    def _put(self, item: pg.PlotDataItem | None, points: np.ndarray | None) -> None:
         """Set ``item``'s points (None: none) and show it if it has any."""
+        if item is None:  # a part not made yet holds nothing
+            return
         if points is None or len(points) == 0:
             if id(item) in self._filled:
                 item.setData([], [])
@@ -72,7 +98,7 @@ class GrowingCurve:
         item.setVisible(self._visible)
 
     def _clear(self) -> None:
-        for item in (self.history, *self.chunks):
+        for item in (self._history, *self.chunks):
             self._put(item, None)
         self._frozen_it = -1  # the iteration of the last frozen point (-1: none)
         self._frozen_at = np.full(2, np.nan)  # its point, to notice a curve that started over
@@ -141,7 +167,7 @@ class GrowingCurve:
         k = free[0] if free else self._order[0]
         if k in self._ends:
             self._order.remove(k)
-        self._put(self.chunks[k], points[i:j + 1])
+        self._put(self._chunk(k), points[i:j + 1])
         self._order.append(k)
         self._ends[k] = int(steps[j])
         self._mark(points, steps, j)
@@ -151,7 +177,7 @@ class GrowingCurve:
         """The drawn history, then every chunk in order (each piece shares its first point with
         the end of the one before)."""
         pieces = [np.column_stack(self._data(item)) for item in
-                  (self.history, *(self.chunks[k] for k in self._order))]
+                  (self._history, *(self.chunks[k] for k in self._order))]
         pieces = [p for p in pieces if len(p)]
         return np.concatenate([pieces[0]] + [p[1:] for p in pieces[1:]])
 
@@ -163,16 +189,16 @@ class GrowingCurve:
                 self._order.remove(k)
                 del self._ends[k]
 
-    def _data(self, item: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
+    def _data(self, item: pg.PlotDataItem | None) -> tuple[np.ndarray, np.ndarray]:
         """The points set on ``item`` (not the log-scaled or downsampled ones it draws)."""
-        if id(item) not in self._filled or item.xData is None:
+        if item is None or id(item) not in self._filled or item.xData is None:
             return np.empty(0), np.empty(0)
         return item.xData, item.yData
 
     def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (as pyqtgraph's items)
         """Every point drawn, oldest first, as x and y arrays (shared points once)."""
         parts = [self._data(item) for item in
-                 (self.history, *(self.chunks[k] for k in self._order), self.recent)]
+                 (self._history, *(self.chunks[k] for k in self._order), self.recent)]
         parts = [(x, y) for x, y in parts if len(x)]
         if not parts:
             return np.empty(0), np.empty(0)
@@ -195,15 +221,18 @@ class GrowingCurve:
         return self.recent.opts
 
     def setZValue(self, z: float) -> None:  # noqa: N802
+        self._look["z"] = z
         for item in self.items:
             item.setZValue(z)
 
     def set_pen(self, pen) -> None:
         """A new pen for every part (``plots.set_pen`` brings it to the zoom and theme)."""
+        self._look["pen"] = pen
         for item in self.items:
             item.setPen(pen)
 
     def set_antialias(self, on: bool) -> None:
+        self._look["antialias"] = on
         for item in self.items:
             item.curve.opts["antialias"] = on
             item.curve.update()
