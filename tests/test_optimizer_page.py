@@ -405,6 +405,21 @@ def test_twins_are_set_from_the_panel_and_drawn_dashed(qtbot, page):
     assert page.lab.settings.twins == [] and "adam_b" not in page.lab.racers
 
 
+def test_the_secondary_tabs_are_made_when_first_shown(qtbot, page):
+    """Start-up makes the surface and the right column only; a tab's view is made when the tab
+    first comes to the front (or code asks for it), once, up to date with the lab."""
+    lazy = [page.basin_view, page.momentum_view, page.sections_view, page.critical_view, page.ewa_view]
+    assert all(tab.built is None for tab in lazy)
+    page.lab.set_surface("himmelblau")
+    page.views.setCurrentWidget(page.basin_view)
+    made = page.basin_view.built
+    assert made is not None and made.isVisible() and "Himmelblau" in made.plot.getPlotItem().titleLabel.text
+    assert all(tab.built is None for tab in lazy[1:])
+    page.views.setCurrentWidget(page.surface_view)
+    page.views.setCurrentWidget(page.basin_view)
+    assert page.basin_view.built is made
+
+
 def test_sections_tab_shows_the_saddle_and_the_racers_on_it(qtbot, page):
     page.lab.set_surface("saddle")
     page.views.setCurrentWidget(page.sections_view)

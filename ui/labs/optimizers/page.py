@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ui.framework.lazy import LazyView
 from ui.framework.page import LabPage
 
 from .controller import OptimizerController
@@ -46,12 +47,14 @@ class OptimizerPage(LabPage):
         self.surface_combo = self.panel.surface_combo  # the lab's main choice, for the window's tests
 
         self.surface_view = SurfaceView(lab)
-        self.view3d = View3D(lab)
-        self.basin_view = BasinView(lab)
-        self.momentum_view = MomentumView(lab)
-        self.sections_view = SectionsView(lab)
-        self.critical_view = CriticalPointsView(lab)
-        self.ewa_view = EwaView(lab)
+        self.view3d = View3D(lab)  # its GL view is made when its tab is first shown
+        # The other tabs' views are made when first shown or asked for (``LazyView``), each up to
+        # date with the lab when made.
+        self.basin_view = LazyView(lambda: _drawn(BasinView(lab)))
+        self.momentum_view = LazyView(lambda: _drawn(MomentumView(lab), "refresh"))
+        self.sections_view = LazyView(lambda: _drawn(SectionsView(lab), "show_surface", "draw"))
+        self.critical_view = LazyView(lambda: CriticalPointsView(lab))
+        self.ewa_view = LazyView(lambda: _drawn(EwaView(lab)))
         self.views = QTabWidget()
         for view, text in ((self.surface_view, "Surface"), (self.view3d, "3D"),
                            (self.sections_view, "Sections"), (self.basin_view, "Basin map"),
@@ -76,16 +79,17 @@ class OptimizerPage(LabPage):
         lab.narration_changed.connect(self.draw)
         lab.running_changed.connect(lambda on: None if on else self.draw())  # text catches up
         self._settings_changed()
-        self.basin_view.draw()
         self.draw()
 
     def _settings_changed(self) -> None:
         self.surface_view.show_surface()
         self.view3d.show_surface()
-        self.sections_view.show_surface()
+        if (sections := self.sections_view.built) is not None:
+            sections.show_surface()
         self.losses.configure()
         self.alpha_view.draw_curve()
-        self.momentum_view.refresh()
+        if (momentum := self.momentum_view.built) is not None:
+            momentum.refresh()
 
     def _view_changed(self, _index: int) -> None:
         view = self.views.currentWidget()
@@ -108,7 +112,8 @@ class OptimizerPage(LabPage):
         self.panel.draw()
         self.explain.draw()
         self.view3d.draw()
-        self.sections_view.draw()
+        if (sections := self.sections_view.built) is not None:
+            sections.draw()
         if self.views.currentWidget() is self.ewa_view:
             self.ewa_view.draw()
 
@@ -119,3 +124,10 @@ class OptimizerPage(LabPage):
             for i, (x, y), j in zip(r.steps, r.path, r.losses, strict=True):
                 lines.append(f"{name},{i},{x:.10g},{y:.10g},{j:.10g}")
         return lines
+
+
+def _drawn(view, *calls: str):
+    """``view`` after calling each of its methods ``calls`` (default: ``draw``)."""
+    for call in calls or ("draw",):
+        getattr(view, call)()
+    return view
