@@ -384,3 +384,11 @@ def test_a_long_paste_never_widens_the_window(qtbot, shown):
                 key, field.objectName(), shown.width(), shown.minimumSizeHint().width())
             field.setText(before)
             field.editingFinished.emit()
+
+
+def test_the_installed_version_is_the_one_the_app_says():
+    from importlib import metadata
+
+    from ui.version import version
+
+    assert metadata.version("descent") == version()
