@@ -286,3 +286,36 @@ def test_contours_lie_on_their_levels_and_close_round_a_circle():
     angles = np.sort(np.arctan2(y[on], x[on]))
     assert np.diff(angles).max() < 0.1  # all the way round, no gap
     assert np.isnan(contour_polyline(xs, ys, np.zeros_like(X), [0.5])[0]).all()
+
+
+def test_a_grid_is_drawn_one_pixel_sharp_and_translucent(qtbot):
+    """``show_grid`` strokes the grid antialiased (Qt's fast path for translucent lines) on pixel
+    centres: each line is one pixel wide, lighter than the axis, and where two lines cross the
+    crossing is darker than either (they stay translucent)."""
+    import pyqtgraph as pg
+
+    from ui.framework.plots import fixed_plot, show_grid
+
+    w = pg.PlotWidget(background="w")
+    qtbot.addWidget(w)
+    w.resize(400, 300)
+    p = fixed_plot(w.getPlotItem())
+    show_grid(p, alpha=0.5)
+    p.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    w.show()
+    qtbot.waitExposed(w)
+    image = w.grab().toImage()
+    vb = p.getViewBox()
+    top_left = w.mapFromScene(vb.mapViewToScene(pg.Point(0.3, 9.7)))
+    bottom_right = w.mapFromScene(vb.mapViewToScene(pg.Point(9.7, 0.3)))
+    x = w.mapFromScene(vb.mapViewToScene(pg.Point(4.5, 0))).x()  # between vertical lines
+    column = [image.pixelColor(x, y).lightness() for y in range(top_left.y(), bottom_right.y())]
+    dark = [v < 250 for v in column]
+    runs = [len(r) for r in "".join("x" if d else " " for d in dark).split()]
+    assert len(runs) >= 4 and set(runs) == {1}, runs  # sharp lines, one pixel each
+    line = min(column)
+    assert 0 < line < 250  # translucent: grey, not the black of the axis
+    y_line = top_left.y() + column.index(line)
+    x_line = w.mapFromScene(vb.mapViewToScene(pg.Point(4, 0))).x()
+    xs = [image.pixelColor(c, y_line).lightness() for c in range(x_line - 2, x_line + 3)]
+    assert min(xs) < line  # a crossing: both lines' ink

@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
+import ui.framework.plots  # noqa: F401  (the app's pyqtgraph options, antialiasing on, as in the app)
 from simulator.records import Recorder
 from ui.labs.optimizers.views.paths import GrowingCurve
 

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
 
@@ -48,8 +49,46 @@ def add_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, left: str, bot
     p.setLabel("bottom", bottom)
     if title:
         p.setTitle(title, size="9pt")
-    p.showGrid(x=True, y=True, alpha=0.15)
+    show_grid(p, alpha=0.15)
     return p
+
+
+def show_grid(plot: pg.PlotItem, x: bool = True, y: bool = True, alpha: float = 0.15) -> None:
+    """pyqtgraph's grid, its lines stroked with antialiasing, on whole pixels.
+
+    pyqtgraph draws a grid as its axes' tick lines across the plot, translucent, with
+    antialiasing off. Qt's raster engine strokes a translucent line without antialiasing
+    several times slower than with it (64 grid lines: 15 ms against 4 ms on a 2-core machine),
+    and an axis redraws its grid whenever its range moves: such frames of the optimizer page took
+    60 ms at 1920x1080. Each line is put on a pixel's centre, so antialiasing draws it as sharp
+    as before."""
+    plot.showGrid(x=x, y=y, alpha=alpha)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        if "drawPicture" not in vars(axis):  # once per axis
+            axis.drawPicture = _smooth_grid(axis)
+
+
+def _smooth_grid(axis: pg.AxisItem):
+    """``axis.drawPicture`` with its tick lines antialiased and on pixel centres."""
+    def draw(p, axis_spec, tick_specs, text_specs) -> None:
+        p.setRenderHint(p.RenderHint.Antialiasing, True)
+        for pen, a, b in (axis_spec, *tick_specs):
+            p.setPen(pen)
+            p.drawLine(_centre(a), _centre(b))
+        p.setRenderHint(p.RenderHint.Antialiasing, False)
+        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
+        if axis.style["tickFont"] is not None:
+            p.setFont(axis.style["tickFont"])
+        p.setPen(axis.textPen())
+        p.setClipRect(axis.boundingRect().toAlignedRect())
+        for rect, flags, text in text_specs:
+            p.drawText(rect, int(flags), text)
+    return draw
+
+
+def _centre(point) -> QPointF:
+    return QPointF(math.floor(point.x()) + 0.5, math.floor(point.y()) + 0.5)
 
 
 def power_of_two_span(n: float, minimum: float = 10.0) -> float:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from simulator.race_settings import RACER_NAMES, TWIN_SUFFIX, alpha_curve
 from simulator.racing import DIVERGED
-from ui.framework.plots import fixed_plot, power_of_two_span, set_pen, side_legend
+from ui.framework.plots import fixed_plot, power_of_two_span, set_pen, show_grid, side_legend
 from ui.framework.style import LABELS, num
 
 from ..explain import legend_label
@@ -27,7 +27,7 @@ class LossView(pg.PlotWidget):
         lp.setLogMode(False, True)
         lp.setLabel("bottom", "iteration")
         lp.setLabel("left", "J - J*")
-        lp.showGrid(x=True, y=True, alpha=0.25)
+        show_grid(lp, alpha=0.25)
         fixed_plot(lp)
         lp.disableAutoRange()
         self.legend = side_legend(lp, "9pt")

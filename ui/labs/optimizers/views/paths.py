@@ -53,10 +53,10 @@ class GrowingCurve:
             item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if look["z"] is not None:
             item.setZValue(look["z"])
-        if look["antialias"] is not None:
-            item.curve.opts["antialias"] = look["antialias"]
         item.setVisible(False)
         self._plot.addItem(item)
+        if look["antialias"] is not None:
+            _antialias(item, look["antialias"])
         return item
 
     @property
@@ -234,5 +234,12 @@ class GrowingCurve:
     def set_antialias(self, on: bool) -> None:
         self._look["antialias"] = on
         for item in self.items:
-            item.curve.opts["antialias"] = on
-            item.curve.update()
+            _antialias(item, on)
+
+
+def _antialias(item: pg.PlotDataItem, on: bool) -> None:
+    """Antialiasing on or off for ``item``'s line, kept when the item is restyled (its own
+    option is what a restyle hands its curve)."""
+    item.opts["antialias"] = on
+    item.curve.opts["antialias"] = on
+    item.curve.update()

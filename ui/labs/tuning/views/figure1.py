@@ -11,7 +11,7 @@ import pyqtgraph as pg
 
 from simulator.tuning.analysis import marginal
 from simulator.tuning.space import distinct_counts
-from ui.framework.plots import side_legend
+from ui.framework.plots import show_grid, side_legend
 from ui.framework.style import OKABE_ITO
 
 from .axes import PAD, TITLE_SIZE, on_scale, plot_in, score_brushes
@@ -92,7 +92,7 @@ class Figure1View(pg.GraphicsLayoutWidget):
         for t in self.best_text:
             b.addItem(t)
         for p in (d, b):
-            p.showGrid(x=False, y=True, alpha=0.2)
+            show_grid(p, x=False, y=True, alpha=0.2)
         for name in ("distinct", "best", "marginal0", "marginal1", "grid", "random"):
             self.plots[name].getViewBox().setDefaultPadding(0)
 

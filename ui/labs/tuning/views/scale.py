@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from simulator.tuning import KINDS, PARAMS, SCALES, LogAxis, ScaleSettings
-from ui.framework.plots import add_plot
+from ui.framework.plots import add_plot, show_grid
 from ui.framework.style import HIGHLIGHT_BACKGROUND, OKABE_ITO
 
 from ..explain import headline, short_value, tick_texts
@@ -61,7 +61,7 @@ class ScaleView(pg.GraphicsLayoutWidget):
         param, scale = kind
         plot = add_plot(self, row, col, "count" if col == 0 else "", X_LABELS[param])
         big_axes(plot)
-        plot.showGrid(x=False, y=True, alpha=0.2)
+        show_grid(plot, x=False, y=True, alpha=0.2)
         band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(HIGHLIGHT_BACKGROUND),
                                    pen=pg.mkPen(None))
         band.setZValue(-10)
