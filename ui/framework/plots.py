@@ -66,24 +66,18 @@ def show_grid(plot: pg.PlotItem, x: bool = True, y: bool = True, alpha: float = 
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         if "drawPicture" not in vars(axis):  # once per axis
-            axis.drawPicture = _smooth_grid(axis)
+            axis.drawPicture = _smooth_grid(axis.drawPicture)
 
 
-def _smooth_grid(axis: pg.AxisItem):
-    """``axis.drawPicture`` with its tick lines antialiased and on pixel centres."""
+def _smooth_grid(draw_picture):
+    """An axis's ``drawPicture`` with its tick lines antialiased and on pixel centres; the axis
+    line and the labels as pyqtgraph draws them."""
     def draw(p, axis_spec, tick_specs, text_specs) -> None:
         p.setRenderHint(p.RenderHint.Antialiasing, True)
-        for pen, a, b in (axis_spec, *tick_specs):
+        for pen, a, b in tick_specs:
             p.setPen(pen)
             p.drawLine(_centre(a), _centre(b))
-        p.setRenderHint(p.RenderHint.Antialiasing, False)
-        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
-        if axis.style["tickFont"] is not None:
-            p.setFont(axis.style["tickFont"])
-        p.setPen(axis.textPen())
-        p.setClipRect(axis.boundingRect().toAlignedRect())
-        for rect, flags, text in text_specs:
-            p.drawText(rect, int(flags), text)
+        draw_picture(p, axis_spec, [], text_specs)
     return draw
 
 
