@@ -93,9 +93,9 @@ def test_visibility_covers_every_part(curve):
 
 
 def test_parts_are_made_when_first_filled_and_look_like_the_rest(qtbot):
-    """A curve starts with its ``recent`` part only (the optimizer page makes 16 curves at
-    start-up); a part made later has the pen at the zoom, the depth and the antialiasing that
-    the parts made before it were given."""
+    """A curve starts with no part (the optimizer page makes 16 curves at start-up, half of them
+    for twins that seldom race); a part made later has the pen at the zoom, the depth and the
+    antialiasing the curve was given, and a hidden curve's parts stay hidden."""
     from ui.framework import plot_style
 
     w = pg.PlotWidget()
@@ -104,7 +104,7 @@ def test_parts_are_made_when_first_filled_and_look_like_the_rest(qtbot):
     plot_style.set_zoom(2.0)
     try:
         curve = GrowingCurve(w.getPlotItem(), pg.mkPen("r", width=2), chunk=8, max_chunks=4)
-        assert curve.items == [curve.recent]
+        assert curve.items == []
         curve.setZValue(3.5)
         curve.set_antialias(False)
         grow(curve, walk(30), 3)
@@ -114,5 +114,11 @@ def test_parts_are_made_when_first_filled_and_look_like_the_rest(qtbot):
         assert all(not item.curve.opts["antialias"] for item in made)
         assert {item.opts["pen"].widthF() for item in made} == {4.0}
         assert {item.opts["pen"].color().name() for item in made} == {"#ff0000"}
+        hidden = GrowingCurve(w.getPlotItem(), pg.mkPen("b"), chunk=8, max_chunks=4)
+        hidden.setVisible(False)
+        grow(hidden, walk(30), 3)
+        assert hidden.items and not any(item.isVisible() for item in hidden.items)
+        hidden.setVisible(True)
+        assert hidden.recent.isVisible()
     finally:
         plot_style.set_zoom(1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing.connection
+import re
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -234,6 +235,23 @@ def test_population_training_copies_the_weights_of_strong_members():
         pass
     assert all(len(h) == 6 for h in pbt.history) and all(m.epochs == 6 for m in pbt.members)
     assert {m.status for m in pbt.members} <= {"done", "diverged"}
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"size": 1}, "population size must be in [2, 1024], got 1"),
+    ({"interval": 0}, "interval must be in [1, inf), got 0"),
+])
+def test_population_settings_refuse_what_the_engine_refuses(changes, message):
+    """The settings check a population's arguments as the engine does (without building one: the
+    tuning lab makes its settings at start-up), and settings that pass build one that trains."""
+    from simulator.tuning.lessons import PopulationSettings
+    with pytest.raises(ValueError, match=re.escape(message)):
+        PopulationSettings(**changes)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        PopulationTraining(objective(epochs=2), SearchSpace([Axis("lr", "log", 1e-3, 0.3)]),
+                           changes.get("size", 4), changes.get("interval", 1))
+    pbt = PopulationSettings(size=2, interval=1, epochs=1).build()
+    assert pbt.step() is False and all(m.epochs == 1 for m in pbt.members)
 
 
 # -- executors ------------------------------------------------------------------------------------------

@@ -74,15 +74,9 @@ class PopulationTraining(PopulationRecord):
 
     def __init__(self, objective: Objective, space: SearchSpace, size: int, interval: int,
                  seed: int = 0, fraction: float = 0.25) -> None:
-        structural = [n for n in space.names if n in STRUCTURAL]
-        if structural:
-            raise ValueError(f"{LABELS[structural[0]]} cannot change within a population; "
-                             "search it with a sweep")
         self.objective, self.space = objective, space
-        self.size = check_int("population size", size, 2, 1024)
-        self.interval = check_int("interval", interval, 1, None)
-        self.fraction = check_range("fraction", fraction, 0.0, 0.5, low_open=True)
-        self.seed = check_int("seed", seed, 0, None)
+        self.size, self.interval, self.fraction, self.seed = self.check(space, size, interval,
+                                                                        fraction, seed)
         params = space.random(self.size, self.seed)
         self.group = StackGroup(objective, [objective.settings_for(p) for p in params],
                                 list(range(self.size)))
@@ -91,6 +85,20 @@ class PopulationTraining(PopulationRecord):
             m.record({key: v[k] for key, v in self.group.first.items()})
         super().__init__(members, [[] for _ in range(self.size)], [], 0, objective.epochs)
         self._rng = np.random.default_rng([self.seed, 1])
+
+    @staticmethod
+    def check(space: SearchSpace, size: int, interval: int, fraction: float = 0.25, seed: int = 0
+              ) -> tuple[int, int, float, int]:
+        """The size, interval, fraction and seed as numbers, or a ValueError naming the first
+        argument a population cannot take (nothing is built: a lesson's settings check themselves
+        with this)."""
+        structural = [n for n in space.names if n in STRUCTURAL]
+        if structural:
+            raise ValueError(f"{LABELS[structural[0]]} cannot change within a population; "
+                             "search it with a sweep")
+        return (check_int("population size", size, 2, 1024), check_int("interval", interval, 1, None),
+                check_range("fraction", fraction, 0.0, 0.5, low_open=True),
+                check_int("seed", seed, 0, None))
 
     def step(self) -> bool:
         """One epoch for every member, then exploit and explore if an interval has passed. True

@@ -37,7 +37,7 @@ class PopulationSettings:
         object.__setattr__(self, "alpha", check_alpha(self.alpha))
         check_int("epochs", self.epochs, 1, MAX_EPOCHS)
         check_int("seed", self.seed, 0, MAX_SEED)
-        self.build()  # the engine checks the size, the interval and α's range
+        PopulationTraining.check(SearchSpace([self.axis]), self.size, self.interval)  # as build() would
 
     @property
     def axis(self) -> Axis:

@@ -34,11 +34,12 @@ class GrowingCurve:
         self._plot, self._segmented = plot, segmented
         # The look a part is made with (pens at zoom 1: adding a part to the plot styles it).
         self._look: dict = {"pen": pen, "shadow_pen": shadow_pen, "z": None, "antialias": None}
-        # The settled parts are made when first filled: most paths never need their twelve chunks,
-        # and the optimizer page's 16 curves made eagerly were a third of its start-up.
+        # Every part is made when first filled: most paths never need their twelve chunks, a
+        # twin's curve is never drawn unless it races, and the optimizer page's 16 curves made
+        # eagerly were a third of its start-up.
         self._history: pg.PlotDataItem | None = None
         self.chunks: list[pg.PlotDataItem | None] = [None] * max_chunks
-        self.recent = self._item(cached=False)
+        self._recent: pg.PlotDataItem | None = None
         self._visible = True
         self._filled: set[int] = set()  # ids of the items holding points
         self._clear()
@@ -65,6 +66,12 @@ class GrowingCurve:
             self._history = self._item(cached=True)
         return self._history
 
+    @property
+    def recent(self) -> pg.PlotDataItem:
+        if self._recent is None:
+            self._recent = self._item(cached=False)
+        return self._recent
+
     def _chunk(self, k: int) -> pg.PlotDataItem:
         if self.chunks[k] is None:
             self.chunks[k] = self._item(cached=True)
@@ -73,7 +80,7 @@ class GrowingCurve:
     @property
     def items(self) -> list[pg.PlotDataItem]:
         """The parts made so far."""
-        return [item for item in (self._history, *self.chunks, self.recent) if item is not None]
+        return [item for item in (self._history, *self.chunks, self._recent) if item is not None]
 
     def set_pens(self, pen, shadow_pen=None) -> None:
         """Another look for every part (a settled part repaints once)."""
@@ -111,7 +118,7 @@ class GrowingCurve:
         ``steps[-1] - window`` if ``window`` is given."""
         if len(points) == 0:
             self._clear()
-            self._put(self.recent, None)
+            self._put(self._recent, None)
             return
         i = self._frozen_index(points, steps)
         if i is None or window != self._window:
@@ -198,7 +205,7 @@ class GrowingCurve:
     def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 (as pyqtgraph's items)
         """Every point drawn, oldest first, as x and y arrays (shared points once)."""
         parts = [self._data(item) for item in
-                 (self._history, *(self.chunks[k] for k in self._order), self.recent)]
+                 (self._history, *(self.chunks[k] for k in self._order), self._recent)]
         parts = [(x, y) for x, y in parts if len(x)]
         if not parts:
             return np.empty(0), np.empty(0)
@@ -217,7 +224,8 @@ class GrowingCurve:
 
     @property
     def opts(self) -> dict:
-        """The style a legend's sample draws (the items share it)."""
+        """The style a legend's sample draws (the parts share it; a legend names a curve that
+        runs, so this part is made anyway)."""
         return self.recent.opts
 
     def setZValue(self, z: float) -> None:  # noqa: N802
