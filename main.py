@@ -317,8 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     win = MainWindow(session_path=None if args.fresh or headless else default_session_path())
     try:
         errors: list[str] = []
-        for lab in win.labs.values():
-            lab.error.connect(errors.append)
+        win.labs.each(lambda _key, lab: lab.error.connect(errors.append))
         code = prepare(win, args, errors)
         if not code and (args.path or args.handout) and not win.course.start(args.path or ""):
             return fail(win.course.failure)

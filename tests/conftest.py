@@ -84,7 +84,7 @@ def win(qtbot):
 
     w = MainWindow(session_path=None)
     yield w
-    leaks = _leaks(w.labs.values())
+    leaks = _leaks(w.labs.made().values())
     w.close()
     # Delete the window's thousands of widgets now, not in the next test's first event loop,
     # where they would hold up that test's timers for seconds.

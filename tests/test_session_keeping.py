@@ -246,3 +246,76 @@ def test_a_full_disk_at_start_is_said_and_the_session_is_saved_once_space_is_fre
     w.pages["optimizers"].lab.set_surface("saddle")
     w.close()
     assert json.loads(path.read_text())["labs"]["optimizers"]["settings"]["surface"] == "saddle"
+
+
+# -- controllers made when first wanted --------------------------------------------------------------
+
+
+def every_lab_changed(tmp_path) -> tuple[dict, str]:
+    """A session saved with a setting changed in every lab, its front page the optimizers'."""
+    w = MainWindow(session_path=tmp_path / "session.json")
+    w.labs["optimizers"].set_surface("beale")
+    w.labs["classifier"].configure(dataset="xor")
+    w.labs["batchnorm"].configure(bn_momentum=0.95)
+    w.labs["tuning"].configure("population", size=6)
+    w.close()
+    text = (tmp_path / "session.json").read_text()
+    return json.loads(text), text
+
+
+def test_start_up_makes_the_front_lab_only_and_keeps_every_others_session_part(qtbot, tmp_path):
+    """The labs not in front are made when first wanted; until then their part of the session
+    is saved back as it was read, and loads when they are made."""
+    saved, _ = every_lab_changed(tmp_path)
+    w = MainWindow(session_path=tmp_path / "session.json")
+    qtbot.addWidget(w)
+    assert list(w.labs.made()) == ["optimizers"] and w.labs["optimizers"].settings.surface.name == "beale"
+    assert w.keeper.save(force=True)
+    assert json.loads((tmp_path / "session.json").read_text())["labs"] == saved["labs"]
+    w.tabs.setCurrentWidget(w.pages.slots["tuning"])  # its tab clicked: made, its part loaded
+    assert list(w.labs.made()) == ["optimizers", "tuning"]
+    assert w.labs["tuning"].lessons["population"].settings.size == 6
+    assert w.labs["batchnorm"].settings.bn_momentum == 0.95  # asked for: made and loaded
+    assert not w.unsaved and "could not" not in shown(w)
+    w.close()
+    assert json.loads((tmp_path / "session.json").read_text())["labs"] == saved["labs"]
+
+
+def test_a_bad_part_found_when_its_lab_is_made_keeps_the_file_as_it_was_read(qtbot, tmp_path):
+    """A lab's unreadable part is found only when the lab is made, maybe after the session was
+    saved over: the file kept aside holds every part that could not be read as it was read (the
+    held parts were saved back unchanged), and every other held part loads then, so that all
+    that cannot be read is said at once and none of it is saved again."""
+    saved, _ = every_lab_changed(tmp_path)
+    saved["labs"]["tuning"] = {"version": 1, "settings": [1, 2]}
+    saved["labs"]["batchnorm"]["settings"]["hidden"] = "16"
+    (tmp_path / "session.json").write_text(json.dumps(saved))
+    w = MainWindow(session_path=tmp_path / "session.json")
+    qtbot.addWidget(w)
+    assert "could not" not in w.statusBar().currentMessage()  # the front lab's part was good
+    w.labs["optimizers"].set_surface("saddle")
+    assert w.keeper.save()  # saved over, the held parts as they were
+    w.show_page("tuning")
+    assert "expected 'settings' to be a JSON object" in shown(w)
+    assert "session.json.bak" in w.statusBar().currentMessage()
+    kept = (tmp_path / "session.json.bak").read_text()
+    assert json.loads(kept)["labs"] == {**saved["labs"], "optimizers": json.loads(kept)["labs"]["optimizers"]}
+    assert json.loads(kept)["labs"]["optimizers"]["settings"]["surface"] == "saddle"  # the last save
+    assert "batchnorm" in w.labs.made() and w.labs["batchnorm"].settings.bn_momentum == 0.95
+    assert "hidden must be a list, got '16'" in shown(w) and "classifier" in w.labs.made()
+    w.close()
+    labs = json.loads((tmp_path / "session.json").read_text())["labs"]
+    assert labs["optimizers"]["settings"]["surface"] == "saddle"
+    assert labs["tuning"] != saved["labs"]["tuning"] and labs["batchnorm"]["settings"]["hidden"] == [16, 16]
+    assert (tmp_path / "session.json.bak").read_text() == kept  # kept once, not replaced
+
+
+def test_making_a_lab_is_not_work_to_lose(qtbot):
+    fresh = MainWindow(session_path=None)
+    qtbot.addWidget(fresh)
+    fresh.show_page("batchnorm")
+    fresh.show_page("tuning")
+    assert not fresh.unsaved
+    fresh.labs["tuning"].configure("population", size=6)
+    assert fresh.unsaved
+    fresh.close()

@@ -110,6 +110,7 @@ class SessionKeeper(QObject):
         self.retrying = False  # the lock could not be written: taken again when a save is due
         self.path, self._lock = self._claim(self.source)
         self._last = ""  # the text of the last save that succeeded (or of what was read)
+        self._kept: str | None = None  # what keep_aside said, once it has kept the file
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save)
@@ -165,7 +166,11 @@ class SessionKeeper(QObject):
 
     def keep_aside(self) -> str:
         """Rename a session file that could not be fully read to "<name>.bak" before anything
-        replaces it; a sentence saying so ("" if there was nothing to keep)."""
+        replaces it; a sentence saying so ("" if there was nothing to keep). Once only: a part
+        found unreadable later (a lab's, when it is made) is in the file already kept, and the
+        file saved since must not replace it."""
+        if self._kept is not None:
+            return self._kept
         if self.source != self.path or not os.path.lexists(self.path):
             return ""
         backup = self.path.with_name(self.path.name + ".bak")
@@ -173,8 +178,10 @@ class SessionKeeper(QObject):
             os.replace(self.path, backup)
         except OSError as exc:
             self._lock = None  # do not overwrite what could not be kept aside
-            return f"the session file could not be kept aside ({exc}), so it will not be saved over"
-        return f"the file as it was is kept as {backup}"
+            self._kept = f"the session file could not be kept aside ({exc}), so it will not be saved over"
+        else:
+            self._kept = f"the file as it was is kept as {backup}"
+        return self._kept
 
     def start(self) -> None:
         """Take what is in force now as saved, then save every few seconds while it changes."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from . import about, session
 from .autosave import SessionKeeper
+from .controllers import Labs
 from .course import menu as course_menu
 from .course.bar import CourseBar
 from .course.controller import Course
@@ -45,8 +46,10 @@ class MainWindow(ExportActions, QMainWindow):
         self.session_path = session_path
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        # Every lab's controller now; its page when it is first wanted (``ui.pages``).
-        self.labs = {entry.key: entry.controller(self) for entry in LABS}
+        # A lab's controller and its page when they are first wanted (``ui.controllers``,
+        # ``ui.pages``): at start-up, the page in front's.
+        self._note = ""  # a held session part failed: said when the page being opened is built
+        self.labs = Labs(self, self._held_part_failed)
         self.pages = Pages(self.labs, self._page_built)
         for entry in LABS:
             self.tabs.addTab(self.pages.slots[entry.key], entry.title)
@@ -63,22 +66,24 @@ class MainWindow(ExportActions, QMainWindow):
         self._run_state = QLabel("paused")
         self._run_state.setContentsMargins(12, 0, 6, 0)  # a gap after the message, however long
         self.statusBar().addPermanentWidget(self._run_state)
-        for lab in self.labs.values():
-            lab.running_changed.connect(lambda on: self._run_state.setText("running" if on else "paused"))
+        self.labs.each(lambda _key, lab: lab.running_changed.connect(
+            lambda on: self._run_state.setText("running" if on else "paused")))
         self._build_menus()
         self.resize(1280, 800)
         self.keeper: SessionKeeper | None = None
         self.recording: export.GifRecording | None = None
         if session_path is not None:
-            self.keeper = SessionKeeper(Path(session_path), self.state, self._say, self)
+            self.keeper = SessionKeeper(Path(session_path), lambda: self.state(every_lab=False), self._say,
+                                        self)
             self._restore_session()
             self.keeper.start()
-        # Only the page in front runs: leaving a page pauses it. Built now: the one in front.
+        # Only the page in front runs: leaving a page pauses it. Built now: the one in front (its
+        # lab loads its part of the session, which may have something to say).
         self.tabs.currentChanged.connect(self._page_changed)
+        self.current_page  # noqa: B018 - built now, with the window
         if not self.statusBar().currentMessage():  # a note about the session comes first
             self._say(self.current_page.hint, 10000)
-        self.current_page  # noqa: B018 - built now, with the window
-        self._initial = json.dumps(self.state())  # to tell whether the user made anything
+        self._initial_course = json.dumps(self.course.state())  # to tell whether the user made anything
         install_view_menu(self)  # View: fullscreen, zoom, theme; fits the window to its screen
         self.presentation.theme_changed.connect(lambda _: self.course_bar.refresh())  # its colours
 
@@ -160,10 +165,12 @@ class MainWindow(ExportActions, QMainWindow):
 
     def _page_changed(self, _index: int) -> None:
         key = self.current_key
-        for other, lab in self.labs.items():
+        for other, lab in self.labs.made().items():
             if other != key:
                 lab.pause()
-        self._say(self.pages[key].hint, 10000)
+        page = self.pages[key]  # built now if it was not (its lab's held part may fail to load)
+        note, self._note = self._note, ""
+        self._say(note or page.hint, 20000 if note else 10000)
 
     def _page_built(self, page) -> None:
         """A page just made: the zoom, theme and Stage in force, and the course's hold on it."""
@@ -191,18 +198,21 @@ class MainWindow(ExportActions, QMainWindow):
     def _keys(self) -> dict[str, str]:
         return {k: entry.key for entry in LABS for k in (entry.key, *entry.aliases)}
 
-    def state(self, only_page: bool = False) -> dict:
-        """Every lab's state (or the page in front's only), in the session file's format."""
-        labs = {self.current_key: self.labs[self.current_key]} if only_page else self.labs
-        packed = session.pack({k: lab.state() for k, lab in labs.items()}, self.current_key)
+    def state(self, only_page: bool = False, every_lab: bool = True) -> dict:
+        """Every lab's state (or the page in front's only), in the session file's format. Without
+        ``every_lab`` (the session, saved every few seconds) the labs not made yet are not made:
+        they give their held part of the session, if any (``Labs.states``)."""
+        keys = (self.current_key,) if only_page else tuple(self.labs)
+        packed = session.pack(self.labs.states(keys, make=every_lab), self.current_key)
         course = None if only_page else self.course.state()
         if course is not None:  # where the class is on the course path
             packed["course"] = course
         return packed
 
-    def load_state(self, data) -> bool:
+    def load_state(self, data, hold: bool = False) -> bool:
         """Load a saved setup or session, of this version or an older one; True if every lab in
-        it loaded (each lab that fails says why and keeps its state)."""
+        it loaded (each lab that fails says why and keeps its state). With ``hold`` (the session
+        at start-up) a lab not made yet holds its part until it is (``Labs.load``)."""
         notes: list[str] = []
         try:
             # The first setups, from when Descent had one lab, hold that lab's settings alone.
@@ -214,7 +224,7 @@ class MainWindow(ExportActions, QMainWindow):
         if notes:
             self._say("Read as far as possible: " + "; ".join(notes), 10000)
         for key, state in states.items():
-            ok = self.labs[key].load(state) and ok
+            ok = self.labs.load(key, state, hold) and ok
         if current is not None:
             self.tabs.setCurrentWidget(self.pages.slots[current])
         if isinstance(data, dict) and "course" in data:
@@ -327,11 +337,23 @@ class MainWindow(ExportActions, QMainWindow):
         except (OSError, ValueError) as exc:
             said.insert(0, f"Ignored the saved session ({exc}); {keeper.keep_aside()}")
             data = None
-        if data is not None and not self.load_state(data):
+        if data is not None and not self.load_state(data, hold=True):
             said.insert(0, "Parts of the saved session could not be read (see each page's "
                         f"message); {keeper.keep_aside()}")
         if said:
             self._say(". ".join(said), 20000)
+
+    def _held_part_failed(self, key: str) -> None:
+        """Lab ``key``'s part of the saved session, held until it was made, did not load: the file
+        is kept aside as it was read (once), and every other held part is loaded now, so that all
+        that could not be read is said at once and none of it is saved again."""
+        if self.keeper is None:
+            return
+        for other in self.labs.held():
+            self.labs[other]  # noqa: B018 - made now, its part loaded
+        self._note = ("Parts of the saved session could not be read (see each page's message); "
+                      f"{self.keeper.keep_aside()}")  # said over the page's hint, if a page opens
+        self._say(self._note, 20000)
 
     @property
     def unsaved(self) -> bool:
@@ -339,7 +361,8 @@ class MainWindow(ExportActions, QMainWindow):
         or from the start when there is no session (``--fresh``) or its save failed."""
         if self.keeper is not None and self.keeper.saving and not self.keeper.failed:
             return False  # saved every few seconds and once more when the window closes
-        return json.dumps(self.state()) != self._initial
+        return json.dumps(self.course.state()) != self._initial_course or any(
+            json.dumps(lab.state()) != self.labs.initial[key] for key, lab in self.labs.made().items())
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if event.spontaneous() and not self.may_close():
@@ -349,7 +372,7 @@ class MainWindow(ExportActions, QMainWindow):
             self.recording.finish()
         for page in self.pages.built():
             page.shutdown()
-        for lab in self.labs.values():
+        for lab in self.labs.made().values():
             lab.shutdown()
         if self.keeper is not None:
             self.keeper.stop()

@@ -1,11 +1,11 @@
 """The window's lab pages, each built when it is first wanted.
 
-A page (its plots, panels and views) is most of what start-up costs; its controller (the run, the
-settings, the session's state) is cheap. So the window makes every controller at once, and a
-page only when its tab first comes to the front, a preset or the course opens it, or code asks
-for it (``pages[key]``). Until then the tab holds an empty slot, and what the controller says
-(a refused setting of the saved session) is kept and shown on the page's message line when it is
-built. ``built()`` gives the pages made so far, without making the others.
+A page (its plots, panels and views) is most of what start-up costs. So the window builds a page
+only when its tab first comes to the front, a preset or the course opens it, or code asks for it
+(``pages[key]``); its controller is made then too if it was not (``ui.controllers``). Until then
+the tab holds an empty slot, and what a controller made before its page says (a refused setting
+of the saved session) is kept and shown on the page's message line when it is built. ``built()``
+gives the pages made so far, without making the others.
 """
 
 from __future__ import annotations
@@ -34,18 +34,20 @@ class PageSlot(QWidget):
 
 
 class Pages(Mapping):
-    """Lab key -> page, built on first access. ``labs`` are the controllers (all made at once);
-    ``slots`` the tabs' widgets; ``on_built(page)`` is called once per page, right after it is
-    made."""
+    """Lab key -> page, built on first access. ``labs`` are the controllers (``Labs``, each made
+    when first wanted); ``slots`` the tabs' widgets; ``on_built(page)`` is called once per page,
+    right after it is made."""
 
-    def __init__(self, labs: dict, on_built: Callable[[object], None]) -> None:
+    def __init__(self, labs, on_built: Callable[[object], None]) -> None:
         self.labs = labs
         self.slots = {entry.key: PageSlot(entry.key) for entry in LABS}
         self._on_built = on_built
         self._said: dict[str, tuple[str, bool]] = {}  # the last thing each unbuilt lab said
-        for key, lab in labs.items():
-            lab.error.connect(lambda text, k=key: self._hold(k, text, True))
-            lab.message.connect(lambda text, k=key: self._hold(k, text, False))
+        labs.each(self._listen)
+
+    def _listen(self, key: str, lab) -> None:
+        lab.error.connect(lambda text: self._hold(key, text, True))
+        lab.message.connect(lambda text: self._hold(key, text, False))
 
     def _hold(self, key: str, text: str, error: bool) -> None:
         if self.slots[key].page is None:

@@ -37,11 +37,13 @@ class Course(QObject):
         self.failure = ""  # why the last path could not be opened
         self._pending: list[str] = []  # the preset's actions, run on the first Play
         self._opened_at: float = 0  # the run's iteration when the step opened
-        for key, lab in window.labs.items():
-            lab.running_changed.connect(lambda on, k=key: on and self._played(k))
-            lab.stepped.connect(lambda k=key: self._stepped(k))
+        window.labs.each(self._follow)
         for page in window.pages.built():
             self.adopt(page)
+
+    def _follow(self, key: str, lab) -> None:
+        lab.running_changed.connect(lambda on: on and self._played(key))
+        lab.stepped.connect(lambda: self._stepped(key))
 
     def adopt(self, page) -> None:
         """Follow a page's preset bar (the window calls it for each page it builds)."""
