@@ -165,8 +165,8 @@ def test_a_long_race_holds_bounded_history_and_the_page_draws_bounded_data(qtbot
         assert r.iteration == 3 * HISTORY_LIMIT
         assert len(r.path) <= HISTORY_LIMIT and len(r.losses) == len(r.path) == len(r.steps)
         x, y = page.losses.data(name)
-        curve = page.losses.curves[name]  # a growing curve: a strided history, chunks, the recent
-        bound = curve.MAX_HISTORY + curve.chunk * (curve.max_chunks + 1)
+        curve = page.losses.curves[name]  # a growing curve: a strided history, the recent points
+        bound = 2 * curve.MAX_HISTORY + 1 + curve.chunk
         assert len(x) <= bound and x[-1] == r.iteration
     alpha_t, _ = page.alpha_view.curve.getData()
     assert len(alpha_t) <= page.alpha_view.POINTS and alpha_t[-1] >= lab.iteration

@@ -232,8 +232,8 @@ def style_item(item) -> None:
     """A curve, a scatter, a line or a text at the zoom and theme."""
     colour = ink if not _over_image(item) else QColor
     z = zoom()
-    if isinstance(item, pg.PlotDataItem):
-        _style_data_item(item, z, colour)
+    if isinstance(item, pg.PlotDataItem) or getattr(item, "styled_as_curve", False):
+        _style_data_item(item, z, colour)  # (a ``Trail`` has a curve's opts)
     elif isinstance(item, pg.ScatterPlotItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
         changed = _apply(item, "size", item.opts["size"], lambda s: s * z, item.setSize)
         changed |= _apply(item, "pen", item.opts["pen"], lambda p: _pen(p, z, colour), item.setPen)

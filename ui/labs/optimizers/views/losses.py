@@ -33,7 +33,7 @@ class LossView(pg.PlotWidget):
         self.legend = side_legend(lp, "9pt")
         # Each curve stroked only at its newest points (``GrowingCurve``); in the legend once it runs.
         self.curves = {name: GrowingCurve(lp, racer_pen(name, 2), segmented=not is_twin(name),
-                                          chunk=128, max_chunks=4) for name in RACER_NAMES}
+                                          chunk=128) for name in RACER_NAMES}
         self.diverged_marks = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen("k", width=2),
                                                  brush=None)
         lp.addItem(self.diverged_marks)
