@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRect, QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
 MAX_POINTS = 3000  # the points kept (and painted again when the view changes); longer are strided
@@ -42,6 +42,7 @@ class Trail(pg.GraphicsObject):
         self._drawn_with: QTransform | None = None  # the view's transform the image was painted for
         self._size = None  # and the view's size and pixel ratio
         self._bounds: QRectF | None = None  # of the points as drawn (None: none finite)
+        self._rect: QRectF | None = None  # the bounds padded by the pen (None: not known yet)
 
     # -- the points -----------------------------------------------------------------------------
 
@@ -85,7 +86,7 @@ class Trail(pg.GraphicsObject):
             self.update()  # where it was
         if bounds != self._bounds:
             self.prepareGeometryChange()
-            self._bounds = bounds
+            self._bounds, self._rect = bounds, None
         if new is None:
             self.update()  # where it is
         elif rect is not None:
@@ -124,15 +125,20 @@ class Trail(pg.GraphicsObject):
     def updateItems(self, styleUpdate: bool = True) -> None:  # noqa: N802, N803 (pyqtgraph's)
         """The look changed: painted whole at the next paint."""
         self._image = None
+        self.prepareGeometryChange()  # (a wider pen pads it more)
+        self._rect = None
         self._moved(None)
 
     # -- painting -------------------------------------------------------------------------------
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return QRectF() if self._bounds is None else self._padded(self._bounds)
+        if self._rect is None:  # (asked several times a paint: kept until it changes)
+            self._rect = QRectF() if self._bounds is None else self._padded(self._bounds)
+        return self._rect
 
     def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph's name)
         self.prepareGeometryChange()  # the padding is in pixels
+        self._rect = None
 
     def _padded(self, rect: QRectF) -> QRectF:
         """``rect`` grown by the pen's half width and a pixel, in data units."""
@@ -147,12 +153,11 @@ class Trail(pg.GraphicsObject):
     def paint(self, p: QPainter, _option, widget=None) -> None:
         if len(self._points) == 0:
             return
-        world, own = p.worldTransform(), self.deviceTransform_()  # as painted, as on its view
+        own = p.worldTransform()  # the item on its view (a grab moves the view below this)
         ratio = 1.0 if widget is None else widget.devicePixelRatioF()
-        # (the device transform holds the pixel ratio of what is painted on: 2 for a picture
-        # rendered at twice the size, whatever the widget's)
-        seen = None if own is None else own * QTransform.fromScale(ratio, ratio)
-        if widget is None or seen is None or not _same_scale(p.deviceTransform(), seen):
+        # The device transform holds the pixel ratio of what is painted on: 2 for a picture
+        # rendered at twice the size, whatever the widget's.
+        if widget is None or not _same_scale(p.deviceTransform(), own * QTransform.fromScale(ratio, ratio)):
             self._stroke(p, [self._points])  # an export, at its own scale: strokes, and no image
             return
         size = (widget.width(), widget.height(), ratio)
@@ -169,9 +174,15 @@ class Trail(pg.GraphicsObject):
             self._stroke(painter, self._todo)
             painter.end()
             self._todo, self._todo_count = [], 0
+        # Only the pixels under the points: a view repaints what changed each frame (the heads,
+        # the newest points), and blending the whole image there for each racer cost more.
+        part = own.mapRect(self.boundingRect()).toAlignedRect().intersected(QRect(0, 0, size[0], size[1]))
+        if part.isEmpty():
+            return
         p.save()
-        p.resetTransform()  # where the view is in what is painted (moved, in a grab of the window)
-        p.drawImage(QPointF(world.dx() - own.dx(), world.dy() - own.dy()), self._image)
+        p.resetTransform()
+        p.drawImage(QPointF(part.x(), part.y()), self._image,
+                    QRectF(part.x() * ratio, part.y() * ratio, part.width() * ratio, part.height() * ratio))
         p.restore()
 
     def _stroke(self, p: QPainter, parts: list[np.ndarray]) -> None:
