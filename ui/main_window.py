@@ -48,7 +48,7 @@ class MainWindow(ExportActions, QMainWindow):
         self.tabs.setDocumentMode(True)
         # A lab's controller and its page when they are first wanted (``ui.controllers``,
         # ``ui.pages``): at start-up, the page in front's.
-        self._note = ""  # a held session part failed: said when the page being opened is built
+        self._note = ""  # what a held session part that failed said (over the hint of its page)
         self.labs = Labs(self, self._held_part_failed)
         self.pages = Pages(self.labs, self._page_built)
         for entry in LABS:
@@ -168,9 +168,9 @@ class MainWindow(ExportActions, QMainWindow):
         for other, lab in self.labs.made().items():
             if other != key:
                 lab.pause()
+        self._note = ""
         page = self.pages[key]  # built now if it was not (its lab's held part may fail to load)
-        note, self._note = self._note, ""
-        self._say(note or page.hint, 20000 if note else 10000)
+        self._say(self._note or page.hint, 20000 if self._note else 10000)
 
     def _page_built(self, page) -> None:
         """A page just made: the zoom, theme and Stage in force, and the course's hold on it."""
@@ -352,7 +352,7 @@ class MainWindow(ExportActions, QMainWindow):
         for other in self.labs.held():
             self.labs[other]  # noqa: B018 - made now, its part loaded
         self._note = ("Parts of the saved session could not be read (see each page's message); "
-                      f"{self.keeper.keep_aside()}")  # said over the page's hint, if a page opens
+                      f"{self.keeper.keep_aside()}")
         self._say(self._note, 20000)
 
     @property
