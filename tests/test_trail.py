@@ -226,3 +226,4 @@ def test_a_trail_not_shown_for_hours_holds_a_bounded_amount(qtbot):
     qtbot.waitExposed(a)
     b.addItem(pg.PlotCurveItem(*trail.getData(), pen=pg.mkPen("b", width=2)))
     assert (np.abs(pixels(a).astype(int) - pixels(b)).max(axis=2) > 60).mean() < 0.01
+

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
-from PySide6.QtCore import QPointF, QRect, QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
 MAX_POINTS = 3000  # the points kept (and painted again when the view changes); longer are strided
@@ -176,7 +176,8 @@ class Trail(pg.GraphicsObject):
             self._todo, self._todo_count = [], 0
         # Only the pixels under the points: a view repaints what changed each frame (the heads,
         # the newest points), and blending the whole image there for each racer cost more.
-        part = own.mapRect(self.boundingRect()).toAlignedRect().intersected(QRect(0, 0, size[0], size[1]))
+        # (clipped as floats first: far-out bounds would overflow a QRect's integers)
+        part = own.mapRect(self.boundingRect()).intersected(QRectF(0, 0, size[0], size[1])).toAlignedRect()
         if part.isEmpty():
             return
         p.save()

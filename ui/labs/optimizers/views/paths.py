@@ -117,7 +117,7 @@ class GrowingCurve:
             self._recent_points = None
             return
         self.recent.setData(points[:, 0], points[:, 1])
-        self._recent_points = points
+        self._recent_points = points.copy()  # (a view of the run's record may change under it)
         self._show(self.recent, True)
 
     def _frozen_index(self, points: np.ndarray, steps: np.ndarray) -> int | None:
