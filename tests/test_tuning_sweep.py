@@ -18,6 +18,7 @@ from simulator.tuning import (
     Objective,
     PopulationTraining,
     SearchSpace,
+    SuccessiveHalving,
     Sweep,
     best_so_far,
     default_base,
@@ -32,8 +33,9 @@ from simulator.tuning import (
 from simulator.tuning.sweep import remote_search
 
 
-def objective(epochs: int = 4, **changes) -> Objective:
-    return Objective(default_base().replace(**changes), epochs)
+def objective(epochs: int = 4, dtype=np.float64, **changes) -> Objective:
+    """In float64 (a search's default is float32), to compare trials with the trainer's runs."""
+    return Objective(default_base().replace(**changes), epochs, dtype)
 
 
 def trainer_curves(settings, epochs: int) -> ClassifierTrainer:
@@ -97,15 +99,37 @@ def test_a_trial_with_a_bad_hyperparameter_is_refused_before_training(optimizer,
     ({"optimizer": "rmsprop", "dataset": "moons", "classes": 2}, {"lr": 0.01, "eps": 1e-6, "layers": 1}),
 ])
 def test_a_one_trial_sweep_follows_the_classifier_trainer(changes, params):
-    obj = objective(epochs=5, **changes)
-    sweep = Sweep(obj, [params])
-    steps = 0
-    while sweep.step():
-        steps += 1
-    trial = sweep.trials[0]
-    assert (steps + 1, trial.status, trial.epochs) == (5, "done", 5)
-    assert_same_curves(trial, trainer_curves(obj.settings_for(params), 5).history)
-    assert trial.score == trial.val_acc[-1]
+    """In float64 a trial is the classifier trainer's run to 1e-12; in float32, a search's
+    default, its losses agree to 1e-4 and its accuracies within one validation point."""
+    trainer = trainer_curves(objective(**changes).settings_for(params), 5).history
+    for dtype in (np.float64, np.float32):
+        obj = objective(5, dtype, **changes)
+        sweep = Sweep(obj, [params])
+        steps = 0
+        while sweep.step():
+            steps += 1
+        trial = sweep.trials[0]
+        assert (steps + 1, trial.status, trial.epochs) == (5, "done", 5)
+        assert trial.score == trial.val_acc[-1]
+        if dtype is np.float64:
+            assert_same_curves(trial, trainer)
+        else:
+            np.testing.assert_allclose(trial.train_loss, trainer.train_loss, rtol=1e-4)
+            np.testing.assert_allclose(trial.val_loss, trainer.test_loss, rtol=1e-4)
+            one_point = 1 / len(obj.data()[3])
+            np.testing.assert_allclose(trial.val_acc, trainer.test_acc, atol=one_point + 1e-12)
+
+
+def test_a_search_computes_in_float32_unless_asked_for_float64():
+    assert Sweep(Objective(default_base(), 4), [{"lr": 0.01}]).groups[0].stack.theta.dtype == np.float32
+    sweep = Sweep(Objective(default_base(), 4, "float64"), [{"lr": 0.01}])
+    assert sweep.groups[0].stack.theta.dtype == np.float64
+    reseeded = Sweep(Objective(default_base(), 4, "float64"), [{"lr": 0.01}], seed=3)
+    assert reseeded.groups[0].stack.theta.dtype == np.float64  # a seed given keeps the dtype
+    halving = SuccessiveHalving(SearchSpace([AXES["lr"]]), Objective(dtype="float64"), 3, 1)
+    assert halving.sweep.groups[0].stack.theta.dtype == np.float64
+    with pytest.raises(ValueError, match="dtype must be float32 or float64, got int64"):
+        Objective(default_base(), 4, np.int64)
 
 
 def test_each_trial_of_a_stack_trains_with_its_own_hyperparameters():

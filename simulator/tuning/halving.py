@@ -5,6 +5,7 @@ every trial and each round's budget. ``successive_halving`` runs it whole."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -49,7 +50,7 @@ class SuccessiveHalving:
         self.min_epochs = check_int("min_epochs", min_epochs, 1, MAX_EPOCHS)
         # at least 1%: min_epochs / keep**r epochs in round r stay countable
         self.keep = check_range("keep", keep, 0.01, 1.0, high_open=True)
-        self.sweep = Sweep(Objective(objective.base, self.min_epochs), space.random(n, seed))
+        self.sweep = Sweep(dataclasses.replace(objective, epochs=self.min_epochs), space.random(n, seed))
         self.indices = list(range(n))
         self.rounds: list[Rung] = []
         self.epochs = self.min_epochs

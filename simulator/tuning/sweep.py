@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import dataclasses
 import multiprocessing
 import multiprocessing.connection
 import time
@@ -60,8 +61,8 @@ class Sweep:
     def __init__(self, objective: Objective, params_list: Iterable[dict[str, Any]],
                  seed: int | None = None) -> None:
         if seed is not None:
-            objective = Objective(objective.base.replace(seed=check_int("seed", seed, 0, None)),
-                                  objective.epochs)
+            objective = dataclasses.replace(
+                objective, base=objective.base.replace(seed=check_int("seed", seed, 0, None)))
         self.objective = objective
         self.trials: list[Trial] = []
         self.groups: list[StackGroup] = []

@@ -4,9 +4,11 @@
 ``ClassifierSettings``), the hyperparameters a trial changes (``settings_for``) and the epochs it
 trains; its score is the validation accuracy. ``Trial`` keeps one trial's curves and status.
 ``StackGroup`` trains trials that share an architecture and a mini-batch size as one ``MLPStack``,
-each model with its own α, β, β1, β2, ε and decay rate, exactly as ``ClassifierTrainer`` would train
-it alone: the same data split, the same initial weights (the settings's seed), the same mini-batch
-order and the same divergence rule.
+each model with its own α, β, β1, β2, ε and decay rate, as ``ClassifierTrainer`` would train it
+alone: the same data split, the same initial weights (the settings's seed), the same mini-batch
+order and the same divergence rule. A search computes in float32 (``Objective.dtype``): about twice
+as fast as float64, and what it teaches (which α wins) does not rest on the last digits; in float64
+a trial's curves are the trainer's to 1e-12 (tested).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..nn import MLPStack, per_model
+from ..nn.functional import check_dtype
 from ..optimizers import OPTIMIZERS, make_optimizer
 from ..specs import DataSpec
 from ..training import ClassifierSettings, featurize
@@ -58,12 +61,16 @@ class Objective:
     network, optimizer, mini-batch size, seed) a trial starts from; ``epochs``: how many epochs a
     trial trains. A trial's score is its validation accuracy after its last epoch; its validation
     loss is recorded beside it. Batch norm and L1 are not offered (the stack has neither).
+    ``dtype``: what the stacks compute in, float32 (the default: a search's speed) or float64 (the
+    classifier trainer's, to compare with it); not part of a saved setup.
     """
 
     base: ClassifierSettings = field(default_factory=default_base)
     epochs: int = 20
+    dtype: Any = np.float32
 
     def __post_init__(self) -> None:
+        self.dtype = check_dtype(self.dtype)
         if not isinstance(self.base, ClassifierSettings):
             raise ValueError(f"the base of a search is ClassifierSettings, got {self.base!r:.60}")
         self.epochs = check_int("epochs", self.epochs, 1, MAX_EPOCHS)
@@ -206,16 +213,19 @@ class StackGroup:
                  ids: list[int]) -> None:
         c0, n = trial_settings[0], len(trial_settings)
         self.objective, self.ids = objective, list(ids)
-        self.F, self.y, self.F_val, self.y_val = objective.data()
+        dt = objective.dtype
+        F, self.y, F_val, self.y_val = objective.data()
+        self.F, self.F_val = F.astype(dt, copy=False), F_val.astype(dt, copy=False)
         sizes = [self.F.shape[1], *map(int, c0.hidden), int(c0.classes)]
         self.stack = MLPStack(sizes, n, c0.activation, seeds=[c.seed for c in trial_settings],
-                              l2=[c.l2 for c in trial_settings])
+                              l2=[c.l2 for c in trial_settings], dtype=dt)
         self.batch_size = min(int(c0.batch_size), len(self.y))
         decay = [c.schedule_params.get("decay_rate", 0.0) if c.schedule == "inverse_time" else 0.0
                  for c in trial_settings]
-        self.rate = Rate(per_model([c.lr for c in trial_settings], n, "lr"), per_model(decay, n, "decay"))
+        self.rate = Rate(per_model([c.lr for c in trial_settings], n, "lr", dt),
+                         per_model(decay, n, "decay", dt))
         full = [c.optimizer_spec.full_hyper for c in trial_settings]
-        hyper = {k: per_model([h[k] for h in full], n, k) if k != "bias_correction" else v
+        hyper = {k: per_model([h[k] for h in full], n, k, dt) if k != "bias_correction" else v
                  for k, v in full[0].items()}
         self.optimizer = make_optimizer(c0.optimizer, self.rate, **hyper)
         self.rng = np.random.default_rng(c0.seed)
@@ -297,7 +307,7 @@ class StackGroup:
         rows = np.asarray(rows, dtype=np.intp)
         old = self.stack
         self.stack = MLPStack(old.sizes, len(rows), old.activation, seeds=[old.seeds[r] for r in rows],
-                              l2=old.l2[rows])
+                              l2=old.l2[rows], dtype=old.dtype)
         self.stack.theta[:] = old.theta[rows]
         st = self.optimizer.state.get(0)
         if st is not None:
