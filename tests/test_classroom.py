@@ -279,11 +279,13 @@ def test_the_main_view_keeps_its_room_at_every_zoom_with_a_caption(qtbot, shown,
 def test_a_long_status_message_stops_short_of_the_run_state(qtbot, shown):
     shown.resize(1024, 768)
     qtbot.wait(20)
-    text = "A long note " * 40
+    folder = "/home/teacher" + "/a folder with a long name" * 12 + "/missing"
+    text = f"Could not write {folder}/x.png: the folder {folder} does not exist"
     shown._say(text)
     bar = shown.statusBar()
     shown_text = bar.currentMessage()
-    assert shown_text.endswith("…") and bar.toolTip() == text
+    assert "…" in shown_text and bar.toolTip() == text
+    assert shown_text.startswith("Could not write") and shown_text.endswith("does not exist")
     room = bar.width() - shown._run_state.width()
     assert bar.fontMetrics().horizontalAdvance(shown_text) < room
     shown._say("Saved")

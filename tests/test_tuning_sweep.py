@@ -168,6 +168,21 @@ def test_a_diverged_trial_is_recorded_with_its_reason_and_the_others_go_on():
     assert sweep.best(3)[-1] is bad and sweep.best()[0].status == "done"
 
 
+def test_an_alpha_beyond_float32_diverges_with_its_reason_and_no_warning(recwarn):
+    """A search computes in float32: α = 1e300 is inf there, so its trial diverges at once, said
+    in words, as α = 50 does; the α kept with the trial is the one asked for."""
+    sweep = Sweep(Objective(default_base(), 3), [{"lr": 0.01}, {"lr": 1e300}, {"lr": 0.01}])
+    sweep.groups[0].set_hyper(2, "decay_rate", 1e300)  # a change beyond float32 too: α → 0
+    sweep.run()
+    ok, bad, stopped = sweep.trials
+    assert (bad.status, bad.params["lr"]) == ("diverged", 1e300)
+    assert "the learning rate is too large for these settings" in bad.reason
+    assert ok.status == stopped.status == "done" and ok.score > stopped.score
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    eps = Sweep(Objective(default_base(), 1), [{"lr": 0.01, "eps": 1e-60}]).groups[0]
+    assert eps.optimizer.hyper["eps"][0, 0] > 0  # ε below float32's range is its smallest, not 0
+
+
 def test_rows_hold_the_results_table():
     sweep = Sweep(objective(epochs=2), [{"lr": 0.01}, {"lr": 0.1}])
     sweep.add([{"lr": 0.05}], round=1)

@@ -185,11 +185,12 @@ class MainWindow(ExportActions, QMainWindow):
         self._say(text, ms)
 
     def _say(self, text: str, ms: int = 6000) -> None:
-        """A note in the status bar for ``ms``, cut with "…" where it would run into the run
-        state ("paused"); the whole of it in the bar's tooltip."""
+        """A note in the status bar for ``ms``, cut in the middle with "…" where it would run into
+        the run state ("paused"): its start says what happened and its end why (a long path sits
+        between them); the whole of it in the bar's tooltip."""
         bar = self.statusBar()
         room = bar.width() - self._run_state.sizeHint().width() - 24
-        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room) if room > 80 else text
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, room) if room > 80 else text
         bar.setToolTip(text if shown != text else "")
         bar.showMessage(shown, ms)
 

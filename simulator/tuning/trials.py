@@ -189,6 +189,19 @@ class Trial:
                 "epochs": self.epochs, "reason": self.reason}
 
 
+def in_range(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Hyperparameters (float64) as ``dtype``: in float32 a magnitude beyond its range is taken as
+    its largest (3.4e38: such an α diverges at once, as 1e300 does in float64) and a nonzero one
+    below its smallest normal (1.2e-38) as that, so that ε is never 0."""
+    if dtype == np.float64:
+        return values
+    info = np.finfo(dtype)
+    mag = np.abs(values)
+    fitted = np.where(mag > info.max, np.copysign(info.max, values),
+                      np.where((mag > 0) & (mag < info.tiny), np.copysign(info.tiny, values), values))
+    return fitted.astype(dtype)
+
+
 class Rate:
     """α per model at an epoch: α0 / (1 + decay_rate · epoch), both (N, 1) arrays (decay 0 = a
     constant α). Written as ``InverseTime`` computes it, so a trial's α is the trainer's to the bit."""
@@ -222,11 +235,11 @@ class StackGroup:
         self.batch_size = min(int(c0.batch_size), len(self.y))
         decay = [c.schedule_params.get("decay_rate", 0.0) if c.schedule == "inverse_time" else 0.0
                  for c in trial_settings]
-        self.rate = Rate(per_model([c.lr for c in trial_settings], n, "lr", dt),
-                         per_model(decay, n, "decay", dt))
         full = [c.optimizer_spec.full_hyper for c in trial_settings]
-        hyper = {k: per_model([h[k] for h in full], n, k, dt) if k != "bias_correction" else v
-                 for k, v in full[0].items()}
+        self.rate = Rate(in_range(per_model([c.lr for c in trial_settings], n, "lr"), dt),
+                         in_range(per_model(decay, n, "decay"), dt))
+        hyper = {k: in_range(per_model([h[k] for h in full], n, k), dt) if k != "bias_correction"
+                 else v for k, v in full[0].items()}
         self.optimizer = make_optimizer(c0.optimizer, self.rate, **hyper)
         self.rng = np.random.default_rng(c0.seed)
         self.epoch = self.iteration = 0
@@ -284,11 +297,12 @@ class StackGroup:
     def set_hyper(self, k: int, name: str, value: float) -> None:
         """Row k's α ("lr"), decay rate or optimizer hyperparameter (an axis name) from now on."""
         if name == "lr":
-            self.rate.lr0[k] = value
+            row = self.rate.lr0
         elif name == "decay_rate":
-            self.rate.decay[k] = value
+            row = self.rate.decay
         else:
-            self.optimizer.hyper[self.objective.optimizer_key(name)][k] = value
+            row = self.optimizer.hyper[self.objective.optimizer_key(name)]
+        row[k] = in_range(np.float64(value), row.dtype)
 
     def copy_row(self, src: int, dst: int) -> None:
         """Row dst takes row src's weights, last good weights, optimizer state (v, s) and
