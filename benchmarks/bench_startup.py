@@ -1,11 +1,12 @@
 """Launch to first shown window: Descent against a bare PySide6 + pyqtgraph window, interleaved.
 Prints a table, asserts nothing.
 
-    python benchmarks/bench_startup.py [--rounds 7] [--tree PATH ...]
+    python benchmarks/bench_startup.py [--rounds 7] [--tree PATH ...] [--page KEY]
 
 Each round starts, in turn, ``main.py --fresh --print-startup-time`` of each tree given (this one
 by default) and a bare script that imports PySide6 and pyqtgraph, shows one PlotWidget and says
-so. The time is measured from outside, from the process's spawn to the line that says the window
+so (``--page KEY``: Descent opens on that lab's page, as a saved session that was left on it
+does). The time is measured from outside, from the process's spawn to the line that says the window
 is shown (interpreter start and imports included), so both sides are timed the same way. Runs on
 the offscreen platform unless a display is set. Each tree is launched once before the rounds, with
 Python's bytecode cache on (``PYTHONDONTWRITEBYTECODE`` is dropped for the launches), as a user's
@@ -66,20 +67,24 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--tree", action="append", type=Path,
                     help="another checkout to time beside this one (its main.py)")
+    ap.add_argument("--page", choices=("optimizers", "classifier", "batchnorm", "tuning"),
+                    help="the page Descent opens on (default: its own, the optimizers)")
     args = ap.parse_args()
+    descent = ["main.py", "--fresh", "--print-startup-time", "--quit-after", "0",
+               *(["--page", args.page] if args.page else [])]
     trees = [ROOT, *(args.tree or [])]
     names = [str(t) if t != ROOT else "Descent (this tree)" for t in trees]
     times: dict[str, list[float]] = {n: [] for n in [*names, "bare PySide6 + pyqtgraph"]}
     launch(["-c", BARE], ROOT)  # warm the disk cache once
     for tree in trees:  # and each tree's bytecode cache
-        launch(["main.py", "--fresh", "--print-startup-time", "--quit-after", "0"], tree)
+        launch(descent, tree)
     for _ in range(args.rounds):
         for name, tree in zip(names, trees, strict=True):
-            times[name].append(launch(["main.py", "--fresh", "--print-startup-time", "--quit-after", "0"],
-                                      tree))
+            times[name].append(launch(descent, tree))
         times["bare PySide6 + pyqtgraph"].append(launch(["-c", BARE], ROOT))
     bare = statistics.median(times["bare PySide6 + pyqtgraph"])
-    print(f"launch to first shown window, {args.rounds} interleaved rounds (median, min–max)")
+    page = f", Descent on its {args.page} page" if args.page else ""
+    print(f"launch to first shown window{page}, {args.rounds} interleaved rounds (median, min–max)")
     print(f"{'':32s} {'median s':>9s} {'range':>13s} {'× bare':>7s}")
     for name, ts in times.items():
         med = statistics.median(ts)

@@ -114,7 +114,7 @@ def test_its_tab_panel_and_view_are_the_entrys(make_page, entry):
     page.tabs.setCurrentIndex(KEYS.index(entry.key))
     assert page.lab.lesson_key == entry.key
     assert page.tabs.tabText(KEYS.index(entry.key)) == entry.title
-    assert isinstance(page.view, entry.view) and page.views[entry.key] is page.view
+    assert isinstance(page.view, entry.view) and page.views[entry.key].view is page.view
     assert isinstance(page.panel.stack.currentWidget(), entry.panel)
     assert page.panel.run_box.unit == entry.lesson.unit
     page.redraw(force=True)

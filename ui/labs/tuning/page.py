@@ -1,12 +1,15 @@
 """The tuning lab page. Left, the controls (``panel``: the run box, then the controls of the lesson
 in front); centre, one tab per lesson; right, the lesson's explanation (``explain``). Play, Step
 and Reset act on the lesson whose tab is in front. The plots are redrawn every frame, the text
-at most ten times a second while playing."""
+at most ten times a second while playing. A lesson's view (its plots, and its module) is made
+when its tab is first shown or the view is asked for (``LazyView``): nine tabs of 33 plots were
+most of the page's making, and a class rarely opens them all."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QTextBrowser, QWidget
 
+from ui.framework.lazy import LazyView
 from ui.framework.page import LabPage
 from ui.framework.plots import Throttle
 from ui.framework.presentation import set_html
@@ -21,7 +24,8 @@ TEXT_STYLE = "QTextBrowser { font-size: 14px; }"
 
 
 class TuningPage(LabPage):
-    """The tuning lab: a view over ``TuningController``. ``views[key]`` is each lesson's tab."""
+    """The tuning lab: a view over ``TuningController``. ``views[key]`` is each lesson's tab (a
+    ``LazyView``: ``views[key].view`` is the lesson's view, made then if it was not)."""
 
     title = "Tuning"
     hint = "Space: play/pause   Right: one step   R: start over   The tabs are the lessons"
@@ -31,9 +35,9 @@ class TuningPage(LabPage):
         super().__init__(lab, parent)
         self.panel = TuningPanel(lab)
         self.tabs = QTabWidget()
-        self.views: dict[str, QWidget] = {}
+        self.views: dict[str, LazyView] = {}
         for entry in LESSONS:
-            self.views[entry.key] = entry.view(lab, entry.key)
+            self.views[entry.key] = LazyView(lambda entry=entry: entry.view(lab, entry.key))
             self.tabs.addTab(self.views[entry.key], entry.title)
 
         self.explain = QTextBrowser()
@@ -67,8 +71,8 @@ class TuningPage(LabPage):
 
     @property
     def view(self) -> QWidget:
-        """The tab in front."""
-        return self.views[self.lab.lesson_key]
+        """The view of the lesson in front."""
+        return self.views[self.lab.lesson_key].view
 
     def redraw(self, force: bool = False) -> None:
         """The lesson in front's plots every frame; its text when the throttle allows."""
