@@ -46,3 +46,11 @@ class LazyView(QWidget):
         if name.startswith("_"):  # not the view's: and never made while this one is made
             raise AttributeError(name)
         return getattr(self.view, name)
+
+
+def drawn(view: QWidget, *calls: str) -> QWidget:
+    """``view`` after calling each of its methods ``calls`` (default: ``draw``): a view made
+    late shows the lab as it is."""
+    for call in calls or ("draw",):
+        getattr(view, call)()
+    return view

@@ -1,7 +1,8 @@
 """The batch-norm lab page: mini-batch statistics, their EWA, test time three ways, and twins.
 
 Left, the controls (``panel``); centre, three tabs ("Statistics", "Test time", "Twins"); right,
-the notes' equations with the watched unit's live values. Only the visible tab is redrawn, and
+the notes' equations with the watched unit's live values. The Twins, Layer, No b and Regularizer
+tabs are made when first shown or asked for (``LazyView``). Only the visible tab is redrawn, and
 the slow-changing parts (histograms, γ and β, test time, the text) at most five times a second
 while playing, so a frame stays well inside 16.7 ms.
 """
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QTabWidget, QTextBrowser, QWidget
 
 from simulator.batchnorm import RECORDS
 from ui.framework.binder import Binder
+from ui.framework.lazy import LazyView, drawn
 from ui.framework.page import LabPage
 from ui.framework.plots import Throttle
 from ui.framework.presentation import set_html
@@ -39,16 +41,16 @@ class BatchNormPage(LabPage):
 
         self.stats = StatsView(lab)
         self.test_time = TestTimeView(lab, self.binder)
-        self.twins = TwinsView(lab)
+        self.twins = LazyView(lambda: drawn(TwinsView(lab)))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.stats, "Statistics")
         self.tabs.addTab(self.test_time, "Test time")
         self.tabs.addTab(self.twins, "Twins")
-        self.layer_view = LayerView(lab)
+        self.layer_view = LazyView(lambda: drawn(LayerView(lab)))
         self.tabs.addTab(self.layer_view, "Layer")
-        self.bias = BiasView(lab)
+        self.bias = LazyView(lambda: drawn(BiasView(lab)))
         self.tabs.addTab(self.bias, "No b")
-        self.regularizer = RegularizerView(lab)
+        self.regularizer = LazyView(lambda: drawn(RegularizerView(lab)))
         self.tabs.addTab(self.regularizer, "Regularizer")
         for signal in (lab.bias_changed, lab.gaps_changed):  # a preset's claim on the measurement
             signal.connect(self._measure)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from ui.framework.lazy import LazyView
+from ui.framework.lazy import LazyView, drawn
 from ui.framework.page import LabPage
 
 from .controller import OptimizerController
@@ -50,11 +50,11 @@ class OptimizerPage(LabPage):
         self.view3d = View3D(lab)  # its GL view is made when its tab is first shown
         # The other tabs' views are made when first shown or asked for (``LazyView``), each up to
         # date with the lab when made.
-        self.basin_view = LazyView(lambda: _drawn(BasinView(lab)))
-        self.momentum_view = LazyView(lambda: _drawn(MomentumView(lab), "refresh"))
-        self.sections_view = LazyView(lambda: _drawn(SectionsView(lab), "show_surface", "draw"))
+        self.basin_view = LazyView(lambda: drawn(BasinView(lab)))
+        self.momentum_view = LazyView(lambda: drawn(MomentumView(lab), "refresh"))
+        self.sections_view = LazyView(lambda: drawn(SectionsView(lab), "show_surface", "draw"))
         self.critical_view = LazyView(lambda: CriticalPointsView(lab))
-        self.ewa_view = LazyView(lambda: _drawn(EwaView(lab)))
+        self.ewa_view = LazyView(lambda: drawn(EwaView(lab)))
         self.views = QTabWidget()
         for view, text in ((self.surface_view, "Surface"), (self.view3d, "3D"),
                            (self.sections_view, "Sections"), (self.basin_view, "Basin map"),
@@ -124,10 +124,3 @@ class OptimizerPage(LabPage):
             for i, (x, y), j in zip(r.steps, r.path, r.losses, strict=True):
                 lines.append(f"{name},{i},{x:.10g},{y:.10g},{j:.10g}")
         return lines
-
-
-def _drawn(view, *calls: str):
-    """``view`` after calling each of its methods ``calls`` (default: ``draw``)."""
-    for call in calls or ("draw",):
-        getattr(view, call)()
-    return view
