@@ -89,6 +89,39 @@ def test_a_page_built_after_a_zoom_matches_one_zoomed_after_it_was_built(qtbot, 
         page.shutdown()
 
 
+def test_a_tab_made_after_a_zoom_lays_out_as_one_zoomed_after_it_was_made(qtbot, shown):
+    """Batch norm's Twins tab is made when first shown: made after a zoom, its histograms and
+    their legend take the widths they take when the tab was made first and zoomed after (a
+    legend's width once followed its columns, so the order decided the layout)."""
+    from ui.framework.plots import SideLegend
+    from ui.labs import entry_for
+
+    shown.show_page("batchnorm")
+    before = shown.current_page
+    before.tabs.setCurrentWidget(before.twins)  # made at zoom 1
+    qtbot.wait(5)
+    press(qtbot, shown, Qt.Key.Key_Equal, 2)
+    after = entry_for("batchnorm").make_page()
+    qtbot.addWidget(after)
+    after.resize(before.size())
+    after.show()
+    after.tabs.setCurrentWidget(after.twins)  # made at the zoom
+    qtbot.wait(20)
+    try:
+        def layout(page):  # each plot's share of the widest (the pages' centres may differ)
+            scene = page.twins.view.scene()
+            plots = [i for i in scene.items() if isinstance(i, pg.PlotItem)]
+            widest = max(i.width() for i in plots)
+            shares = sorted(i.width() / widest for i in plots)
+            legends = sorted(i.columnCount for i in scene.items() if isinstance(i, SideLegend))
+            return shares, legends
+        (shares_a, legends_a), (shares_b, legends_b) = layout(before), layout(after)
+        assert shares_a == pytest.approx(shares_b, abs=0.02)
+        assert legends_a == legends_b
+    finally:
+        after.shutdown()
+
+
 def _tick_sizes(page) -> list[float]:
     axes = [i for v in page.findChildren(pg.GraphicsView) for i in v.scene().items()
             if isinstance(i, pg.AxisItem) and i.isVisible() and i.style["tickFont"] is not None]

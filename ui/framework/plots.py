@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QBrush, QImage, QPainter, QTextOption, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
 
@@ -305,6 +305,16 @@ class SideLegend(pg.LegendItem):
     view and places itself at (0, 0) when it resizes; this one lets the layout place it.)"""
 
     GAP = 12  # px between two entries side by side
+
+    def sizeHint(self, which, constraint=None):  # noqa: N802 (Qt's name)
+        """As wide as its widest entry, whatever its columns now: the width its plot gets does
+        not follow how the entries were laid out last (a legend made at another zoom, or whose
+        plot was narrower once, would otherwise keep its plot at another width)."""
+        hint = super().sizeHint(which, constraint) if constraint is not None else super().sizeHint(which)
+        if which in (Qt.SizeHint.MinimumSize, Qt.SizeHint.PreferredSize) and self.items:
+            hint.setWidth(max(sample.boundingRect().width() + label.minimumWidth() + self.GAP
+                              for sample, label in self.items))
+        return hint
 
     def updateSize(self) -> None:  # noqa: N802 (pyqtgraph's name)
         self._fit_columns()
