@@ -225,7 +225,7 @@ def test_a_malformed_scheduler_address_is_refused(lab):
 def test_a_search_on_a_dask_cluster_from_the_page_gives_the_local_trials(qtbot, lab):
     import distributed  # in the test extra
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         lesson = small(lab, run_on="dask", budget=2, epochs=2)
         assert lab.configure("search", address=cluster.scheduler_address)
         lab.set_lesson("search")

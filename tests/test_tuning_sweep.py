@@ -317,7 +317,7 @@ def test_a_process_pool_gives_the_local_results_with_partial_results_on_the_way(
 def test_a_dask_local_cluster_gives_the_local_results():
     import distributed  # in the test extra
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             executor_for("dask", cluster.scheduler_address) as executor:
         remote = small_search(executor)
     assert_trials_equal(remote, small_search())
@@ -513,7 +513,7 @@ def test_a_cluster_without_a_worker_says_so_instead_of_waiting_for_ever():
 
     from simulator.tuning.dask_cluster import DaskExecutor
 
-    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster, \
             distributed.Client(cluster.scheduler_address) as client:
         executor = DaskExecutor(client, cluster.scheduler_address, no_workers_s=0.5)
         params = SearchSpace([AXES["lr"]]).search("random", 2, 0)
