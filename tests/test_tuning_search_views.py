@@ -141,3 +141,52 @@ def test_the_copy_the_window_draws_is_left_alone_by_further_training():
     assert c.val_acc == [0.3, 0.5] and c.val_loss == [1.0, 0.8] and c.train_loss == [1.1, 0.9]
     assert c.params == {"lr": 0.1} and c.status == "running" and c.marks == [(1, {"lr": 0.1})]
     assert c.score == 0.5 and c.epochs == 1
+
+
+def drawn_tick_names(axis) -> list:
+    """The tick names pyqtgraph draws on ``axis`` now, as (rect, text)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    painter.setFont(axis.style["tickFont"] or painter.font())
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [] if specs is None else [(rect, text) for rect, _flags, text in specs[2]]
+
+
+def test_names_on_a_tuning_axis_never_touch_and_every_decade_is_named_where_there_is_room(qtbot, shown):
+    """An axis on its own scale (α's decades, ε's) names its ends always, every other tick between
+    and then the rest only where they fit: at 1280×800 the Grid vs random tab's narrow plots
+    wrote "10⁻⁴10⁻³10⁻²10⁻¹" with no room between the names."""
+    import pyqtgraph as pg
+
+    shown.show_page("tuning")
+    page = shown.current_page
+    page.tabs.setCurrentWidget(page.views["search"])
+    for step in (2, 5, 7):  # zoom 1, 1.5, 2
+        shown.presentation.set_step(step)
+        qtbot.wait(20)
+        view = page.views["search"].view
+        axes = [a for v in view.findChildren(pg.GraphicsView) if v.isVisible() for a in v.scene().items()
+                if isinstance(a, pg.AxisItem) and a.isVisible() and a._tickLevels
+                and len(a._tickLevels) == 3 and a._tickLevels[2]]  # ticks split into levels
+        assert len(axes) >= 6
+        every, thinned = 0, 0
+        for axis in axes:
+            names = drawn_tick_names(axis)
+            assert len(names) >= 2, (axis.orientation, step)
+            rects = [r for r, _ in names]
+            for i, a in enumerate(rects):
+                for b in rects[i + 1:]:
+                    assert not a.adjusted(-1, 0, 1, 0).intersects(b), (step, [t for _, t in names])
+            levels = axis._tickLevels
+            if len(names) == sum(len(level) for level in levels):
+                every += 1
+            else:
+                thinned += 1
+                assert len(names) >= len(levels[0])  # the ends are always named
+        if step == 2:
+            assert every > 0 and thinned > 0  # at zoom 1, every decade where there is room

@@ -49,13 +49,29 @@ def on_scale(plot: pg.PlotItem, side: str, axis, title: str | None = None) -> No
     ticks = axis_ticks(axis)
     ticks = list(zip([u for u, _ in ticks], tick_texts([v for _, v in ticks]), strict=True))
     item = plot.getAxis(side)
-    item.setTicks([ticks, []])
+    item.setTicks(named_where_they_fit(ticks))
     item.setGrid(False)  # with a grid pyqtgraph hides the end labels (0.0001, 10⁻⁶) at the edges
     plot.setLabel(side, title if title is not None else f"{axis.label} ({scale_name(axis)})")
     if side == "bottom":
         plot.setXRange(-PAD, 1 + PAD, padding=0)
     else:
         plot.setYRange(-PAD, 1 + PAD, padding=0)
+
+
+def named_where_they_fit(ticks: list[tuple[float, str]]) -> list[list[tuple[float, str]]]:
+    """``ticks`` as three levels for pyqtgraph, which names a level after the first only while
+    the names drawn so far fill less of the axis than ``FILL_LIMITS`` allow: both ends, named
+    always; every other tick between; and the rest, each named where the axis has room for them,
+    else left as shorter tick marks. Names that would touch ("10⁻⁴10⁻³10⁻²") are not read from
+    the back of a room; every other decade is."""
+    n = len(ticks)
+    if n <= 2:
+        return [ticks, [], []]
+    middle = {i for i in range(2, n - 1, 2) if i != n - 2}  # no neighbour of an end
+    levels: list[list[tuple[float, str]]] = [[], [], []]
+    for i, tick in enumerate(ticks):
+        levels[0 if i in (0, n - 1) else 1 if i in middle else 2].append(tick)
+    return levels
 
 
 def scale_name(axis) -> str:
