@@ -100,6 +100,20 @@ def click(qtbot, widget, button=None) -> None:
     qtbot.mouseClick(widget, button or Qt.MouseButton.LeftButton)
 
 
+def drawn_tick_names(axis) -> list:
+    """The tick names pyqtgraph draws on ``axis`` now, as (rect, text)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    painter.setFont(axis.style["tickFont"] or painter.font())
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [] if specs is None else [(rect, text) for rect, _flags, text in specs[2]]
+
+
 def press(qtbot, widget, key) -> None:
     """Focus ``widget`` and press ``key`` on it."""
     widget.setFocus()

@@ -7,6 +7,7 @@ import copy
 
 import numpy as np
 import pytest
+from conftest import drawn_tick_names
 
 from simulator.work import Partial
 from ui.labs.tuning.views.axes import BRUSHES, colour_index
@@ -141,20 +142,6 @@ def test_the_copy_the_window_draws_is_left_alone_by_further_training():
     assert c.val_acc == [0.3, 0.5] and c.val_loss == [1.0, 0.8] and c.train_loss == [1.1, 0.9]
     assert c.params == {"lr": 0.1} and c.status == "running" and c.marks == [(1, {"lr": 0.1})]
     assert c.score == 0.5 and c.epochs == 1
-
-
-def drawn_tick_names(axis) -> list:
-    """The tick names pyqtgraph draws on ``axis`` now, as (rect, text)."""
-    from PySide6.QtGui import QImage, QPainter
-
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    painter.setFont(axis.style["tickFont"] or painter.font())
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return [] if specs is None else [(rect, text) for rect, _flags, text in specs[2]]
 
 
 def test_names_on_a_tuning_axis_never_touch_and_every_decade_is_named_where_there_is_room(qtbot, shown):

@@ -18,7 +18,7 @@ from ui.framework.plots import add_plot, show_grid
 from ui.framework.style import HIGHLIGHT_BACKGROUND, OKABE_ITO
 
 from ..explain import headline, short_value, tick_texts
-from .axes import big_axes
+from .axes import big_axes, named_where_they_fit
 
 COLORS = {"uniform": OKABE_ITO["orange"], "log": OKABE_ITO["blue"]}
 X_LABELS = {"alpha": "α (log scale)", "beta": "β (log scale of 1 − β)"}
@@ -96,7 +96,8 @@ class ScaleView(pg.GraphicsLayoutWidget):
             plot.invertX(param == "beta")  # β grows to the right
             ticks = axis.ticks()
             ticks = list(zip([u for u, _ in ticks], tick_texts([v for _, v in ticks]), strict=True))
-            plot.getAxis("bottom").setTicks([ticks, [(u, "") for u in axis.minor_ticks()]])
+            plot.getAxis("bottom").setTicks([*named_where_they_fit(ticks),
+                                              [(u, "") for u in axis.minor_ticks()]])
             peak = float(run.expected_counts(param, scale, run.settings.draws).max())
             plot.setYRange(0, 1.15 * peak + 3 * math.sqrt(peak) + 2, padding=0)
             edges = axis.decade_edges()
