@@ -204,7 +204,8 @@ def in_range(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 class Rate:
     """α per model at an epoch: α0 / (1 + decay_rate · epoch), both (N, 1) arrays (decay 0 = a
-    constant α). Written as ``InverseTime`` computes it, so a trial's α is the trainer's to the bit."""
+    constant α). Written as ``InverseTime`` computes it, so that in float64 a trial's α is the
+    trainer's to the bit."""
 
     def __init__(self, lr0: np.ndarray, decay: np.ndarray) -> None:
         self.lr0, self.decay = lr0, decay
