@@ -8,11 +8,14 @@ A frame is what one timer tick does while playing (see frames.py), then the repa
 - Scale: one batch of 20 draws of each kind (more at higher speeds), the tallies, the four
   histograms and the readouts; the draws per run are set high enough that no run ends.
 - Search: the frame while grid and random search (25 trials each) train in the worker; the GUI
-  thread only draws the partial results that arrive after each epoch (each sub-tab in turn). The
-  frames are paced at the timer's interval (50 ms, not timed), so that each has new trials to draw.
-- Caviar: one epoch of every model (trained on the GUI thread) and every learning curve redrawn.
+  thread only draws the partial results that arrive after each epoch (each sub-tab in turn). Between
+  two frames the event loop runs for the lesson's interval (50 ms, not timed), as in the app: the
+  partial results arrive, the window says it has painted (``ui.framework.frames``), and the
+  worker trains.
+- Caviar: 64 models train in the worker, one epoch a frame; every learning curve redrawn.
 - Panda: one epoch of one model, its three plots and the marks.
 - Population: one epoch of 16 members (and a copy every 5), their α histories and curves.
+Frames of lessons that train in the worker are paced as Search's are.
 
 Two tables: wall-clock time, and the GUI thread's CPU time (what the frame itself costs, without
 the time other processes or the worker thread hold the cores).
@@ -25,6 +28,7 @@ import sys
 import time
 
 from frames import open_page, print_table
+from PySide6.QtCore import QEventLoop, QTimer
 
 LONG = 10_000  # epochs (the most a trial may train): no run ends while it is measured
 
@@ -88,8 +92,10 @@ def frame_times(prepare, frames: int, warmup: int = 10, size: tuple[int, int] = 
     pace = lab.lesson.interval_ms / 1000 if getattr(lab.lesson, "worker", False) else 0.0
     out: dict[str, list[float]] = {"wall": [], "cpu": [], "tick": [], "paint": []}
     for _ in range(frames):
-        if pace:
-            time.sleep(pace)
+        if pace:  # the time between two ticks, in the event loop as the app spends it
+            idle = QEventLoop()
+            QTimer.singleShot(round(pace * 1000), idle.quit)
+            idle.exec()
         t0, c0 = time.perf_counter(), time.thread_time()
         lab.tick()
         c1 = time.thread_time()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from simulator.validation import check_int
 
 from ..session import check_like, check_version
+from .frames import FRAMES
 from .salvage import LOAD_ERRORS, declared, salvage
 from .worker import JobRunner
 
@@ -143,6 +144,7 @@ class LabController(QObject):
         if not self.running:
             self.run(self._speed)
             return
+        FRAMES.begin(self.frame_interval())
         start = self.clock()
         try:
             self.last_tick_steps = fill_budget(self._advance, self._frame_cap(),
@@ -154,6 +156,10 @@ class LabController(QObject):
             return
         self._last_tick, self._last_steps_time = start, self.clock() - start
         self.stepped.emit()
+
+    def frame_interval(self) -> float:
+        """Seconds from one playing frame to the next: the timer's interval."""
+        return self.timer.interval() / 1000
 
     def step_budget(self, now: float) -> float:
         """Seconds of engine steps this playing frame may take: ``FRAME_BUDGET``; at the "max"

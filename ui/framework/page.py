@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import LabController
+from .frames import watch
 from .preset_bar import PresetBar, escape
 from .style import ERROR_COLOR, themed
 from .widgets import run_shortcuts, size_to_current, three_columns
@@ -58,6 +59,11 @@ class LabPage(QWidget):
         lab.settings_changed.connect(self._settings_changed_by_hand)
         lab.stepped.connect(self._measure)
         self._measured_at: int | None = None  # the iteration the shown verdict was measured at
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Its window tells the worker when a frame is painted (``frames.watch``)."""
+        super().showEvent(event)
+        watch(self)
 
     def assemble(self, controls: QWidget, centre: QWidget, right: QWidget,
                  sizes: tuple[int, int, int]) -> None:

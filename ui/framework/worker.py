@@ -8,7 +8,9 @@ Work longer than a frame runs off the GUI thread, in one of two shapes:
 - ``JobRunner.train(training, ...)``: the loop every long run shares (``drive``). It trains a
   ``simulator.work.Training`` unit by unit, sends its changes as one ``Partial`` at most every
   PARTIAL_S and once at the end, paces the units at the speed asked (``per_frame`` units a frame
-  of ``frame_s`` seconds, or as fast as it can), and stops within a unit of a cancel.
+  of ``frame_s`` seconds, or as fast as it can), and stops within a unit of a cancel. A unit
+  waits while the window draws a frame (``frames.FRAMES``): the two threads would otherwise take
+  turns at the interpreter and the frame would take twice its time.
 
 Nothing here blocks the GUI thread: ``cancel`` only asks, and ``when_idle(fn)`` runs ``fn`` on the
 GUI thread once the job has stopped (at once if none runs). ``shutdown`` (a closing window) is the
@@ -27,8 +29,11 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Si
 
 from simulator.work import Training
 
+from .frames import FRAMES, Frames
+
 PARTIAL_S = 0.05  # seconds between two sets of changes sent to the window: it draws no faster
 PerFrame = Callable[[], "int | None"]
+_END = object()
 
 
 class _Signals(QObject):
@@ -70,13 +75,23 @@ class Job(QRunnable):
         self.signals.finished.emit(None if self.cancelled else result)
 
 
-def drive(training: Training, job: Job, per_frame: PerFrame, frame_s: float) -> int:
+def drive(training: Training, job: Job, per_frame: PerFrame, frame_s: float,
+          frames: Frames = FRAMES) -> int:
     """Train ``training`` to its end or until ``job`` is cancelled: its changes at most every
-    PARTIAL_S and once at the end, at most ``per_frame()`` units a frame (None: no limit).
-    Returns the run's generation."""
+    PARTIAL_S and once at the end, at most ``per_frame()`` units a frame (None: no limit), each
+    unit started when ``frames`` lets it (not while the window draws a frame). Returns the run's
+    generation."""
     last, due = -math.inf, time.monotonic()
+    estimate = 0.0  # seconds a unit takes, as measured
     try:
-        for _ in training.units:
+        while True:
+            limit = per_frame()
+            frames.wait(estimate, job.stop, between=limit is not None)
+            start = time.monotonic()
+            if job.cancelled or next(training.units, _END) is _END:
+                break
+            took = time.monotonic() - start
+            estimate = took if estimate == 0.0 else 0.7 * estimate + 0.3 * took
             if job.cancelled:
                 break
             now = time.monotonic()
@@ -84,7 +99,7 @@ def drive(training: Training, job: Job, per_frame: PerFrame, frame_s: float) -> 
                 last = now
                 partial = training.partial()
                 job.report(partial.fraction, partial)
-            due = _pace(due, per_frame(), frame_s, job.stop)
+            due = _pace(due, limit, frame_s, job.stop)
     finally:
         training.units.close()  # a run stopped early tidies up (cancelled trials, a closed pool)
     partial = training.partial()

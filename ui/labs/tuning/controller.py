@@ -78,6 +78,10 @@ class TuningController(LabController):
         self.timer.setInterval(self.lesson.interval_ms)
         self.lesson_changed.emit(key)
 
+    def frame_interval(self) -> float:
+        """The lesson's frame (its timer's interval)."""
+        return self.lesson.interval_ms / 1000
+
     # -- settings -------------------------------------------------------------------------------
 
     def configure(self, key: str, **changes: Any) -> bool:
