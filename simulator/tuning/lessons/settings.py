@@ -6,6 +6,7 @@ engine when made: a bad value raises its ValueError and nothing changes."""
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -65,8 +66,10 @@ class SearchSettings:
     def space(self) -> SearchSpace:
         return SearchSpace(self.axes)
 
-    @property
+    @cached_property
     def objective(self) -> Objective:
+        """What every trial trains (made once: the views read it each frame, and making it
+        checks its classifier settings, 1-3 ms). Not to be changed in place."""
         return Objective(epochs=self.epochs)
 
     @property
