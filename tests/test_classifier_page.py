@@ -374,3 +374,13 @@ def test_a_removal_among_ten_thousand_points_draws_a_symbol_per_class_not_per_po
     qtbot.waitExposed(page)
     assert len(page.lab.trainer.added) == n - 1
     assert 0 < len(rendered) <= 4 * page.lab.settings.classes
+
+
+def test_the_page_tells_its_controller_which_frames_redraw_the_text(make_page):
+    """At "max" the controller keeps a budget per kind of frame: the page says whether the next
+    redraw lays out its text (ten times a second), which costs a few ms more."""
+    page = make_page("classifier")
+    page.throttle.expire()
+    assert page.lab.frame_kind()[1] is True
+    assert page.throttle.ready(running=True)  # the text drawn now: not due for a tenth of a second
+    assert page.lab.frame_kind()[1] is False

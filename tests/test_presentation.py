@@ -67,6 +67,36 @@ def playing_tick(lab: LabController) -> int:
     return lab.iteration - before
 
 
+def test_at_max_the_frames_a_page_knows_to_be_dearer_train_less_and_the_others_do_not(steps):
+    """Every third redraw costs 10 ms (a throttled text), the others 1 ms: averaged together,
+    the dear frames ran 8 ms of steps and took 18 ms; kept apart (``frame_kind``), each kind of
+    frame stays within MAX_FRAME and the cheap ones still train the whole budget."""
+    lab = steps(0.001)
+    count = {"frames": 0}
+
+    def dear_next() -> bool:
+        return count["frames"] % 3 == 2
+
+    def redraw() -> None:
+        lab.clock.now += 0.010 if dear_next() else 0.001
+        count["frames"] += 1
+
+    lab.stepped.connect(redraw)
+    lab.frame_kind = dear_next
+    lab.set_speed(lab.MAX_SPEED)
+    lab.play()
+    frames = []
+    for _ in range(60):
+        before, start, dear = lab.iteration, lab.clock.now, dear_next()
+        lab.tick()
+        frames.append((dear, lab.iteration - before, lab.clock.now - start))
+    lab.pause()
+    late = frames[30:]
+    assert all(took <= lab.MAX_FRAME + 0.001 for _, _, took in late), late
+    assert all(n >= 8 for dear, n, _ in late if not dear), late  # the cheap ones: the whole budget
+    assert all(n <= 4 for dear, n, _ in late if dear)
+
+
 def test_a_cheap_step_runs_the_requested_steps_per_frame(steps):
     lab = steps(1e-5)  # 0.01 ms a step: 5 steps take far less than the budget
     lab.set_speed(5)

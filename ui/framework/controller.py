@@ -4,7 +4,7 @@ changes that are adopted or rolled back with a clear message, and the saved stat
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -62,7 +62,11 @@ class LabController(QObject):
         self.last_tick_steps = 0  # engine steps the last playing tick ran
         self._last_tick: float | None = None  # when the last playing tick started (clock)
         self._last_steps_time = 0.0  # how long its steps took
-        self._redraw: float | None = None  # a running estimate of the rest of a frame
+        self._redraw: dict[Hashable, float] = {}  # running estimates of the rest of a frame, by kind
+        self._kind: Hashable = None  # the kind of the last playing frame
+        # What kind of redraw the next frame will have, as its page knows it (e.g. whether a
+        # throttled text is due): the frame budget at "max" is kept per kind.
+        self.frame_kind: Callable[[], Hashable] = lambda: None
         self._refused = False  # the last settings change was refused, and said so
         # Each raises ValueError if a value in force lies beyond what its field can show (the
         # page's Binder adds them): a loaded file is refused there, not shown as another value.
@@ -164,16 +168,23 @@ class LabController(QObject):
     def step_budget(self, now: float) -> float:
         """Seconds of engine steps this playing frame may take: ``FRAME_BUDGET``; at the "max"
         notch, what the redraw leaves of ``MAX_FRAME``. The redraw's cost is the time from one
-        tick to the next less the steps (at max the timer does not wait), averaged over frames,
-        so a page whose redraw is dear trains less per frame instead of dropping frames."""
+        tick to the next less the steps (at max the timer does not wait), averaged over frames
+        of the same kind (``frame_kind``), so a page whose redraw is dear trains less per frame
+        instead of dropping frames, and less in the frames its page knows to be dearer."""
         if self._speed < self.MAX_SPEED or not self.FILL_FRAME_AT_MAX:
             return self.FRAME_BUDGET
+        redraws = self._redraw
         if self._last_tick is not None and 0.0 < now - self._last_tick < 0.5:
             rest = max(now - self._last_tick - self._last_steps_time, 0.0)
-            self._redraw = rest if self._redraw is None else 0.7 * self._redraw + 0.3 * rest
-        if self._redraw is None:
+            old = redraws.get(self._kind)
+            redraws[self._kind] = rest if old is None else 0.7 * old + 0.3 * rest
+        # Averaged per kind of frame (``frame_kind``): a page's dearer frames that come every
+        # few frames (its throttled text) keep their own cost instead of raising the others'.
+        self._kind = self.frame_kind()
+        redraw = redraws.get(self._kind, max(redraws.values(), default=None))
+        if redraw is None:
             return self.FRAME_BUDGET
-        return min(max(self.MAX_FRAME - self._redraw, self.MIN_BUDGET), self.FRAME_BUDGET)
+        return min(max(self.MAX_FRAME - redraw, self.MIN_BUDGET), self.FRAME_BUDGET)
 
     def _frame_cap(self) -> int:
         """The most steps one playing frame may run: ``speed``, or (the "max" notch) unbounded."""

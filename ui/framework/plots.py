@@ -190,6 +190,10 @@ class Throttle:
             return True
         return False
 
+    def due(self, within: float = 0.0) -> bool:
+        """Whether ``ready`` (playing) will say yes ``within`` seconds from now; nothing changes."""
+        return time.monotonic() + within - self._last > self.interval
+
     def expire(self) -> None:
         """The next ``ready`` says yes."""
         self._last = -math.inf

@@ -6,8 +6,8 @@ engine when made: a bad value raises its ValueError and nothing changes."""
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from ...validation import check_choice, check_int

@@ -63,6 +63,7 @@ class BatchNormPage(LabPage):
         # The slow-changing parts (histograms, γ and β, the test-time tab, the equations' text,
         # each a pass over the training set or a text layout) five times a second while playing.
         self.throttle = Throttle(hz=5.0)
+        lab.frame_kind = lambda: self.throttle.due(lab.FRAME_BUDGET)  # rich frames: their own budget
 
         left = max(self.panel.minimumSizeHint().width(), self.panel.sizeHint().width()) + 24
         self.assemble(self.panel, self.tabs, self.explain,

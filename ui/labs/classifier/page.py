@@ -45,6 +45,9 @@ class ClassifierPage(LabPage):
         self.throttle = Throttle(hz=10)
         self.region_throttle = Throttle(hz=REGION_HZ)
         self._regions_skipped = True  # the last frame left the regions as they were
+        # At "max", frames that redraw the regions or the text train less (their own budget).
+        lab.frame_kind = lambda: (self._regions_skipped and self.region_throttle.due(lab.FRAME_BUDGET),
+                                  self.throttle.due(lab.FRAME_BUDGET))
 
         self.panel = ClassifierPanel(lab)
         self.epoch_button = self.panel.epoch_button
