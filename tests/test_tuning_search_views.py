@@ -145,9 +145,10 @@ def test_the_copy_the_window_draws_is_left_alone_by_further_training():
 
 
 def test_names_on_a_tuning_axis_never_touch_and_every_decade_is_named_where_there_is_room(qtbot, shown):
-    """An axis on its own scale (α's decades, ε's) names its ends always, every other tick between
-    and then the rest only where they fit: at 1280×800 the Grid vs random tab's narrow plots
-    wrote "10⁻⁴10⁻³10⁻²10⁻¹" with no room between the names."""
+    """An axis on its own scale (α's decades, ε's) or of accuracy names its ends always, every
+    other tick between and then the rest only where they fit: at 1280×800 the Grid vs random
+    tab's narrow plots wrote "10⁻⁴10⁻³10⁻²10⁻¹" with no room between the names, and their
+    accuracy axes "0.8 0.6 0.4 0.2" touching, without 0 or 1."""
     import pyqtgraph as pg
 
     shown.show_page("tuning")
@@ -170,10 +171,15 @@ def test_names_on_a_tuning_axis_never_touch_and_every_decade_is_named_where_ther
                 for b in rects[i + 1:]:
                     assert not a.adjusted(-1, 0, 1, 0).intersects(b), (step, [t for _, t in names])
             levels = axis._tickLevels
+            # the ends are always named (a grid made pyqtgraph drop them: an accuracy axis said
+            # only "0.5" at zoom 1.5)
+            assert {t for _, t in levels[0]} <= {t for _, t in names}, (step, [t for _, t in names])
             if len(names) == sum(len(level) for level in levels):
                 every += 1
             else:
                 thinned += 1
-                assert len(names) >= len(levels[0])  # the ends are always named
+        for key in ("marginal0", "marginal1", "best"):  # the accuracy axes: 0 and 1 named
+            score_names = {t for _, t in drawn_tick_names(view.figure.plots[key].getAxis("left"))}
+            assert {"0", "1"} <= score_names, (step, key, score_names)
         if step == 2:
             assert every > 0 and thinned > 0  # at zoom 1, every decade where there is room

@@ -58,6 +58,22 @@ def on_scale(plot: pg.PlotItem, side: str, axis, title: str | None = None) -> No
         plot.setYRange(-PAD, 1 + PAD, padding=0)
 
 
+SCORE_TICKS = [(0.0, "0"), (0.25, "0.25"), (0.5, "0.5"), (0.75, "0.75"), (1.0, "1")]
+
+
+def on_score_scale(plot: pg.PlotItem, top: float = 1.02, side: str = "left") -> None:
+    """An accuracy axis from 0 to ``top``: 0 and 1 named always, 0.5 and then the quarters where
+    the axis has room (pyqtgraph's own ticks named 0.2, 0.4, 0.6 and 0.8, touching on a short
+    axis at a large zoom, and never the ends)."""
+    item = plot.getAxis(side)
+    item.setTicks(named_where_they_fit(SCORE_TICKS))
+    item.setGrid(False)  # with a grid pyqtgraph drops the names at the ends (0 and 1)
+    if side == "left":
+        plot.setYRange(0.0, top, padding=0)
+    else:
+        plot.setXRange(0.0, top, padding=0)
+
+
 def named_where_they_fit(ticks: list[tuple[float, str]]) -> list[list[tuple[float, str]]]:
     """``ticks`` as three levels for pyqtgraph, which names a level after the first only while
     the names drawn so far fill less of the axis than ``FILL_LIMITS`` allow: both ends, named

@@ -20,7 +20,7 @@ from PySide6.QtCore import QRectF
 from ui.framework.style import OKABE_ITO
 
 from ..explain_search import params_text
-from .axes import BRUSHES, DIVERGED_BRUSH, PENS, TITLE_SIZE, on_scale, plot_in
+from .axes import BRUSHES, DIVERGED_BRUSH, PENS, TITLE_SIZE, on_scale, on_score_scale, plot_in
 
 BANDS = 12
 BEST = OKABE_ITO["vermillion"]
@@ -200,11 +200,11 @@ class CaviarView(Drawn, pg.GraphicsLayoutWidget):
         super().__init__()
         self.lab, self.key = lab, key
         self.curves_plot = plot_in(self, 0, 0, "validation accuracy", "epoch")
-        self.curves_plot.setYRange(0, 1.02, padding=0)
+        on_score_scale(self.curves_plot)
         self.bands = band_items(self.curves_plot, BANDS)
         self.best_curve = self.curves_plot.plot(pen=pg.mkPen(BEST, width=4))
         self.alpha_plot = plot_in(self, 1, 0, "validation accuracy")
-        self.alpha_plot.setYRange(0, 1.02, padding=0)
+        on_score_scale(self.alpha_plot)
         self.scatter = pg.ScatterPlotItem(size=9, pen=pg.mkPen("k", width=0.4))
         self.best_ring = pg.ScatterPlotItem(size=22, brush=None, pen=pg.mkPen(BEST, width=2.5))
         self.alpha_plot.addItem(self.scatter)

@@ -14,7 +14,7 @@ from simulator.tuning.space import distinct_counts
 from ui.framework.plots import show_grid, side_legend
 from ui.framework.style import OKABE_ITO
 
-from .axes import PAD, TITLE_SIZE, on_scale, plot_in, score_brushes
+from .axes import PAD, TITLE_SIZE, on_scale, on_score_scale, plot_in, score_brushes
 from .drawn import FixedScatter, Turns, set_bars, set_curve, set_label
 
 METHOD_COLORS = {"grid": OKABE_ITO["orange"], "random": OKABE_ITO["blue"]}
@@ -61,7 +61,7 @@ class Figure1View(pg.GraphicsLayoutWidget):
 
     def _marginal_plot(self, i: int) -> None:
         p = plot_in(self, 1, i, "val. accuracy" if i == 0 else "")
-        p.setYRange(0.0, 1.02, padding=0)
+        on_score_scale(p)
         side_legend(p, "10pt")
         self.plots[f"marginal{i}"] = p
         for m, color in METHOD_COLORS.items():
@@ -72,8 +72,8 @@ class Figure1View(pg.GraphicsLayoutWidget):
             p.addItem(self.points[(i, m)])
 
     def _bar_plots(self) -> None:
-        d = plot_in(self, 2, 0, "distinct values")
-        b = plot_in(self, 2, 1, "best val. accuracy")
+        d = plot_in(self, 2, 0, "count")
+        b = plot_in(self, 2, 1, "val. accuracy")
         self.plots["distinct"], self.plots["best"] = d, b
         self.distinct_bars = {m: pg.BarGraphItem(x=[0, 2], height=[0, 0], width=0.8,
                                                  brush=METHOD_COLORS[m]) for m in METHOD_COLORS}
@@ -82,8 +82,8 @@ class Figure1View(pg.GraphicsLayoutWidget):
         for item in self.distinct_bars.values():
             d.addItem(item)
         b.addItem(self.best_bars)
-        b.setYRange(0, 1.05, padding=0)
-        b.setXRange(-0.6, 1.6, padding=0)
+        on_score_scale(b, 1.05)
+        b.setXRange(-0.5, 1.5, padding=0)  # the names "grid" and "random" as far apart as they go
         b.getAxis("bottom").setTicks([[(0, "grid"), (1, "random")], []])
         self.distinct_text = [pg.TextItem(anchor=(0.5, 1.0), color="k") for _ in range(4)]
         self.best_text = [pg.TextItem(anchor=(0.5, 1.0), color="k") for _ in range(2)]
@@ -91,8 +91,8 @@ class Figure1View(pg.GraphicsLayoutWidget):
             d.addItem(t)
         for t in self.best_text:
             b.addItem(t)
-        for p in (d, b):
-            show_grid(p, x=False, y=True, alpha=0.2)
+        show_grid(d, x=False, y=True, alpha=0.2)
+        show_grid(b, x=False, y=False)  # its accuracy axis names its ends instead (on_score_scale)
         for name in ("distinct", "best", "marginal0", "marginal1", "grid", "random"):
             self.plots[name].getViewBox().setDefaultPadding(0)
 

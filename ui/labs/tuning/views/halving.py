@@ -9,7 +9,7 @@ import pyqtgraph as pg
 
 from ui.framework.style import CLASS_COLORS
 
-from .axes import LessonPlots, plot_in
+from .axes import LessonPlots, on_score_scale, plot_in
 from .caviar import nan_joined
 
 MAX_ROUNDS = 8
@@ -22,7 +22,7 @@ class HalvingView(LessonPlots):
         super().__init__(lab, key)
         self.curves_plot = plot_in(self, 0, 0, "validation accuracy", "epoch")
         self.title_plot = self.curves_plot
-        self.curves_plot.setYRange(0, 1.02, padding=0)
+        on_score_scale(self.curves_plot)
         self.round_curves = [self.curves_plot.plot(pen=pg.mkPen(CLASS_COLORS[r % len(CLASS_COLORS)],
                                                                 width=1 if r == 0 else 2),
                                                    connect="finite") for r in range(MAX_ROUNDS)]

@@ -12,7 +12,7 @@ from ui.framework.plots import PlotRanges, side_legend
 from ui.framework.style import OKABE_ITO
 
 from ..explain import short_value
-from .axes import plot_in
+from .axes import on_score_scale, plot_in
 from .caviar import Curves, Drawn, stride_for
 
 MARK = OKABE_ITO["vermillion"]
@@ -31,7 +31,7 @@ class PandaView(Drawn, pg.GraphicsLayoutWidget):
         self.lab, self.key = lab, key
         self.ranges = PlotRanges()
         acc = self.acc_plot = plot_in(self, 0, 0, "validation accuracy")
-        acc.setYRange(0, 1.02, padding=0)
+        on_score_scale(acc)
         self.val_acc = acc.plot(pen=pg.mkPen(OKABE_ITO["blue"], width=3))
         loss = self.loss_plot = plot_in(self, 1, 0, "loss")
         side_legend(loss, "10pt")

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from ui.framework.style import OKABE_ITO
 
 from ..explain_search import params_text
-from .axes import colour_index, on_scale, plot_in
+from .axes import colour_index, on_scale, on_score_scale, plot_in
 from .caviar import Curves, Drawn, band_items, bound, draw_bands, stride_for
 
 BANDS = 8
@@ -32,7 +32,7 @@ class PopulationView(Drawn, pg.GraphicsLayoutWidget):
         self.copies = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("k"), pen=None, antialias=False)
         self.alpha_plot.addItem(self.copies)
         self.acc_plot = plot_in(self, 1, 0, "validation accuracy", "epoch")
-        self.acc_plot.setYRange(0, 1.02, padding=0)
+        on_score_scale(self.acc_plot)
         self.acc_bands = band_items(self.acc_plot, BANDS)
         self.best_curve = self.acc_plot.plot(pen=pg.mkPen(BEST, width=3))
         self.alpha_plot.setXLink(self.acc_plot)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from ui.framework.plots import side_legend
 
-from .axes import LessonPlots, plot_in
+from .axes import LessonPlots, on_score_scale, plot_in
 from .figure1 import METHOD_COLORS
 
 
@@ -22,7 +22,7 @@ class RepeatsView(LessonPlots):
         super().__init__(lab, key)
         self.expected_plot = plot_in(self, 0, 0, "expected best accuracy", "trials per search")
         self.title_plot = self.expected_plot
-        self.expected_plot.setYRange(0, 1.02, padding=0)
+        on_score_scale(self.expected_plot)
         side_legend(self.expected_plot)
         self.expected = {
             "random": self.expected_plot.plot(pen=pg.mkPen(METHOD_COLORS["random"], width=3),

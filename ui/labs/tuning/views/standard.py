@@ -13,7 +13,7 @@ from simulator.tuning.analysis import history, importance, notes_rank, parallel_
 from ui.framework.plots import power_of_two_span, side_legend
 from ui.framework.style import CLASS_COLORS, OKABE_ITO
 
-from .axes import PAD, PENS, TITLE_SIZE, colour_index, on_scale, plot_in, score_brushes
+from .axes import PAD, PENS, TITLE_SIZE, colour_index, on_scale, on_score_scale, plot_in, score_brushes
 from .drawn import FixedScatter, Turns, changed, set_bars, set_curve, set_label
 from .figure1 import METHOD_COLORS
 
@@ -48,11 +48,11 @@ class StandardViews(pg.GraphicsLayoutWidget):
         h = self.plots["history"] = plot_in(self, 0, 0, "best val. accuracy so far", "trial")
         h.addItem(self.history_points)
         side_legend(h, "10pt")
-        h.setYRange(0, 1.02, padding=0)
+        on_score_scale(h)
         self.slices = []
         for i in range(2):
             p = self.plots[f"slice{i}"] = plot_in(self, 1, i, "val. accuracy" if i == 0 else "")
-            p.setYRange(0, 1.02, padding=0)
+            on_score_scale(p)
             item = FixedScatter(size=9, pen=pg.mkPen("k", width=0.4), antialias=False)
             p.addItem(item)
             self.slices.append(item)
