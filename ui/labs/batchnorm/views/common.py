@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
+from ui.framework.dots import DotCurve
 from ui.framework.plots import side_legend
 from ui.framework.style import OKABE_ITO
 
@@ -55,27 +55,18 @@ def dots(color: str, size: int = 4, antialias: bool = True) -> dict:
 
 
 class Dots:
-    """Hundreds of small round dots redrawn every frame, drawn as one curve (``curve``, the item
-    to add to a plot) of very short segments with round caps: ``setData(x, y)`` is one
+    """Hundreds of small round dots redrawn every frame: one curve item (``curve``, the item to add
+    to a plot) that stamps a dot at each point (``DotCurve``); ``setData(x, y)`` is one
     vectorized call, where a scatter item rebuilds a record per point (several times the cost,
     every frame). ``getData()`` gives the points, as a plot item's would."""
 
-    LENGTH = 1e-2  # each dot's segment, in x units: far below a pixel
-
     def __init__(self, color: str, size: float = 4.0) -> None:
-        pen = pg.mkPen(color, width=size)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self.curve = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=True)
-        # One QPainter.drawLines call: as a single path, Qt strokes the round caps of hundreds
-        # of antialiased subpaths several times slower.
-        self.curve.setSegmentedLineMode("on")
+        self.curve = DotCurve(pen=pg.mkPen(color, width=size), antialias=True)
         self._xy = (np.empty(0), np.empty(0))
 
     def setData(self, x, y) -> None:  # noqa: N802 (as pyqtgraph's items)
         self._xy = (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-        xx = np.repeat(self._xy[0], 2)
-        xx[1::2] += self.LENGTH
-        self.curve.setData(xx, np.repeat(self._xy[1], 2), connect="pairs")
+        self.curve.setData(*self._xy)
 
     def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802
         return self._xy
