@@ -80,7 +80,7 @@ class BatchNormPage(LabPage):
         tab = self.tabs.currentWidget()
         rich = self.throttle.ready(self.lab.running, force)
         if tab is self.stats:
-            self.stats.draw(rich)
+            self.stats.draw(rich, whole=force or not self.lab.running)
         elif tab is self.twins:
             self.twins.draw(rich, force)
         elif tab is self.layer_view and rich:  # 4 × m × units dots: five times a second

@@ -24,6 +24,8 @@ class StatsView(pg.GraphicsLayoutWidget):
         super().__init__()
         self.lab = lab
         self.ranges = PlotRanges()
+        self._pending: list[int] = []  # the slow parts still to draw while playing (``draw``)
+        self._values: tuple[np.ndarray, np.ndarray] | None = None  # z, z̃ of the last histogram
         self._build_statistics()
         self._build_histograms()
         self.gb_plot = add_plot(self, 2, 0, "value", "iteration", "learned γ and β of the watched unit",
@@ -66,9 +68,11 @@ class StatsView(pg.GraphicsLayoutWidget):
         self.hist_zt_plot.addItem(self.hist_zt_beta)
         self._hist_x = {"hz": SteppedRange(), "hzt": SteppedRange()}
 
-    def draw(self, rich: bool = True) -> None:
+    def draw(self, rich: bool = True, whole: bool = True) -> None:
         """The statistics every frame; histograms and γ, β only when ``rich`` (they change slowly
-        and cost a pass over the training set)."""
+        and cost a pass over the training set): all of them if ``whole``, else one a frame in the
+        three frames from a rich one, so that no frame repaints all five plots (such frames took
+        20-40 ms at 1920x1080)."""
         lab, e = self.lab, self.lab.experiment
         layer, unit = lab.layer, lab.unit
         it = e.iterations.data[:, 0]
@@ -99,19 +103,37 @@ class StatsView(pg.GraphicsLayoutWidget):
         sd = np.sqrt(np.maximum(pv, 0.0))
         self.ranges.fit_y(self.mu_plot, "mu", bm, em, pm, pm - 1.5 * sd, pm + 1.5 * sd)
         self.ranges.fit_y(self.var_plot, "var", bv, ev, pv, 2.5 * pv, zero=True)
-        if not rich:
-            return
+        parts = (lambda: self._draw_gamma_beta(x, i0), lambda: self._draw_hist_z(pm),
+                 self._draw_hist_z_tilde)
+        if rich and whole:
+            self._pending = []
+            for part in parts:
+                part()
+        elif rich:
+            self._pending = list(range(len(parts)))
+        if self._pending:  # one part a frame, in the frames that follow a rich one
+            parts[self._pending.pop(0)]()
+
+    def _draw_gamma_beta(self, x: np.ndarray, i0: int) -> None:
+        e, layer, unit = self.lab.experiment, self.lab.layer, self.lab.unit
         g = e.series("gamma", layer, unit)[i0:]
         b = e.series("beta", layer, unit)[i0:]
         self.gamma_curve.setData(x, g)
         self.beta_curve.setData(x, b)
         self.ranges.fit_y(self.gb_plot, "gb", g, b, np.array([0.0, 1.0]))
-        z, z_tilde = e.unit_values(layer, unit)
-        self._hist(self.hist_z, self.hist_z_plot, "hz", z)
-        self._hist(self.hist_zt, self.hist_zt_plot, "hzt", z_tilde)
+
+    def _draw_hist_z(self, pm: np.ndarray) -> None:
+        """z's histogram; z and z̃ over the training set are kept for z̃'s, drawn next."""
+        e = self.lab.experiment
+        self._values = e.unit_values(self.lab.layer, self.lab.unit)
+        self._hist(self.hist_z, self.hist_z_plot, "hz", self._values[0])
         if len(pm):
             self.hist_z_mu.setValue(float(pm[-1]))
-        self.hist_zt_beta.setValue(float(e.norm_layer(layer).beta[unit]))
+
+    def _draw_hist_z_tilde(self) -> None:
+        e = self.lab.experiment
+        self._hist(self.hist_zt, self.hist_zt_plot, "hzt", self._values[1])
+        self.hist_zt_beta.setValue(float(e.norm_layer(self.lab.layer).beta[self.lab.unit]))
 
     def _thin_smooth_curves(self, points: int) -> None:
         """Draw the smooth curves (the EWA, the population values, γ and β) with at most about
