@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from simulator.race_settings import RACER_NAMES
 from simulator.racing import DIVERGED, explained_update
 from simulator.surfaces import Surface
+from ui.framework.dots import SymbolStamps
 from ui.framework.plots import (
     LogScale,
     Throttle,
@@ -97,7 +98,7 @@ class SurfaceView(pg.PlotWidget):
         # With mini-batch noise a path never ends: it is drawn whole but faint (the escape from
         # a saddle stays), and the last NOISY_TRAIL iterates as a cloud of dots on top, where
         # the spread shows (a twin's as hollow squares, under its racer's dots).
-        self.clouds: dict[str, pg.ScatterPlotItem] = {}
+        self.clouds: dict[str, SymbolStamps] = {}
         for name in RACER_NAMES:
             trace = GrowingCurve(p, *self._pens(name, False), segmented=not is_twin(name))
             # A twin over its racer, and narrower: where the two paths run together the racer's
@@ -105,9 +106,9 @@ class SurfaceView(pg.PlotWidget):
             trace.setZValue(2.2 if is_twin(name) else 2)
             self.paths[name] = trace
             twin = is_twin(name)
-            cloud = pg.ScatterPlotItem(size=6 if twin else 7, symbol="s" if twin else "o", antialias=False,
-                                       brush=pg.mkBrush("w" if twin else racer_color(name)),
-                                       pen=pg.mkPen(racer_color(name) if twin else "k", width=1.0))
+            cloud = SymbolStamps(size=6 if twin else 7, symbol="s" if twin else "o",
+                                 brush="w" if twin else racer_color(name),
+                                 pen=pg.mkPen(racer_color(name) if twin else "k", width=1.0))
             cloud.setZValue(2.5 if twin else 2.6)
             cloud.setVisible(False)
             p.addItem(cloud)
