@@ -94,9 +94,13 @@ def test_each_point_gets_its_symbol_filled_and_outlined_and_the_zoom_grows_them(
         for side in (-1, 1):  # a dark outline at the symbol's edge, on either side
             edge = [QColor(image.pixel(col + side * d, row)).red() for d in (4, 5, 6)]
             assert min(edge) < 90, edge
+    reach = w.mapFromScene(stamps.mapRectToScene(stamps.boundingRect())).boundingRect()
+    assert reach.width() >= (np.ptp(centres[:, 1]) + 10) and reach.height() >= (np.ptp(centres[:, 0]) + 10)
     try:
         plot_style.set_zoom(2.0, [w])
         assert stamps.opts["symbolSize"] == 20
+        reach = w.mapFromScene(stamps.mapRectToScene(stamps.boundingRect())).boundingRect()
+        assert reach.width() >= np.ptp(centres[:, 1]) + 20  # the bounds grow with the symbols
         assert len(red(w.grab().toImage())) > 3 * len(found)
     finally:
         plot_style.set_zoom(1.0, [w])

@@ -94,9 +94,16 @@ class SymbolStamps(pg.PlotCurveItem):
         self._fragments = PrimitiveArray(QPainter.PixmapFragment, 10)
 
     def updateItems(self, styleUpdate: bool = True) -> None:  # noqa: N802, N803 (pyqtgraph's)
-        """The look changed (``plot_style``): a new stamp at the next paint."""
+        """The look changed (``plot_style``): a new stamp at the next paint, and new bounds."""
         self._stamp = None
+        self.prepareGeometryChange()
+        self.invalidateBounds()
         self.update()
+
+    def pixelPadding(self) -> float:  # noqa: N802 (pyqtgraph's name)
+        """The bounds reach half a symbol and its outline past the outermost points (a repaint
+        of less would leave a moving cloud's old edges on screen)."""
+        return self.opts["symbolSize"] / 2 + self.opts["symbolPen"].widthF() + 1
 
     def paint(self, p: QPainter, _option, widget=None) -> None:
         x, y = self.xData, self.yData
